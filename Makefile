@@ -1,0 +1,59 @@
+# The only commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run serve test test-unit test-browser lint fmt migrations messages bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# Demo on SQLite under var/: migrate, load reference and demo data, serve with the task worker.
+run: install
+	@mkdir -p var
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py load_regions
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_catalog
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
+	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
+	DEBUG=true MPP_DEMO_MODE=true MPP_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations: install
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install
+	cd src/mpp && DEBUG=true ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete --no-location
+	cd src/mpp && DEBUG=true ../../$(BIN)/python ../../manage.py compilemessages -l en
+
+test-unit: install
+	$(BIN)/pytest -n auto -m "not browser" -q
+
+test-browser: install
+	$(BIN)/pytest -m browser -q
+
+test: lint migrations test-unit test-browser
+
+# Production-like benchmark: granian, PostgreSQL, DEBUG off; writes docs/BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var node_modules

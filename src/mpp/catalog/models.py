@@ -1,0 +1,249 @@
+"""MPPs, agencies, and the service catalog: national templates, regional services.
+
+A service's standard is versioned and append-only: every change (a new
+national template version, a region's adjustment) adds a version row and moves
+the ``current_version`` pointer; nothing is edited in place.
+"""
+
+import uuid
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mpp.core.models import TimeStampedModel
+
+from .standard import Adjustments, ServiceStandard
+
+
+class AgencyKind(TimeStampedModel):
+    """A kind of agency, nationally: Disdukcapil, Dinas Kesehatan, Polres, Kantor Imigrasi…"""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=160)
+    short_name = models.CharField(_("singkatan"), max_length=40)
+    is_vertical = models.BooleanField(
+        _("instansi vertikal"),
+        default=False,
+        help_text=_("Kantor daerah dari instansi pusat (mis. Polres, Imigrasi)."),
+    )
+    local_name = models.CharField(
+        _("pola nama di daerah"), max_length=200, help_text=_("{region} diganti dengan nama kabupaten/kota.")
+    )
+
+    class Meta:
+        ordering = ["is_vertical", "name"]
+        verbose_name = _("jenis instansi")
+        verbose_name_plural = _("jenis instansi")
+
+    def __str__(self):
+        return self.short_name
+
+
+class Agency(TimeStampedModel):
+    """An agency present in a region: a local OPD or a vertical agency's local office."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="agencies")
+    kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="agencies")
+    name = models.CharField(_("nama"), max_length=200)
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["region", "name"]
+        verbose_name = _("instansi")
+        verbose_name_plural = _("instansi")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "kind"], name="one_agency_of_a_kind_per_region")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DigitalStage(models.TextChoices):
+    ONBOARDING = "onboarding", _("Persiapan")
+    PILOT = "pilot", _("Percontohan")
+    LIVE = "live", _("Beroperasi penuh")
+
+
+WEEKDAYS = [_("Senin"), _("Selasa"), _("Rabu"), _("Kamis"), _("Jumat"), _("Sabtu"), _("Minggu")]
+
+
+class Mpp(TimeStampedModel):
+    """A region's public service mall: the building, its hours and counters, and its digital stage."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="mpps")
+    name = models.CharField(_("nama"), max_length=200)
+    address = models.CharField(_("alamat"), max_length=300)
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    # [{"days": [0, 1, 2, 3], "opens": "08:00", "closes": "15:30"}, …] — weekday 0 is Monday.
+    opening_hours = models.JSONField(_("jam layanan"), default=list)
+    digital_stage = models.CharField(
+        _("tahap digital"), max_length=16, choices=DigitalStage.choices, default=DigitalStage.ONBOARDING
+    )
+
+    class Meta:
+        ordering = ["region", "name"]
+        verbose_name = _("MPP")
+        verbose_name_plural = _("MPP")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def schedule(self) -> list[tuple[str, str, str]]:
+        """Opening hours as (days, opens, closes) for people: "Senin–Kamis", "08:00", "15:30"."""
+        rows = []
+        for slot in self.opening_hours:
+            days = sorted(slot["days"])
+            if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+                label = f"{WEEKDAYS[days[0]]}–{WEEKDAYS[days[-1]]}"
+            else:
+                label = ", ".join(str(WEEKDAYS[d]) for d in days)
+            rows.append((label, slot["opens"], slot["closes"]))
+        return rows
+
+
+class Counter(TimeStampedModel):
+    """A loket: a numbered desk in an MPP staffed by one agency."""
+
+    mpp = models.ForeignKey(Mpp, on_delete=models.CASCADE, related_name="counters")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="counters")
+    number = models.PositiveSmallIntegerField(_("nomor loket"))
+    label = models.CharField(_("keterangan"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["mpp", "number"]
+        verbose_name = _("loket")
+        verbose_name_plural = _("loket")
+        constraints = [models.UniqueConstraint(fields=["mpp", "number"], name="unique_counter_number")]
+
+    def __str__(self):
+        return f"Loket {self.number} · {self.agency.kind.short_name}"
+
+
+class Mode(models.TextChoices):
+    APPLICATION = "application", _("Permohonan daring")
+    INFORMATION = "information", _("Informasi dan kunjungan ke MPP")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Daring")
+    COUNTER = "counter", _("Loket MPP")
+
+
+class AssuranceLevel(models.IntegerChoices):
+    REGISTERED = 1, _("Terdaftar")
+    NIK_VERIFIED = 2, _("NIK terverifikasi")
+    FACE_VERIFIED = 3, _("Wajah terverifikasi")
+
+
+class ServiceTemplate(TimeStampedModel):
+    """A national service template, published by the ministry; regions instantiate it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(_("kode"), max_length=80, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200)
+    summary = models.CharField(_("ringkasan"), max_length=300)
+    keywords = models.CharField(_("kata kunci"), max_length=300, blank=True)
+    agency_kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="templates")
+    mode = models.CharField(_("bentuk layanan"), max_length=16, choices=Mode.choices)
+    channels = models.JSONField(_("kanal"), default=list)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("tingkat jaminan identitas"), choices=AssuranceLevel.choices, default=AssuranceLevel.REGISTERED
+    )
+    adjustable = models.JSONField(_("yang boleh disesuaikan daerah"), default=list)
+    current_version = models.ForeignKey(
+        "TemplateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agency_kind__name", "name"]
+        verbose_name = _("templat layanan nasional")
+        verbose_name_plural = _("templat layanan nasional")
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateVersion(TimeStampedModel):
+    template = models.ForeignKey(ServiceTemplate, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    standard = models.JSONField(_("standar pelayanan"))
+    note = models.CharField(_("catatan perubahan"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        verbose_name = _("versi templat")
+        verbose_name_plural = _("versi templat")
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="unique_template_version")]
+
+    def __str__(self):
+        return f"{self.template} v{self.number}"
+
+    @cached_property
+    def parsed(self) -> ServiceStandard:
+        return ServiceStandard.model_validate(self.standard)
+
+
+class Service(TimeStampedModel):
+    """A region's instance of a national template, delivered by one of its agencies."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="services")
+    template = models.ForeignKey(ServiceTemplate, on_delete=models.PROTECT, related_name="services")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
+    is_active = models.BooleanField(_("aktif"), default=True)
+    current_version = models.ForeignKey(
+        "ServiceVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["region", "template__name"]
+        verbose_name = _("layanan daerah")
+        verbose_name_plural = _("layanan daerah")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "template"], name="one_service_per_template")
+        ]
+        indexes = [models.Index(fields=["region", "is_active"], name="service_region_active")]
+
+    def __str__(self):
+        return f"{self.template.name} · {self.region.name}"
+
+
+class ServiceVersion(TimeStampedModel):
+    """One version of a regional service's standard: the template version it follows,
+    the region's adjustments, and the effective standard that results (kept whole,
+    so a page reads one row)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
+    adjustments = models.JSONField(_("penyesuaian daerah"), default=dict)
+    standard = models.JSONField(_("standar pelayanan berlaku"))
+    note = models.CharField(_("catatan perubahan"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["service", "-number"]
+        verbose_name = _("versi layanan")
+        verbose_name_plural = _("versi layanan")
+        constraints = [models.UniqueConstraint(fields=["service", "number"], name="unique_service_version")]
+
+    def __str__(self):
+        return f"{self.service} v{self.number}"
+
+    @cached_property
+    def parsed(self) -> ServiceStandard:
+        return ServiceStandard.model_validate(self.standard)
+
+    @cached_property
+    def parsed_adjustments(self) -> Adjustments:
+        return Adjustments.model_validate(self.adjustments)

@@ -1,0 +1,153 @@
+"""The service standard (*standar pelayanan*) as machine-readable data.
+
+PermenPANRB 15/2014 names 14 components every public service must publish.
+``ServiceStandard`` validates them; ``COMPONENTS`` is their order and their
+plain-language names for pages and the API. A region's adjustments are applied
+by ``apply_adjustments`` and never edit the national template.
+"""
+
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+HeldBy = Literal["registry", "issued_document"]
+
+
+class Requirement(_Strict):
+    code: str = Field(pattern=r"^[a-z0-9_]+$", max_length=60)
+    name: str = Field(min_length=3, max_length=200)
+    description: str = ""
+    mandatory: bool = True
+    # Where the state already holds this, so the citizen must not be asked for it:
+    # "registry" — population or sector registry data; "issued_document" — a document
+    # the government issued earlier and can fetch itself.
+    held_by_state: HeldBy | None = None
+    held_source: str = ""
+    # Set on requirements a region added to the national template.
+    added_by_region: bool = False
+
+
+class ProcedureStep(_Strict):
+    title: str = Field(min_length=3)
+    description: str = ""
+    actor: str = ""
+
+
+class Procedure(_Strict):
+    summary: str = Field(min_length=10)
+    steps: list[ProcedureStep] = Field(min_length=1)
+
+
+class Fee(_Strict):
+    amount: int = Field(ge=0, description="rupiah; 0 means free of charge")
+    note: str = ""
+
+
+class Product(_Strict):
+    name: str = Field(min_length=3)
+    description: str = ""
+
+
+class Complaints(_Strict):
+    summary: str = Field(min_length=10)
+    channels: list[str] = Field(min_length=1)
+
+
+class ServiceStandard(_Strict):
+    requirements: list[Requirement] = Field(min_length=1)
+    procedure: Procedure
+    duration_days: int = Field(ge=0, le=365, description="working days")
+    duration_note: str = ""
+    fee: Fee
+    product: Product
+    complaints: Complaints
+    legal_basis: list[str] = Field(min_length=1)
+    facilities: list[str] = Field(min_length=1)
+    competence: list[str] = Field(min_length=1)
+    internal_oversight: str = Field(min_length=10)
+    staff: str = Field(min_length=3)
+    service_guarantee: str = Field(min_length=10)
+    security_guarantee: str = Field(min_length=10)
+    performance_evaluation: str = Field(min_length=10)
+    location: str = ""
+
+    @field_validator("requirements")
+    @classmethod
+    def _codes_are_unique(cls, value: list[Requirement]) -> list[Requirement]:
+        codes = [r.code for r in value]
+        if len(codes) != len(set(codes)):
+            raise ValueError("requirement codes must be unique")
+        return value
+
+
+# The 14 components in the order of PermenPANRB 15/2014, with the names a citizen reads.
+COMPONENTS: list[tuple[str, str]] = [
+    ("requirements", _("Persyaratan")),
+    ("procedure", _("Sistem, mekanisme dan prosedur")),
+    ("duration_days", _("Jangka waktu penyelesaian")),
+    ("fee", _("Biaya/tarif")),
+    ("product", _("Produk pelayanan")),
+    ("complaints", _("Penanganan pengaduan, saran dan masukan")),
+    ("legal_basis", _("Dasar hukum")),
+    ("facilities", _("Sarana, prasarana dan/atau fasilitas")),
+    ("competence", _("Kompetensi pelaksana")),
+    ("internal_oversight", _("Pengawasan internal")),
+    ("staff", _("Jumlah pelaksana")),
+    ("service_guarantee", _("Jaminan pelayanan")),
+    ("security_guarantee", _("Jaminan keamanan dan keselamatan pelayanan")),
+    ("performance_evaluation", _("Evaluasi kinerja pelaksana")),
+]
+
+# What a national template may let a region change.
+ADJUSTABLE = ("fee", "location", "extra_requirements", "duration_days")
+
+
+class Adjustments(_Strict):
+    """A region's changes to its instance of a template; absent keys keep the template's value."""
+
+    fee: Fee | None = None
+    location: str | None = None
+    duration_days: int | None = Field(default=None, ge=0, le=365)
+    extra_requirements: list[Requirement] = []
+
+
+def apply_adjustments(standard: ServiceStandard, adjustments: Adjustments) -> ServiceStandard:
+    """The effective standard of a regional service: the template's, with the region's changes."""
+    changes = {}
+    if adjustments.fee is not None:
+        changes["fee"] = adjustments.fee
+    if adjustments.location is not None:
+        changes["location"] = adjustments.location
+    if adjustments.duration_days is not None:
+        changes["duration_days"] = adjustments.duration_days
+    if adjustments.extra_requirements:
+        extra = [r.model_copy(update={"added_by_region": True}) for r in adjustments.extra_requirements]
+        changes["requirements"] = [*standard.requirements, *extra]
+    # Re-validate: an added requirement may clash with a template code.
+    return ServiceStandard.model_validate(
+        {**standard.model_dump(), **{k: _dump(v) for k, v in changes.items()}}
+    )
+
+
+def _dump(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+def once_only_score(requirements: list[dict]) -> tuple[int, int]:
+    """(requirements the state already holds, all requirements) of a standard's JSON form.
+
+    Works on the stored JSON, not the parsed model, so list pages need not validate
+    every standard they show.
+    """
+    held = sum(1 for requirement in requirements if requirement.get("held_by_state"))
+    return held, len(requirements)

@@ -1,0 +1,113 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mpp.catalog import services
+from mpp.catalog.models import Agency, Service, ServiceTemplate
+from mpp.catalog.standard import COMPONENTS
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_region_page_shows_its_mpp_counters_and_services(client):
+    html = client.get("/wilayah/64.72/").content.decode()
+    assert "<h1>Kota Samarinda</h1>" in html
+    assert "Loket 1" in html
+    assert "Penerbitan Akta Kelahiran" in html or "Akta Kelahiran" in html
+
+
+def test_catalog_pages_issue_a_constant_number_of_queries(client):
+    region_before = _queries(client, "/wilayah/33.72/")
+    api_before = _queries(client, "/api/v1/regions/33.72/services")
+    # Give Surakarta every template, through a new agency of each missing kind.
+    for template in ServiceTemplate.objects.exclude(services__region_id="33.72"):
+        agency, _ = Agency.objects.get_or_create(
+            region_id="33.72",
+            kind=template.agency_kind,
+            defaults={"name": f"{template.agency_kind.name} Surakarta"},
+        )
+        services.offer_service(template=template, agency=agency)
+    assert Service.objects.filter(region_id="33.72").count() == ServiceTemplate.objects.count()
+    assert _queries(client, "/wilayah/33.72/") == region_before
+    assert _queries(client, "/api/v1/regions/33.72/services") == api_before
+
+
+def test_the_service_page_shows_all_14_components_in_plain_language(client):
+    service = Service.objects.get(region_id="64.72", template__slug="sip-tenaga-kesehatan")
+    html = client.get(f"/layanan/{service.id}/").content.decode()
+    for key, title in COMPONENTS:
+        assert f'id="{key}"' in html
+        assert str(title) in html
+    assert "STR" in html
+
+
+def test_every_seeded_service_page_renders(client, django_assert_max_num_queries):
+    for service in Service.objects.filter(region_id="64.72"):
+        with django_assert_max_num_queries(3):
+            assert client.get(f"/layanan/{service.id}/").status_code == 200
+
+
+def test_unknown_pages_are_404(client):
+    assert client.get("/wilayah/99.99/").status_code == 404
+    assert client.get("/layanan/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_a_village_page_leads_to_its_regency(client):
+    response = client.get("/wilayah/64.72.01.1001/")
+    assert response.status_code == 302
+    assert response["Location"] == "/wilayah/64.72/"
+
+
+def test_a_province_page_lists_its_regencies(client):
+    html = client.get("/wilayah/64/").content.decode()
+    assert "Kota Samarinda" in html and "Kota Balikpapan" in html
+
+
+def test_region_search_finds_by_name_and_pilots_first(client):
+    html = client.get("/wilayah/", {"q": "samarinda"}).content.decode()
+    assert "/wilayah/64.72/" in html
+    partial = client.get("/wilayah/", {"q": "magelang"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    assert partial.index("Kota Magelang") < partial.index("Kabupaten Magelang")
+
+
+def test_region_search_too_short_shows_a_field_error(client):
+    html = client.get("/wilayah/", {"q": "x"}).content.decode()
+    assert 'role="alert"' in html
+
+
+def test_service_search_by_keyword_across_regions_and_within_one(client):
+    html = client.get("/cari/", {"q": "akta kelahiran"}).content.decode()
+    assert html.count("/layanan/") >= 21
+    local = client.get("/cari/", {"q": "kelahiran", "regency_code": "64.72"}).content.decode()
+    assert "Kota Samarinda" in local and "Kota Surakarta" not in local
+
+
+def test_service_search_rejects_a_malformed_region_with_a_field_error(client):
+    response = client.get("/cari/", {"q": "akta", "regency_code": "../../etc"})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_language_switch_serves_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/wilayah/64.72/"})
+    assert response.status_code == 302
+    html = client.get("/wilayah/64.72/").content.decode()
+    assert '<html lang="en">' in html
+
+
+def test_home_page_html_and_assets_are_light(client):
+    import os
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content
+    assets = [finders.find("mpp/site.css"), finders.find("mpp/vendor/htmx-2.0.11.min.js")]
+    total = len(html) + sum(os.path.getsize(path) for path in assets)
+    assert total < 100 * 1024

@@ -1,0 +1,27 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import presentation, selectors
+from .forms import ServiceSearchForm
+from .standard import COMPONENTS
+
+
+@require_GET
+def service_detail(request, service_id):
+    service = selectors.service_detail(service_id)
+    if service is None:
+        raise Http404
+    detail = presentation.service_detail(service)
+    return render(
+        request,
+        "catalog/service_detail.html",
+        {"service": service, "detail": detail, "components": COMPONENTS},
+    )
+
+
+@require_GET
+def service_search(request):
+    form = ServiceSearchForm(request.GET)
+    results = selectors.search_services(**form.cleaned_data) if form.is_valid() else []
+    return render(request, "catalog/search.html", {"form": form, "results": results})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "mpp.core"
+    label = "core"
+    verbose_name = "MPP Digital"

@@ -1,0 +1,63 @@
+"""Reads of the region tree. Regions are public reference data: no user scoping."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Level, Region
+
+
+def regions(
+    *, pilot: bool | None = None, level: int | None = None, parent: str | None = None, q: str | None = None
+) -> QuerySet[Region]:
+    """Regions filtered by pilot flag, level, direct parent and a name search, in code order."""
+    queryset = Region.objects.only(
+        "code", "name", "level", "kind", "parent_id", "postal_code", "time_zone", "is_pilot"
+    )
+    if pilot is not None:
+        queryset = queryset.filter(is_pilot=pilot)
+    if level is not None:
+        queryset = queryset.filter(level=level)
+    if parent:
+        queryset = queryset.filter(parent_id=parent)
+    if q:
+        queryset = queryset.filter(name__icontains=q.strip())
+    return queryset.order_by("code")
+
+
+def region(code: str) -> Region | None:
+    """One region by its code, or None."""
+    return Region.objects.filter(code=code).first()
+
+
+def ancestors(region: Region) -> list[Region]:
+    """The region's parents, province first, in one query (the codes are prefixes of its own)."""
+    parts = region.code.split(".")
+    codes = [".".join(parts[:i]) for i in range(1, len(parts))]
+    return list(Region.objects.filter(code__in=codes).order_by("level")) if codes else []
+
+
+def regency_code_of(code: str) -> str | None:
+    """The kabupaten/kota a region belongs to (itself when it is one); None for a province."""
+    parts = code.split(".")
+    return ".".join(parts[:2]) if len(parts) >= 2 else None
+
+
+def search_regencies(q: str, *, limit: int = 10) -> list[Region]:
+    """Kabupaten/kota whose name matches, pilot regions and prefix matches first, for the region picker."""
+    term = q.strip()
+    if not term:
+        return []
+    matches = Region.objects.filter(level=Level.REGENCY).filter(
+        Q(name__icontains=term) | Q(parent__name__icontains=term)
+    )
+    found = list(matches.select_related("parent").order_by("-is_pilot", "name")[:50])
+    plain = term.lower()
+    found.sort(key=lambda r: (not r.is_pilot, not _bare(r.name).startswith(plain), r.name))
+    return found[:limit]
+
+
+def _bare(name: str) -> str:
+    lowered = name.lower()
+    for prefix in ("kabupaten ", "kota "):
+        if lowered.startswith(prefix):
+            return lowered[len(prefix) :]
+    return lowered

@@ -1,0 +1,44 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from mpp.catalog import presentation
+from mpp.catalog import selectors as catalog_selectors
+
+from . import selectors
+from .forms import RegionSearchForm
+from .models import Level
+
+
+@require_GET
+def home(request):
+    pilots = selectors.regions(pilot=True, level=Level.REGENCY)
+    return render(request, "regions/home.html", {"form": RegionSearchForm(), "pilots": pilots})
+
+
+@require_GET
+def region_search(request):
+    """The region picker: a full page, or only the result list when htmx asks as the user types."""
+    form = RegionSearchForm(request.GET)
+    results = selectors.search_regencies(form.cleaned_data["q"]) if form.is_valid() else []
+    template = "regions/_search_results.html" if request.htmx else "regions/search.html"
+    return render(request, template, {"form": form, "results": results})
+
+
+@require_GET
+def region_detail(request, code):
+    region = selectors.region(code)
+    if region is None:
+        raise Http404
+    if region.level > Level.REGENCY:
+        # A kecamatan or desa is served by its kabupaten/kota's MPP.
+        return redirect("regions:detail", code=selectors.regency_code_of(code))
+    context = {"region": region, "ancestors": selectors.ancestors(region)}
+    if region.level == Level.PROVINCE:
+        context["children"] = selectors.regions(parent=region.code)
+    else:
+        context["mpps"] = catalog_selectors.mpps_in_region(region.code)
+        context["services"] = [
+            presentation.service_summary(s) for s in catalog_selectors.services_in_region(region.code)
+        ]
+    return render(request, "regions/detail.html", context)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mpp.api import api
+from mpp.core import views as core_views
+from mpp.regions import views as region_views
+
+admin.site.site_header = "MPP Digital"
+admin.site.site_title = "MPP Digital"
+admin.site.index_title = "Administrasi"
+
+urlpatterns = [
+    path("", region_views.home, name="home"),
+    path("", include("mpp.regions.urls")),
+    path("", include("mpp.catalog.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+]

@@ -1,0 +1,19 @@
+"""Schemathesis fuzzes every operation of the public OpenAPI schema: no input may cause a 5xx,
+and every answer must match the schema (status codes, content types, bodies)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from mpp.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_input_makes_the_api_fail(case):
+    case.call_and_validate(checks=[not_a_server_error, content_type_conformance, response_schema_conformance])
