@@ -45,7 +45,10 @@ messages: install
 test-unit: install
 	$(BIN)/pytest -n auto -m "not browser" -q
 
+# Browser tests need axe-core from npm and Debian's chromium; without them they skip (never in CI).
 test-browser: install
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: browser tests will be skipped (apt-get install nodejs npm chromium)"; fi
 	$(BIN)/pytest -m browser -q
 
 test: lint migrations test-unit test-browser

@@ -1,0 +1,204 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against the real app in its own process.
+
+The app runs under ``manage.py runserver`` on a free loopback port with a fresh SQLite
+database in a temp dir, loaded exactly as ``make run`` loads it (regions and catalog,
+demo mode on). Pages are checked with axe-core from ``node_modules`` (``npm ci``).
+Nothing here downloads a browser: ``playwright install`` is never needed.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+SETUP_TIMEOUT_S = 300  # generous: load_regions writes every desa in the country (seconds, usually)
+HEALTH_TIMEOUT_S = 30
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # tryfirst: the mark must be there before `-m browser` / `-m "not browser"` deselects.
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    """Debian's chromium; fails in CI and skips elsewhere when it or axe-core is missing."""
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} (install with: apt-get install chromium)")
+    if not AXE_JS.exists():
+        missing.append(f"{AXE_JS.relative_to(REPO_ROOT)} (install with: npm ci, in {REPO_ROOT})")
+    if missing:
+        reason = "browser tests need " + " and ".join(missing)
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    command = [sys.executable, "manage.py", *args]
+    result = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT_S, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(command[1:])}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
+
+
+def _is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_url(chromium_path, tmp_path_factory):
+    """Base URL of the app served by its own process on a fresh SQLite database; stopped after the session."""
+    var_dir = tmp_path_factory.mktemp("live-app")
+    env = {**os.environ, "DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
+    env.pop("DATABASE_URL", None)  # SQLite even when the rest of the suite runs on PostgreSQL
+    env["PYTHONUNBUFFERED"] = "1"
+
+    _manage("migrate", "--noinput", "-v0", env=env)
+    _manage("load_regions", env=env)
+    _manage("seed_catalog", env=env)
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = var_dir / "runserver.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while not _is_healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                state = f"exited {server.returncode}" if server.poll() is not None else "not healthy"
+                pytest.fail(
+                    f"runserver {state} after {HEALTH_TIMEOUT_S} s at most; its log ({log_path}):\n"
+                    + log_path.read_text(errors="replace"),
+                    pytrace=False,
+                )
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a fresh context: a phone-sized screen, Indonesian locale, no cookies or cache."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens more pages, each in its own fresh phone-sized context, with extra context options."""
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**{"viewport": PHONE, "locale": "id-ID", **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def _assert_accessible(page) -> None:
+    """Fails listing every serious or critical WCAG 2.1 A/AA violation axe-core finds on the page."""
+    page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {
+                runOnly: {type: 'tag', values: tags},
+                resultTypes: ['violations'],
+            });
+            return results.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                helpUrl: v.helpUrl,
+                nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"{len(blocking)} serious/critical accessibility violation(s) on {page.url}:"]
+        for violation in blocking:
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+            lines.append(f"  {violation['helpUrl']}")
+            for node in violation["nodes"]:
+                lines.append(f"    {' '.join(map(str, node['target']))}: {node['html']}")
+                lines.extend(f"      {line}" for line in (node["summary"] or "").splitlines())
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page)``: axe-core's WCAG 2.1 A/AA check, strict on serious and critical."""
+    return _assert_accessible
