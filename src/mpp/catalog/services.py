@@ -20,7 +20,11 @@ def publish_template_version(
     or None when ``standard`` equals the current one (so re-seeding is a no-op). Each
     service of the template gets a new version with its region's adjustments re-applied.
     """
-    template = ServiceTemplate.objects.select_for_update().get(pk=template.pk)
+    template = (
+        ServiceTemplate.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=template.pk)
+    )
     parsed = ServiceStandard.model_validate(standard)
     current = template.current_version
     if current is not None and current.parsed == parsed:
@@ -34,7 +38,9 @@ def publish_template_version(
     template.current_version = version
     template.save(update_fields=["current_version", "updated_at"])
     for service in (
-        Service.objects.select_for_update().filter(template=template).select_related("current_version")
+        Service.objects.select_for_update(of=("self",))
+        .filter(template=template)
+        .select_related("current_version")
     ):
         adjustments = service.current_version.parsed_adjustments if service.current_version else Adjustments()
         _append_version(
@@ -77,7 +83,9 @@ def adjust_service(*, service: Service, adjustments: dict, by, note: str) -> Ser
     The previous versions stay as they were.
     """
     service = (
-        Service.objects.select_for_update().select_related("template", "current_version").get(pk=service.pk)
+        Service.objects.select_for_update(of=("self",))
+        .select_related("template", "current_version")
+        .get(pk=service.pk)
     )
     return _append_version(
         service=service,

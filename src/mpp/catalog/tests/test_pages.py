@@ -100,6 +100,11 @@ def test_language_switch_serves_english(client):
     assert response.status_code == 302
     html = client.get("/wilayah/64.72/").content.decode()
     assert '<html lang="en">' in html
+    assert "Counters and agencies" in html
+    service = Service.objects.get(region_id="64.72", template__slug="akta-kelahiran")
+    english = client.get(f"/layanan/{service.id}/").content.decode()
+    assert "Requirements" in english and "Staff performance evaluation" in english
+    assert "working day" in english
 
 
 def test_home_page_html_and_assets_are_light(client):
