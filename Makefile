@@ -36,7 +36,7 @@ fmt: install
 	$(BIN)/ruff format .
 
 migrations: install
-	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=true DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: install
 	cd src/mpp && DEBUG=true ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete --no-location
