@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("mpp.regions.urls")),
     path("", include("mpp.catalog.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),

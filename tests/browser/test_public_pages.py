@@ -75,17 +75,17 @@ def test_language_switch_to_english_and_back(page, live_url, assert_accessible, 
     html = page.locator("html")
     expect(html).to_have_attribute("lang", "id")
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(html).to_have_attribute("lang", "en")
     expect(page).to_have_url(f"{live_url}{SAMARINDA}")
-    expect(page.get_by_role("button", name="Bahasa Indonesia")).to_be_visible()
+    expect(page.get_by_role("link", name="Bahasa Indonesia")).to_be_visible()
     page.screenshot(path=tmp_path / "region-en.png", full_page=True)
     assert_accessible(page)
 
-    page.get_by_role("button", name="Bahasa Indonesia").click()
+    page.get_by_role("link", name="Bahasa Indonesia").click()
     expect(html).to_have_attribute("lang", "id")
     expect(page).to_have_url(f"{live_url}{SAMARINDA}")
-    expect(page.get_by_role("button", name="English")).to_be_visible()
+    expect(page.get_by_role("link", name="English")).to_be_visible()
 
 
 def test_home_page_is_under_100_kb_transferred_without_cache(new_page, live_url):

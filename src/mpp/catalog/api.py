@@ -2,10 +2,12 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from mpp.core.api import ErrorOut, Pagination
+from mpp.core.public_cache import public_cache
 from mpp.regions import selectors as region_selectors
 
 from . import presentation, selectors
@@ -55,6 +57,7 @@ class ServiceDetailOut(ServiceOut):
     description="For a kecamatan or desa, the services of its kabupaten/kota.",
 )
 @paginate(Pagination)
+@decorate_view(public_cache)
 def list_region_services(request, code: str):
     regency = region_selectors.regency_code_of(code)
     if regency is None or region_selectors.region(code) is None:
@@ -63,6 +66,7 @@ def list_region_services(request, code: str):
 
 
 @router.get("/services/{service_id}", response={200: ServiceDetailOut, 404: ErrorOut}, summary="One service")
+@decorate_view(public_cache)
 def get_service(request, service_id: UUID):
     service = selectors.service_detail(service_id)
     if service is None:

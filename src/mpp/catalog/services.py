@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mpp.core.errors import DomainError
+from mpp.core.public_cache import invalidate_public_cache
 
 from .models import Agency, Service, ServiceTemplate, ServiceVersion, TemplateVersion
 from .standard import ADJUSTABLE, Adjustments, ServiceStandard, apply_adjustments
@@ -122,4 +123,5 @@ def _append_version(*, service, template_version, adjustments: Adjustments, note
     )
     service.current_version = version
     service.save(update_fields=["current_version", "updated_at"])
+    transaction.on_commit(invalidate_public_cache)
     return version

@@ -2,12 +2,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mpp.core.public_cache import public_cache
+
 from . import presentation, selectors
 from .forms import ServiceSearchForm
 from .standard import COMPONENTS
 
 
 @require_GET
+@public_cache
 def service_detail(request, service_id):
     service = selectors.service_detail(service_id)
     if service is None:

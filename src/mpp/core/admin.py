@@ -7,7 +7,9 @@ foreign-key fields). ``MinistryAdmin``: national data only the ministry touches.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
+from .public_cache import invalidate_public_cache
 from .tenancy import region_scope
 
 
@@ -98,6 +100,11 @@ class RegionScopedAdmin(admin.ModelAdmin):
         if not self._allowed(request, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+        transaction.on_commit(invalidate_public_cache)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        transaction.on_commit(invalidate_public_cache)
 
 
 class RegionScopedInline(admin.TabularInline):

@@ -2,10 +2,12 @@ from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from mpp.core.api import ErrorOut, Pagination, SearchText
+from mpp.core.public_cache import public_cache
 
 from . import selectors
 
@@ -38,11 +40,13 @@ class RegionFilters(Schema):
 
 @router.get("/regions", response=list[RegionOut], summary="List regions")
 @paginate(Pagination)
+@decorate_view(public_cache)
 def list_regions(request, filters: Query[RegionFilters]):
     return selectors.regions(**filters.dict())
 
 
 @router.get("/regions/{code}", response={200: RegionDetailOut, 404: ErrorOut}, summary="One region")
+@decorate_view(public_cache)
 def get_region(request, code: str):
     region = selectors.region(code)
     if region is None:

@@ -3,7 +3,7 @@
 import logging
 from importlib.metadata import version
 
-from django.db import transaction
+from django.db import connection, transaction
 from lokal import wilayah
 
 from .models import Level, Region, RegionDataset
@@ -72,6 +72,10 @@ def load_regions(*, force: bool = False) -> RegionDataset:
         districts=counts[Level.DISTRICT],
         villages=counts[Level.VILLAGE],
     )
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner scans all 91k rows for selective filters (is_pilot).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE regions_region")
     logger.info(
         "regions loaded",
         extra={

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
+from mpp.core.public_cache import public_cache
 
 from . import selectors
 from .forms import RegionSearchForm
@@ -11,6 +12,7 @@ from .models import Level
 
 
 @require_GET
+@public_cache
 def home(request):
     pilots = selectors.regions(pilot=True, level=Level.REGENCY)
     return render(request, "regions/home.html", {"form": RegionSearchForm(), "pilots": pilots})
@@ -26,6 +28,7 @@ def region_search(request):
 
 
 @require_GET
+@public_cache
 def region_detail(request, code):
     region = selectors.region(code)
     if region is None:

@@ -96,8 +96,9 @@ def test_service_search_rejects_a_malformed_region_with_a_field_error(client):
 
 
 def test_language_switch_serves_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/wilayah/64.72/"})
+    response = client.get("/bahasa/en/", {"next": "/wilayah/64.72/"})
     assert response.status_code == 302
+    assert response["Location"] == "/wilayah/64.72/"
     html = client.get("/wilayah/64.72/").content.decode()
     assert '<html lang="en">' in html
     assert "Counters and agencies" in html
@@ -105,6 +106,16 @@ def test_language_switch_serves_english(client):
     english = client.get(f"/layanan/{service.id}/").content.decode()
     assert "Requirements" in english and "Staff performance evaluation" in english
     assert "working day" in english
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.get("/bahasa/en/", {"next": target})
+    assert response["Location"] == "/"
+
+
+def test_an_unknown_language_is_404(client):
+    assert client.get("/bahasa/fr/").status_code == 404
 
 
 def test_home_page_html_and_assets_are_light(client):

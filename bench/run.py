@@ -1,0 +1,260 @@
+"""`make bench`: load a production-like server with wrk and write docs/BENCHMARKS.md.
+
+Recreates a PostgreSQL database, migrates and seeds it, serves the app with granian
+(and gunicorn, for the ceiling only), runs each scenario, times the region load on
+SQLite, writes the report and the raw JSON, and stops everything it started, also on
+Ctrl-C or an error. Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds
+measured per scenario, default 15), BENCH_KEEP_DB=true to keep the database.
+"""
+
+import contextlib
+import datetime
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import database
+import document
+import loadtest
+import prerequisites
+import servers
+import sqlite_timing
+from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, Scenario, judge
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DOC_PATH = PROJECT_DIR / "docs" / "BENCHMARKS.md"
+JSON_PATH = PROJECT_DIR / "bench" / "results" / "latest.json"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mpp_bench"
+SETUP_COMMANDS = [
+    ["migrate", "--noinput"],
+    ["load_regions"],
+    ["seed_catalog"],
+    ["collectstatic", "--noinput"],
+]
+
+
+class StepFailed(RuntimeError):
+    """A step of the run failed in a way its message explains."""
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def django_env(database_url: str, var_dir: Path) -> dict:
+    """The production-like environment of every Django command and server of the run."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "MPP_VAR_DIR": str(var_dir),
+        "STATIC_ROOT": str(var_dir / "static"),
+        "LOG_LEVEL": "WARNING",  # the INFO request log would cost a JSON line per request
+        "DATABASE_CONN_MAX_AGE": "600",
+    }
+
+
+def manage(args: list[str], env: dict) -> None:
+    say(f"==> manage.py {' '.join(args)}")
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise StepFailed(
+            f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+        )
+    last = result.stdout.strip().splitlines()[-1:] or [""]
+    say(f"    {last[0]}")
+
+
+def discover_service_id(port: int) -> str:
+    path = f"/api/v1/regions/{PILOT_REGION}/services"
+    status, body = servers.get(port, path)
+    items = json.loads(body).get("items", []) if status == 200 else []
+    if not items:
+        raise StepFailed(
+            f"GET {path} returned {status} with no services: did seed_catalog seed {PILOT_REGION}?"
+        )
+    return items[0]["id"]
+
+
+def measure(
+    server: servers.Server, wrk_path: str, scenarios: list[Scenario], seconds: int, service_id: str = ""
+) -> list[dict]:
+    rows = []
+    for scenario in scenarios:
+        path = scenario.path.format(service_id=service_id)
+        status, _body = servers.get(server.port, path)
+        say(f"==> {server.name} {scenario.name}: GET {path} ({status}), {seconds} s")
+        row = loadtest.run_scenario(
+            wrk_path, f"http://127.0.0.1:{server.port}{path}", seconds, server.worker_pids
+        )
+        row = {
+            "name": scenario.name,
+            "url_pattern": scenario.path.replace("{service_id}", "<id>"),
+            "path": path,
+            "targeted": scenario.targeted,
+            "check_status": status,
+            **row,
+        }
+        say(
+            f"    {row['rps']:,.0f} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, "
+            f"{row['non_2xx']} non-2xx"
+        )
+        rows.append(row)
+    return rows
+
+
+def machine(database_url: str, load_average: float) -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": models[0] if models else "unknown CPU",
+        "postgres": database.server_version(database_url),
+        "load_average_at_start": load_average,
+    }
+
+
+def git_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
+    return result.stdout.strip() if result.returncode == 0 else "uncommitted"
+
+
+def gunicorn_ceiling(env: dict, var_dir: Path, wrk_path: str, seconds: int) -> dict:
+    """The ceiling scenario on gunicorn, to justify serving with granian; an error is recorded, not raised."""
+    try:
+        prerequisites.ensure_gunicorn()
+    except subprocess.CalledProcessError as exc:
+        return {"error": f"could not install gunicorn ({exc})"}
+    port = servers.free_port()
+    command = servers.gunicorn_command(port)
+    log_path = var_dir / "gunicorn.log"
+    with servers.Server(
+        "gunicorn", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path
+    ) as gunicorn:
+        return measure(gunicorn, wrk_path, [CEILING], seconds)[0]
+
+
+def granian_scenarios(env: dict, var_dir: Path, wrk_path: str, seconds: int) -> list[dict]:
+    """Every scenario on granian, judged against its ceiling."""
+    port = servers.free_port()
+    command = servers.granian_command(port)
+    say(f"==> granian on 127.0.0.1:{port}")
+    log_path = var_dir / "granian.log"
+    with servers.Server(
+        "granian", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path
+    ) as granian:
+        say(f"    workers: {granian.worker_pids()}")
+        rows = measure(granian, wrk_path, SCENARIOS, seconds, service_id=discover_service_id(port))
+    ceiling_rps = rows[0]["rps"]
+    return [judge(scenario, row, ceiling_rps) for scenario, row in zip(SCENARIOS, rows, strict=True)]
+
+
+def max_rss_per_worker(rows: list[dict]) -> list[float]:
+    """Each worker's largest RSS over all scenarios, in pid order."""
+    worker_max: dict[int, float] = {}
+    for row in rows:
+        for pid, mb in row["worker_max_rss_mb"].items():
+            worker_max[pid] = max(mb, worker_max.get(pid, 0.0))
+    return [worker_max[pid] for pid in sorted(worker_max)]
+
+
+def benchmark(
+    wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack: contextlib.ExitStack
+) -> dict:
+    # Taken before we add load: other work on the machine skews every number.
+    load_average = round(os.getloadavg()[0], 2)
+    database.recreate(database_url)
+    if os.environ.get("BENCH_KEEP_DB") != "true":
+        stack.callback(database.drop, database_url)
+    env = django_env(database_url, var_dir)
+    for args in SETUP_COMMANDS:
+        manage(args, env)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+
+    scenarios = granian_scenarios(env, var_dir, wrk_path, seconds)
+    per_worker = max_rss_per_worker(scenarios)
+    gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
+    say("==> SQLite: migrate and load_regions on a fresh database")
+    sqlite = sqlite_timing.time_region_load(PROJECT_DIR)
+    say(f"    migrate {sqlite['migrate_s']} s, load_regions {sqlite['load_regions_s']} s")
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "machine": machine(database_url, load_average),
+        "settings": {
+            "threads": loadtest.THREADS,
+            "connections": loadtest.CONNECTIONS,
+            "warm_up_s": loadtest.WARM_UP_S,
+            "duration_s": seconds,
+            "granian_args": servers.GRANIAN_ARGS,
+        },
+        "gunicorn_args": servers.GUNICORN_ARGS,
+        "scenarios": scenarios,
+        "memory": {
+            "per_worker_mb": per_worker,
+            "target_mb": MAX_WORKER_RSS_MB,
+            "met": bool(per_worker) and max(per_worker) < MAX_WORKER_RSS_MB,
+        },
+        "gunicorn_ceiling": gunicorn,
+        "sqlite": sqlite,
+    }
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # unwinds the ExitStack: servers stop, the database is dropped
+
+
+def main() -> int:
+    # Ctrl-C, kill and a closed terminal all stop what we started; SIGINT too when a
+    # non-interactive shell started us in the background with SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    seconds = int(os.environ.get("BENCH_DURATION", "15"))
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    try:
+        wrk_path = prerequisites.ensure_wrk()
+        with contextlib.ExitStack() as stack:
+            var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpp-bench-")))
+            results = benchmark(wrk_path, database_url, seconds, var_dir, stack)
+    except prerequisites.MissingTool as exc:
+        say(f"bench: {exc}")
+        return 2
+    except servers.ServerDidNotStart as exc:
+        say(f"bench: the server could not start: {exc}")
+        return 1
+    except StepFailed as exc:
+        say(f"bench: failed: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        say("bench: interrupted; stopped everything it had started")
+        return 130
+    except Exception as exc:  # a bug or an unexpected failure: the traceback says where
+        traceback.print_exc()
+        say(f"bench: failed: {exc}")
+        return 1
+
+    document.write(results, doc_path=DOC_PATH, json_path=JSON_PATH)
+    say(f"==> wrote {DOC_PATH.relative_to(PROJECT_DIR)} and {JSON_PATH.relative_to(PROJECT_DIR)}")
+    failed = [s["name"] for s in results["scenarios"] if s["failure"]]
+    if failed:
+        say(f"bench: FAILED scenarios (error responses, see the report): {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""What the benchmark measures and the targets it is held to (from the performance issue)."""
+
+from dataclasses import dataclass
+
+PILOT_REGION = "64.72"  # Kota Samarinda, a pilot region with a seeded MPP
+MIN_SHARE_OF_CEILING = 0.60
+MAX_P99_MS = 50.0
+MAX_WORKER_RSS_MB = 150.0
+MAX_REGION_LOAD_S = 30.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str  # may hold {service_id}
+    targeted: bool = False  # held to MIN_SHARE_OF_CEILING and MAX_P99_MS
+
+
+CEILING = Scenario("ceiling", "/healthz")
+SCENARIOS = [
+    CEILING,
+    Scenario("api_region_services", f"/api/v1/regions/{PILOT_REGION}/services", targeted=True),
+    Scenario("region_page", f"/wilayah/{PILOT_REGION}/", targeted=True),
+    Scenario("service_page", "/layanan/{service_id}/"),
+    Scenario("home", "/"),
+    Scenario("api_regions_pilot", "/api/v1/regions?pilot=true"),
+]
+
+TARGET_TEXT = f"≥ {MIN_SHARE_OF_CEILING:.0%} of ceiling, p99 < {MAX_P99_MS:.0f} ms"
+
+
+def failure(row: dict) -> str | None:
+    """Why a run's numbers cannot be trusted (a first GET other than 200, error responses, socket errors)."""
+    problems = []
+    if row["check_status"] != 200:
+        problems.append(f"GET returned {row['check_status']}")
+    if row["non_2xx"]:
+        problems.append(f"{row['non_2xx']} non-2xx")
+    socket_errors = sum(row["socket_errors"].values())
+    if socket_errors:
+        problems.append(f"{socket_errors} socket errors")
+    return ", ".join(problems) or None
+
+
+def judge(scenario: Scenario, row: dict, ceiling_rps: float) -> dict:
+    """The row with its share of the ceiling, its failure if any, and whether it met its target."""
+    share = row["rps"] / ceiling_rps if ceiling_rps else 0.0
+    failed = failure(row)
+    met = None
+    if scenario.targeted:
+        met = failed is None and share >= MIN_SHARE_OF_CEILING and row["p99_ms"] < MAX_P99_MS
+    return {**row, "share_of_ceiling": round(share, 3), "failure": failed, "target_met": met}
