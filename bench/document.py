@@ -90,6 +90,13 @@ def markdown(results: dict) -> str:
         "",
         *_scenario_rows(results["scenarios"]),
         "",
+        "Catalog pages and API answers for anonymous visitors come from the public response cache "
+        "(`mpp.core.public_cache`), which answers before most of the middleware runs — hence more than "
+        "the ceiling, whose trivial view passes through all of it. What a cache miss costs, on a "
+        "server started with `PUBLIC_CACHE_SECONDS=0` (recorded only, against the same ceiling):",
+        "",
+        *_scenario_rows(results["uncached"]),
+        "",
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker over all scenarios.",

@@ -25,7 +25,7 @@ import loadtest
 import prerequisites
 import servers
 import sqlite_timing
-from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, Scenario, judge
+from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOC_PATH = PROJECT_DIR / "docs" / "BENCHMARKS.md"
@@ -147,8 +147,10 @@ def gunicorn_ceiling(env: dict, var_dir: Path, wrk_path: str, seconds: int) -> d
         return measure(gunicorn, wrk_path, [CEILING], seconds)[0]
 
 
-def granian_scenarios(env: dict, var_dir: Path, wrk_path: str, seconds: int) -> list[dict]:
-    """Every scenario on granian, judged against its ceiling."""
+def granian_scenarios(
+    env: dict, var_dir: Path, wrk_path: str, seconds: int, scenarios: list[Scenario], ceiling_rps: float = 0.0
+) -> list[dict]:
+    """The scenarios on granian, judged against the ceiling (the first scenario's, unless given)."""
     port = servers.free_port()
     command = servers.granian_command(port)
     say(f"==> granian on 127.0.0.1:{port}")
@@ -157,9 +159,9 @@ def granian_scenarios(env: dict, var_dir: Path, wrk_path: str, seconds: int) -> 
         "granian", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path
     ) as granian:
         say(f"    workers: {granian.worker_pids()}")
-        rows = measure(granian, wrk_path, SCENARIOS, seconds, service_id=discover_service_id(port))
-    ceiling_rps = rows[0]["rps"]
-    return [judge(scenario, row, ceiling_rps) for scenario, row in zip(SCENARIOS, rows, strict=True)]
+        rows = measure(granian, wrk_path, scenarios, seconds, service_id=discover_service_id(port))
+    ceiling_rps = ceiling_rps or rows[0]["rps"]
+    return [judge(scenario, row, ceiling_rps) for scenario, row in zip(scenarios, rows, strict=True)]
 
 
 def max_rss_per_worker(rows: list[dict]) -> list[float]:
@@ -185,8 +187,12 @@ def benchmark(
     say("==> VACUUM ANALYZE")
     database.analyze(database_url)
 
-    scenarios = granian_scenarios(env, var_dir, wrk_path, seconds)
-    per_worker = max_rss_per_worker(scenarios)
+    scenarios = granian_scenarios(env, var_dir, wrk_path, seconds, SCENARIOS)
+    say("==> the same pages with the public response cache off")
+    uncached = granian_scenarios(
+        {**env, "PUBLIC_CACHE_SECONDS": "0"}, var_dir, wrk_path, seconds, UNCACHED, scenarios[0]["rps"]
+    )
+    per_worker = max_rss_per_worker(scenarios + uncached)
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     say("==> SQLite: migrate and load_regions on a fresh database")
     sqlite = sqlite_timing.time_region_load(PROJECT_DIR)
@@ -204,6 +210,7 @@ def benchmark(
         },
         "gunicorn_args": servers.GUNICORN_ARGS,
         "scenarios": scenarios,
+        "uncached": uncached,
         "memory": {
             "per_worker_mb": per_worker,
             "target_mb": MAX_WORKER_RSS_MB,

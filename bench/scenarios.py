@@ -26,6 +26,13 @@ SCENARIOS = [
     Scenario("api_regions_pilot", "/api/v1/regions?pilot=true"),
 ]
 
+# The same pages with the public response cache off: what a cache miss costs (recorded only).
+UNCACHED = [
+    Scenario("api_region_services_uncached", f"/api/v1/regions/{PILOT_REGION}/services"),
+    Scenario("region_page_uncached", f"/wilayah/{PILOT_REGION}/"),
+    Scenario("service_page_uncached", "/layanan/{service_id}/"),
+]
+
 TARGET_TEXT = f"≥ {MIN_SHARE_OF_CEILING:.0%} of ceiling, p99 < {MAX_P99_MS:.0f} ms"
 
 
