@@ -41,3 +41,38 @@ def surakarta_manager(db):
     from mpp.identity.tests.factories import make_staff
 
     return make_staff("bob.surakarta", "mpp_manager", "33.72")
+
+
+class _Mailbox:
+    """Messages received by the test SMTP server, newest last."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def last_body(self) -> str:
+        return self.messages[-1].get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free loopback port; Django sends its mail there."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    yield mailbox
+    controller.stop()

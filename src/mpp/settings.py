@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "mpp.identity",
     "mpp.regions",
     "mpp.catalog",
+    "mpp.audit",
+    "mpp.registry",
+    "oauth2_provider",
+    "mpp.sso",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:account"
+
+AUTHENTICATION_BACKENDS = ["mpp.identity.auth.NikOrEmailBackend"]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+PASSWORD_RESET_TIMEOUT = 3600
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -147,9 +156,7 @@ CACHES = {
 
 # Security headers and cookies: strict unless DEBUG. TLS is terminated at the
 # load balancer, which sets X-Forwarded-Proto.
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", True) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO", True) else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -162,6 +169,28 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# --- SSO (OpenID Connect provider, django-oauth-toolkit): owned by mpp.sso ---
+# --- end SSO ---
+
+# Outgoing e-mail over SMTP (make run starts a local SMTP sink that prints each message).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("EMAIL_PORT", 1025)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MPP Digital <no-reply@mpp.go.id>")
+
+# Rate limits (django-ratelimit) count in the default cache: use Redis when there is more than one process.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+
+# The population registry (Dukcapil), real or simulated: known only by URL and API key.
+DUKCAPIL_URL = env_str("DUKCAPIL_URL", "http://127.0.0.1:8100")
+DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY", "")
+DUKCAPIL_TIMEOUT_SECONDS = float(env_str("DUKCAPIL_TIMEOUT_SECONDS", "3"))
 
 # Seconds a public catalog answer is served from the cache (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0 if TESTING else 60)

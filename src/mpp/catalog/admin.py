@@ -97,9 +97,7 @@ class ServiceAdjustmentForm(forms.ModelForm):
     fee_amount = forms.IntegerField(label=_("Biaya (rupiah)"), min_value=0, required=False)
     fee_note = forms.CharField(label=_("Keterangan biaya"), required=False, max_length=300)
     location = forms.CharField(label=_("Lokasi layanan"), required=False, max_length=300)
-    duration_days = forms.IntegerField(
-        label=_("Jangka waktu (hari kerja)"), min_value=0, max_value=365, required=False
-    )
+    duration_days = forms.IntegerField(label=_("Jangka waktu (hari kerja)"), min_value=0, max_value=365, required=False)
     note = forms.CharField(label=_("Catatan perubahan"), max_length=300, required=False)
 
     class Meta:

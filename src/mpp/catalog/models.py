@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mpp.core.models import TimeStampedModel
+from mpp.identity.models import AssuranceLevel
 
 from .standard import Adjustments, ServiceStandard
 
@@ -54,9 +55,7 @@ class Agency(TimeStampedModel):
         ordering = ["region", "name"]
         verbose_name = _("instansi")
         verbose_name_plural = _("instansi")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "kind"], name="one_agency_of_a_kind_per_region")
-        ]
+        constraints = [models.UniqueConstraint(fields=["region", "kind"], name="one_agency_of_a_kind_per_region")]
 
     def __str__(self):
         return self.name
@@ -136,12 +135,6 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("Loket MPP")
 
 
-class AssuranceLevel(models.IntegerChoices):
-    REGISTERED = 1, _("Terdaftar")
-    NIK_VERIFIED = 2, _("NIK terverifikasi")
-    FACE_VERIFIED = 3, _("Wajah terverifikasi")
-
-
 class ServiceTemplate(TimeStampedModel):
     """A national service template, published by the ministry; regions instantiate it."""
 
@@ -207,9 +200,7 @@ class Service(TimeStampedModel):
         ordering = ["region", "template__name"]
         verbose_name = _("layanan daerah")
         verbose_name_plural = _("layanan daerah")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "template"], name="one_service_per_template")
-        ]
+        constraints = [models.UniqueConstraint(fields=["region", "template"], name="one_service_per_template")]
         indexes = [models.Index(fields=["region", "is_active"], name="service_region_active")]
 
     def __str__(self):

@@ -33,7 +33,5 @@ def service_detail(service: Service) -> dict:
         "region_name": service.region.name,
         "agency_kind": service.template.agency_kind.name,
         "standard": standard,
-        "components": [
-            {"key": key, "title": str(title), "value": standard[key]} for key, title in COMPONENTS
-        ],
+        "components": [{"key": key, "title": str(title), "value": standard[key]} for key, title in COMPONENTS],
     }

@@ -37,9 +37,7 @@ def service_detail(service_id) -> Service | None:
     """One active service with its template, agency, region and current standard, or None."""
     return (
         Service.objects.filter(pk=service_id, is_active=True)
-        .select_related(
-            "template", "template__agency_kind", "agency", "region", "region__parent", "current_version"
-        )
+        .select_related("template", "template__agency_kind", "agency", "region", "region__parent", "current_version")
         .first()
     )
 
@@ -47,9 +45,7 @@ def service_detail(service_id) -> Service | None:
 def mpps_in_region(regency_code: str) -> list[Mpp]:
     """The region's MPPs with their counters and each counter's agency, in three queries."""
     counters = Counter.objects.select_related("agency", "agency__kind").order_by("number")
-    return list(
-        Mpp.objects.filter(region_id=regency_code).prefetch_related(Prefetch("counters", queryset=counters))
-    )
+    return list(Mpp.objects.filter(region_id=regency_code).prefetch_related(Prefetch("counters", queryset=counters)))
 
 
 def search_services(q: str, *, regency_code: str | None = None, limit: int = 50) -> QuerySet[Service]:
@@ -64,9 +60,7 @@ def search_services(q: str, *, regency_code: str | None = None, limit: int = 50)
             | Q(template__summary__icontains=word)
             | Q(template__keywords__icontains=word)
         )
-    return queryset.select_related("template", "agency", "region").order_by("template__name", "region_id")[
-        :limit
-    ]
+    return queryset.select_related("template", "agency", "region").order_by("template__name", "region_id")[:limit]
 
 
 def templates() -> QuerySet[ServiceTemplate]:

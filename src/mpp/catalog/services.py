@@ -12,9 +12,7 @@ from .standard import ADJUSTABLE, Adjustments, ServiceStandard, apply_adjustment
 
 
 @transaction.atomic
-def publish_template_version(
-    *, template: ServiceTemplate, standard: dict, note: str = ""
-) -> TemplateVersion | None:
+def publish_template_version(*, template: ServiceTemplate, standard: dict, note: str = "") -> TemplateVersion | None:
     """Publish a new version of a national template's standard and carry it to every regional service.
 
     Validates ``standard`` (raises pydantic's ValidationError). Returns the new version,
@@ -22,9 +20,7 @@ def publish_template_version(
     service of the template gets a new version with its region's adjustments re-applied.
     """
     template = (
-        ServiceTemplate.objects.select_for_update(of=("self",))
-        .select_related("current_version")
-        .get(pk=template.pk)
+        ServiceTemplate.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=template.pk)
     )
     parsed = ServiceStandard.model_validate(standard)
     current = template.current_version
@@ -39,14 +35,10 @@ def publish_template_version(
     template.current_version = version
     template.save(update_fields=["current_version", "updated_at"])
     for service in (
-        Service.objects.select_for_update(of=("self",))
-        .filter(template=template)
-        .select_related("current_version")
+        Service.objects.select_for_update(of=("self",)).filter(template=template).select_related("current_version")
     ):
         adjustments = service.current_version.parsed_adjustments if service.current_version else Adjustments()
-        _append_version(
-            service=service, template_version=version, adjustments=adjustments, note=note, by=None
-        )
+        _append_version(service=service, template_version=version, adjustments=adjustments, note=note, by=None)
     return version
 
 
@@ -84,9 +76,7 @@ def adjust_service(*, service: Service, adjustments: dict, by, note: str) -> Ser
     The previous versions stay as they were.
     """
     service = (
-        Service.objects.select_for_update(of=("self",))
-        .select_related("template", "current_version")
-        .get(pk=service.pk)
+        Service.objects.select_for_update(of=("self",)).select_related("template", "current_version").get(pk=service.pk)
     )
     return _append_version(
         service=service,

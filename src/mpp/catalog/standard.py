@@ -130,9 +130,7 @@ def apply_adjustments(standard: ServiceStandard, adjustments: Adjustments) -> Se
         extra = [r.model_copy(update={"added_by_region": True}) for r in adjustments.extra_requirements]
         changes["requirements"] = [*standard.requirements, *extra]
     # Re-validate: an added requirement may clash with a template code.
-    return ServiceStandard.model_validate(
-        {**standard.model_dump(), **{k: _dump(v) for k, v in changes.items()}}
-    )
+    return ServiceStandard.model_validate({**standard.model_dump(), **{k: _dump(v) for k, v in changes.items()}})
 
 
 def _dump(value):

@@ -62,9 +62,7 @@ class PublicCacheMiddleware:
             and not response.streaming
         ):
             language = response.get("Content-Language", "")
-            cache.set(
-                key, (response.content, response["Content-Type"], language), settings.PUBLIC_CACHE_SECONDS
-            )
+            cache.set(key, (response.content, response["Content-Type"], language), settings.PUBLIC_CACHE_SECONDS)
             response["X-Cache"] = "miss"
         return response
 

@@ -9,18 +9,53 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mpp.core.models import TimeStampedModel
 
 
+class AssuranceLevel(models.IntegerChoices):
+    """How sure we are that an account is the person it claims to be; services declare the level they need."""
+
+    REGISTERED = 1, _("Terdaftar")
+    NIK_VERIFIED = 2, _("NIK terverifikasi")
+    FACE_VERIFIED = 3, _("Wajah terverifikasi")
+
+
 class User(AbstractUser):
+    """An account: a citizen (with a NIK, at a level of assurance) or a staff member (with roles).
+
+    A citizen's username is their NIK. Registry data (name, address, family) is not kept
+    here but in ``registry.PersonRecord``, our dated copy of what Dukcapil says.
+    """
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
+    email_verified_at = models.DateTimeField(_("surel terverifikasi pada"), null=True, blank=True)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("tingkat jaminan identitas"), choices=AssuranceLevel.choices, default=AssuranceLevel.REGISTERED
+    )
+    nik_verified_at = models.DateTimeField(_("NIK terverifikasi pada"), null=True, blank=True)
+    face_verified_at = models.DateTimeField(_("wajah terverifikasi pada"), null=True, blank=True)
+    totp_secret = models.CharField(_("rahasia TOTP"), max_length=64, blank=True, editable=False)
+    totp_enabled_at = models.DateTimeField(_("TOTP aktif sejak"), null=True, blank=True)
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("akun")
         verbose_name_plural = _("akun")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_email_ci", condition=~models.Q(email="")),
+        ]
+
+    @property
+    def is_citizen(self) -> bool:
+        return bool(self.nik)
+
+    def has_assurance(self, level: int) -> bool:
+        return self.assurance_level >= level
 
 
 class Role(models.TextChoices):
@@ -64,3 +99,58 @@ class RoleAssignment(TimeStampedModel):
             raise ValidationError({"region": _("Pengelola MPP harus terikat pada satu kabupaten/kota.")})
         if self.role == Role.MINISTRY and self.region_id:
             raise ValidationError({"region": _("Peran kementerian berlaku nasional, tanpa wilayah.")})
+
+
+class EmailCode(TimeStampedModel):
+    """A one-time code sent to confirm an e-mail address. Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_codes")
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kode konfirmasi surel")
+        verbose_name_plural = _("kode konfirmasi surel")
+
+
+class AccountSession(TimeStampedModel):
+    """A signed-in session of an account, so the citizen can see and end them ("logout everywhere")."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    last_seen_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("sesi masuk")
+        verbose_name_plural = _("sesi masuk")
+        indexes = [models.Index(fields=["user", "ended_at"], name="session_user_open")]
+
+
+class Delegation(TimeStampedModel):
+    """An explicit, time-limited grant: ``grantee`` may act for ``grantor``. Revocable by the grantor.
+
+    A parent acting for a minor child on the same KK needs no row: that right is derived
+    from the registry each time (see ``identity.selectors.can_act_for``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    grantor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given")
+    grantee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_received")
+    purpose = models.CharField(_("keperluan"), max_length=200)
+    valid_until = models.DateField(_("berlaku sampai"))
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("kuasa")
+        verbose_name_plural = _("kuasa")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(grantor=models.F("grantee")), name="delegation_not_to_self")
+        ]

@@ -72,9 +72,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="agency",
-            constraint=models.UniqueConstraint(
-                fields=("region", "kind"), name="one_agency_of_a_kind_per_region"
-            ),
+            constraint=models.UniqueConstraint(fields=("region", "kind"), name="one_agency_of_a_kind_per_region"),
         ),
         migrations.AddConstraint(
             model_name="counter",
@@ -86,9 +84,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="service",
-            constraint=models.UniqueConstraint(
-                fields=("region", "template"), name="one_service_per_template"
-            ),
+            constraint=models.UniqueConstraint(fields=("region", "template"), name="one_service_per_template"),
         ),
         migrations.AddConstraint(
             model_name="templateversion",

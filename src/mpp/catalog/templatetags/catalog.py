@@ -1,6 +1,7 @@
 from django import template
 
-from mpp.catalog.models import AssuranceLevel, Channel
+from mpp.catalog.models import Channel
+from mpp.identity.models import AssuranceLevel
 
 register = template.Library()
 

@@ -101,9 +101,7 @@ def test_manager_cannot_create_an_agency_in_another_region(as_alice):
     from mpp.catalog.models import AgencyKind
 
     kind = AgencyKind.objects.get(code="dinsos")
-    response = as_alice.post(
-        _url(Agency, "add"), {"region": "33.72", "kind": kind.pk, "name": "Dinsos palsu"}
-    )
+    response = as_alice.post(_url(Agency, "add"), {"region": "33.72", "kind": kind.pk, "name": "Dinsos palsu"})
     assert response.status_code == 200  # the form refuses the choice
     assert "region" in response.context["adminform"].form.errors
     assert Agency.objects.filter(region_id="33.72").count() == before
@@ -137,9 +135,7 @@ def test_manager_counter_edits_stay_in_region(as_alice):
             }
         )
     n = len(counters)
-    data.update(
-        {f"counters-{n}-mpp": mpp.pk, f"counters-{n}-agency": foreign_agency.pk, f"counters-{n}-number": 99}
-    )
+    data.update({f"counters-{n}-mpp": mpp.pk, f"counters-{n}-agency": foreign_agency.pk, f"counters-{n}-number": 99})
     response = as_alice.post(_url(Mpp, "change", mpp.pk), data)
     assert response.status_code == 200
     assert not Counter.objects.filter(mpp=mpp, number=99).exists()

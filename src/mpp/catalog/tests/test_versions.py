@@ -76,10 +76,7 @@ def test_a_new_template_version_reaches_every_region_and_keeps_their_adjustments
 
 def test_publishing_the_same_standard_again_adds_nothing(kk_samarinda):
     template = kk_samarinda.template
-    assert (
-        services.publish_template_version(template=template, standard=template.current_version.standard)
-        is None
-    )
+    assert services.publish_template_version(template=template, standard=template.current_version.standard) is None
 
 
 def test_offering_a_template_needs_an_agency_of_its_kind(kk_samarinda):

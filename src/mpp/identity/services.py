@@ -1,0 +1,257 @@
+"""Writes to accounts: registration, e-mail confirmation, sessions, second factor, face check, delegation.
+
+Each function is one use case. Registry calls happen before any database write,
+so a registry that is slow or down leaves nothing half-created.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import date, timedelta
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from mpp.audit.models import AccessKind
+from mpp.audit.services import record_data_access
+from mpp.core.errors import Conflict, DomainError
+from mpp.registry import services as registry
+from mpp.registry.dukcapil import Actor
+
+from .models import AccountSession, AssuranceLevel, Delegation, EmailCode, User
+
+CODE_TTL = timedelta(minutes=15)
+CODE_MAX_ATTEMPTS = 5
+PLATFORM_ACTOR = "MPP Digital"
+
+
+class RegistrationRefused(DomainError):
+    """The data does not match the registry. Deliberately says nothing about which part."""
+
+
+def register_citizen(*, nik: str, name: str, birth_date: date, email: str, phone: str, password: str) -> User:
+    """Create a citizen account after the registry confirms NIK, name and birth date belong together.
+
+    The same ``RegistrationRefused`` message answers an unknown NIK and a wrong name, so NIKs
+    cannot be probed. Raises ``RegistryUnavailable`` (nothing is written) when the registry
+    cannot answer, ``Conflict`` when the NIK or e-mail already has an account. Sends the
+    e-mail confirmation code after commit. The account is NIK-verified once its e-mail is confirmed.
+    """
+    password_validation.validate_password(password)
+    matches = registry.verify_person(
+        nik=nik,
+        elements={"name": name, "birth_date": birth_date.isoformat()},
+        actor=Actor(PLATFORM_ACTOR, _("Pendaftaran akun MPP Digital")),
+    )
+    if not (matches.get("name") and matches.get("birth_date")):
+        raise RegistrationRefused(_("Data tidak cocok dengan data kependudukan. Periksa NIK, nama, dan tanggal lahir."))
+    try:
+        with transaction.atomic():
+            if User.objects.filter(nik=nik).exists():
+                raise Conflict(_("NIK ini sudah memiliki akun. Silakan masuk atau atur ulang kata sandi."))
+            if User.objects.filter(email__iexact=email).exists():
+                raise Conflict(_("Alamat surel ini sudah dipakai akun lain."))
+            user = User(username=nik, nik=nik, email=email, phone=phone, first_name=name[:150])
+            user.set_password(password)
+            user.save()
+            transaction.on_commit(lambda: send_email_code(user=user))
+    except IntegrityError as exc:  # a concurrent registration of the same NIK or e-mail won
+        raise Conflict(_("NIK atau alamat surel ini sudah memiliki akun.")) from exc
+    return user
+
+
+def _hash_code(user: User, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_email_code(*, user: User) -> None:
+    """E-mail a fresh 6-digit code; earlier unused codes stop working."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        EmailCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+        EmailCode.objects.create(user=user, code_hash=_hash_code(user, code), expires_at=timezone.now() + CODE_TTL)
+    send_mail(
+        subject=_("Kode konfirmasi MPP Digital: %(code)s") % {"code": code},
+        message=_(
+            "Kode konfirmasi surel Anda: %(code)s\n\nBerlaku 15 menit. Jangan berikan kode ini kepada siapa pun, "
+            "termasuk petugas.\n\nJika Anda tidak mendaftar di MPP Digital, abaikan surel ini."
+        )
+        % {"code": code},
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def confirm_email(*, user: User, code: str) -> User:
+    """Confirm the e-mail with the latest code; the account becomes NIK-verified.
+
+    Raises DomainError for a wrong, used or expired code; after five wrong tries the code is dead.
+    """
+    entry = (
+        EmailCode.objects.select_for_update().filter(user=user, used_at__isnull=True).order_by("-created_at").first()
+    )
+    if entry is None or entry.expires_at < timezone.now() or entry.attempts >= CODE_MAX_ATTEMPTS:
+        raise DomainError(_("Kode sudah tidak berlaku. Minta kode baru."))
+    if not hmac.compare_digest(entry.code_hash, _hash_code(user, code.strip())):
+        entry.attempts += 1
+        entry.save(update_fields=["attempts", "updated_at"])
+        raise DomainError(_("Kode salah."))
+    now = timezone.now()
+    entry.used_at = now
+    entry.save(update_fields=["used_at", "updated_at"])
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.email_verified_at = now
+    if user.nik and user.assurance_level < AssuranceLevel.NIK_VERIFIED:
+        user.assurance_level = AssuranceLevel.NIK_VERIFIED
+        user.nik_verified_at = now
+    user.save(update_fields=["email_verified_at", "assurance_level", "nik_verified_at"])
+    return user
+
+
+def refresh_registry_data(*, user: User, purpose: str):
+    """Read the citizen's own data and family from the registry (raises RegistryUnavailable)."""
+    actor = Actor(PLATFORM_ACTOR, purpose)
+    record = registry.read_person(nik=user.nik, actor=actor, actor_user=user)
+    if record and record.kk_number:
+        registry.read_family(kk_number=record.kk_number, subject_nik=user.nik, actor=actor, actor_user=user)
+    return record
+
+
+# -- sessions ---------------------------------------------------------------------------------------
+
+
+def record_session(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> AccountSession:
+    now = timezone.now()
+    session, _created = AccountSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "ip_address": ip_address,
+            "user_agent": user_agent[:300],
+            "last_seen_at": now,
+            "ended_at": None,
+        },
+    )
+    return session
+
+
+def end_sessions(*, user: User, keep_session_key: str | None = None, session_id=None) -> int:
+    """End the user's sessions (one by id, or all but ``keep_session_key``); returns how many ended."""
+    store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    sessions = AccountSession.objects.filter(user=user, ended_at__isnull=True)
+    if session_id is not None:
+        sessions = sessions.filter(pk=session_id)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    ended = 0
+    for session in sessions:
+        store(session_key=session.session_key).delete()
+        ended += 1
+    sessions.update(ended_at=timezone.now())
+    return ended
+
+
+# -- second factor ----------------------------------------------------------------------------------
+
+
+def start_totp(*, user: User) -> str:
+    """A new secret for the authenticator app (not active until confirmed with a code)."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_enabled_at = None
+    user.save(update_fields=["totp_secret", "totp_enabled_at"])
+    return totp_uri(user=user)
+
+
+def totp_uri(*, user: User) -> str:
+    """The otpauth:// URI an authenticator app reads (from a QR code) for the user's pending secret."""
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email or user.username, issuer_name="MPP Digital")
+
+
+def check_totp(*, user: User, code: str) -> bool:
+    return bool(user.totp_secret) and pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1)
+
+
+def enable_totp(*, user: User, code: str) -> None:
+    if not check_totp(user=user, code=code):
+        raise DomainError(_("Kode dari aplikasi autentikator salah."))
+    user.totp_enabled_at = timezone.now()
+    user.save(update_fields=["totp_enabled_at"])
+
+
+def disable_totp(*, user: User, code: str) -> None:
+    if not check_totp(user=user, code=code):
+        raise DomainError(_("Kode dari aplikasi autentikator salah."))
+    user.totp_secret = ""
+    user.totp_enabled_at = None
+    user.save(update_fields=["totp_secret", "totp_enabled_at"])
+
+
+# -- face verification ------------------------------------------------------------------------------
+
+
+def verify_face(*, user: User, challenge: str, frames: list[bytes]) -> bool:
+    """Check the frames against the registry's photo of the user, with liveness; on success raise the
+    account to face-verified. The photos go to the registry only and are not stored here.
+
+    Returns whether it passed. Raises ``FaceRejected`` and ``RegistryUnavailable``.
+    """
+    if not user.has_assurance(AssuranceLevel.NIK_VERIFIED):
+        raise DomainError(_("Verifikasi NIK dan surel Anda terlebih dahulu."))
+    answer = registry.verify_face(
+        nik=user.nik,
+        challenge=challenge,
+        frames=frames,
+        actor=Actor(PLATFORM_ACTOR, _("Verifikasi wajah pemilik akun")),
+        actor_user=user,
+    )
+    passed = bool(answer.get("match")) and bool(answer.get("liveness", {}).get("passed"))
+    if passed:
+        User.objects.filter(pk=user.pk).update(
+            assurance_level=AssuranceLevel.FACE_VERIFIED, face_verified_at=timezone.now()
+        )
+        user.refresh_from_db(fields=["assurance_level", "face_verified_at"])
+    return passed
+
+
+# -- delegation -------------------------------------------------------------------------------------
+
+
+def grant_delegation(*, grantor: User, grantee_nik: str, purpose: str, valid_until: date) -> Delegation:
+    """Let another citizen (by NIK, with an account) act for the grantor until ``valid_until`` (≤ 1 year)."""
+    today = timezone.localdate()
+    if not today < valid_until <= today + timedelta(days=366):
+        raise DomainError(_("Masa berlaku kuasa paling lama satu tahun dan harus di masa depan."))
+    grantee = User.objects.filter(nik=grantee_nik, is_active=True).first()
+    if grantee is None or grantee == grantor:
+        raise DomainError(_("Penerima kuasa harus warga lain yang sudah memiliki akun MPP Digital."))
+    return Delegation.objects.create(grantor=grantor, grantee=grantee, purpose=purpose, valid_until=valid_until)
+
+
+def revoke_delegation(*, grantor: User, delegation_id) -> Delegation:
+    """Revoke a grant; only its grantor may. Raises Delegation.DoesNotExist otherwise."""
+    delegation = Delegation.objects.get(pk=delegation_id, grantor=grantor)
+    if delegation.revoked_at is None:
+        delegation.revoked_at = timezone.now()
+        delegation.save(update_fields=["revoked_at", "updated_at"])
+    return delegation
+
+
+def record_act_on_behalf(*, agent: User, principal_nik: str, action: str) -> None:
+    """Every act on someone's behalf is recorded against both persons."""
+    for subject in (principal_nik, agent.nik):
+        record_data_access(
+            subject_nik=subject,
+            kind=AccessKind.ON_BEHALF,
+            actor=agent,
+            actor_label=agent.get_full_name() or agent.username,
+            purpose=action,
+            on_behalf_of_nik=principal_nik,
+        )

@@ -1,0 +1,383 @@
+import random
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from mpp.audit.selectors import data_uses_about
+from mpp.core.errors import DomainError
+from mpp.registry.dukcapil import FaceRejected, RegistryUnavailable
+from mpp.registry.nik import mask_nik
+from mpp.registry.selectors import family_record, person_record
+
+from . import selectors, services
+from .forms import CHALLENGES, CodeForm, ContactForm, DelegationForm, FaceForm, LoginForm, RegistrationForm
+from .models import AssuranceLevel, Delegation, User
+
+PENDING_2FA = "identity:pending_2fa_user"
+RESUME = "identity:registration_draft"
+LOCKED = _lazy("Terlalu banyak percobaan. Tunggu 15 menit lalu coba lagi.")
+REGISTRY_DOWN = _lazy(
+    "Layanan Dukcapil sedang tidak dapat dihubungi. Belum ada yang disimpan; isian Anda tetap ada di sini, "
+    "coba lagi dalam beberapa menit."
+)
+
+
+def _limited(request, group: str, key: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _complete_login(request, user: User):
+    login(request, user, backend="mpp.identity.auth.NikOrEmailBackend")
+    services.record_session(
+        user=user,
+        session_key=request.session.session_key,
+        ip_address=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    if user.is_citizen and not user.email_verified_at:
+        return redirect("identity:confirm_email")
+    return redirect(_next_url(request, reverse("identity:account")))
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    draft = request.session.get(RESUME, {})
+    form = RegistrationForm(request.POST or None, initial=draft)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _limited(request, "register", "ip", "10/h") or _limited(request, "register-nik", "post:nik", "5/h"):
+            form.add_error(None, LOCKED)
+        else:
+            try:
+                user = services.register_citizen(
+                    nik=data["nik"],
+                    name=data["name"],
+                    birth_date=data["birth_date"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    password=data["password"],
+                )
+            except RegistryUnavailable:
+                request.session[RESUME] = {k: str(data[k]) for k in RegistrationForm.RESUMABLE}
+                form.add_error(None, REGISTRY_DOWN)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                form.add_error("password", exc)
+            else:
+                request.session.pop(RESUME, None)
+                return _complete_login(request, user)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "identity/register.html", {"form": form, "resumed": bool(draft)}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_email(request):
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        if _limited(request, "email-resend", "user", "5/h"):
+            messages.error(request, LOCKED)
+        else:
+            services.send_email_code(user=request.user)
+            messages.success(request, _("Kode baru sudah dikirim ke %(email)s.") % {"email": request.user.email})
+        return redirect("identity:confirm_email")
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "email-code", "user", "10/h"):
+            form.add_error(None, LOCKED)
+        else:
+            try:
+                services.confirm_email(user=request.user, code=form.cleaned_data["code"])
+            except DomainError as exc:
+                form.add_error("code", exc.message)
+            else:
+                try:
+                    services.refresh_registry_data(user=request.user, purpose=_("Menampilkan profil pemilik akun"))
+                except RegistryUnavailable:
+                    messages.warning(request, _("Data kependudukan akan diambil saat Dukcapil dapat dihubungi."))
+                messages.success(request, _("Surel terkonfirmasi. Akun Anda kini berstatus NIK terverifikasi."))
+                return redirect(_next_url(request, reverse("identity:account")))
+    return render(request, "identity/confirm_email.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "login-ip", "ip", "30/15m") or _limited(
+            request, "login-account", "post:username", "10/15m"
+        ):
+            form.add_error(None, LOCKED)
+            return render(request, "identity/login.html", {"form": form}, status=429)
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, _("NIK/surel atau kata sandi salah."))
+        elif user.totp_enabled_at:
+            request.session[PENDING_2FA] = user.pk
+            return redirect(f"{reverse('identity:login_code')}?next={_next_url(request, '')}")
+        else:
+            return _complete_login(request, user)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "identity/login.html", {"form": form, "next": _next_url(request, "")}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    user = User.objects.filter(pk=request.session.get(PENDING_2FA)).first()
+    if user is None:
+        return redirect("identity:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _limited(request, "totp", lambda g, r: str(user.pk), "5/15m"):
+            form.add_error(None, LOCKED)
+        elif services.check_totp(user=user, code=form.cleaned_data["code"]):
+            del request.session[PENDING_2FA]
+            return _complete_login(request, user)
+        else:
+            form.add_error("code", _("Kode dari aplikasi autentikator salah."))
+    return render(request, "identity/login_code.html", {"form": form, "next": _next_url(request, "")})
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated and request.POST.get("everywhere"):
+        services.end_sessions(user=request.user)
+    logout(request)
+    messages.success(request, _("Anda sudah keluar."))
+    return redirect("home")
+
+
+@login_required
+def account(request):
+    user = request.user
+    record = person_record(user.nik) if user.nik else None
+    family = family_record(record.kk_number) if record else None
+    return render(
+        request,
+        "identity/account.html",
+        {
+            "record": record,
+            "family": family,
+            "masked_nik": mask_nik(user.nik or ""),
+            "levels": AssuranceLevel.choices,
+            "contact_form": ContactForm(initial={"email": user.email, "phone": user.phone}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def refresh_profile(request):
+    try:
+        services.refresh_registry_data(user=request.user, purpose=_("Pemilik akun memperbarui profil"))
+        messages.success(request, _("Data kependudukan sudah diperbarui dari Dukcapil."))
+    except RegistryUnavailable:
+        messages.error(request, _("Dukcapil sedang tidak dapat dihubungi. Coba lagi nanti."))
+    return redirect("identity:account")
+
+
+@login_required
+@require_POST
+def update_contact(request):
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        user = request.user
+        email_changed = form.cleaned_data["email"].lower() != user.email.lower()
+        if email_changed and User.objects.filter(email__iexact=form.cleaned_data["email"]).exclude(pk=user.pk).exists():
+            messages.error(request, _("Alamat surel ini sudah dipakai akun lain."))
+            return redirect("identity:account")
+        user.email, user.phone = form.cleaned_data["email"], form.cleaned_data["phone"]
+        if email_changed:
+            user.email_verified_at = None
+        user.save(update_fields=["email", "phone", "email_verified_at"])
+        if email_changed:
+            services.send_email_code(user=user)
+            return redirect("identity:confirm_email")
+        messages.success(request, _("Kontak tersimpan."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+    return redirect("identity:account")
+
+
+@login_required
+def sessions(request):
+    if request.method == "POST":
+        if request.POST.get("all"):
+            count = services.end_sessions(user=request.user, keep_session_key=request.session.session_key)
+        else:
+            count = services.end_sessions(user=request.user, session_id=request.POST.get("session"))
+        messages.success(request, _("%(count)d sesi diakhiri.") % {"count": count})
+        return redirect("identity:sessions")
+    return render(
+        request,
+        "identity/sessions.html",
+        {"sessions": selectors.open_sessions(request.user), "current": request.session.session_key},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp(request):
+    user = request.user
+    form = CodeForm(request.POST or None)
+    uri = None
+    if request.method == "POST" and request.POST.get("action") == "start":
+        uri = services.start_totp(user=user)
+        form = CodeForm()
+    elif request.method == "POST" and form.is_valid():
+        action = services.disable_totp if user.totp_enabled_at else services.enable_totp
+        try:
+            action(user=user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            form.add_error("code", exc.message)
+        else:
+            messages.success(request, _("Pengaturan verifikasi dua langkah tersimpan."))
+            return redirect("identity:account")
+    elif user.totp_secret and not user.totp_enabled_at:
+        uri = services.totp_uri(user=user)
+    return render(request, "identity/totp.html", {"form": form, "uri": uri, "qr_svg": _qr_svg(uri) if uri else ""})
+
+
+def _qr_svg(data: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    return qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def face(request):
+    user = request.user
+    if not user.has_assurance(AssuranceLevel.NIK_VERIFIED):
+        messages.info(request, _("Konfirmasi surel Anda terlebih dahulu."))
+        return redirect("identity:confirm_email")
+    if request.method == "POST":
+        form = FaceForm(request.POST, files=request.FILES)
+        if _limited(request, "face", "user", "10/h"):
+            form.add_error(None, LOCKED)
+        elif form.is_valid():
+            try:
+                passed = services.verify_face(
+                    user=user, challenge=form.cleaned_data["challenge"], frames=form.cleaned_data["frames"]
+                )
+            except FaceRejected as exc:
+                form.add_error(None, _FACE_MESSAGES.get(exc.code, _FACE_MESSAGES["bad_image"]))
+            except RegistryUnavailable:
+                form.add_error(
+                    None, _("Layanan verifikasi wajah Dukcapil sedang sibuk. Coba lagi beberapa menit lagi.")
+                )
+            else:
+                if passed:
+                    messages.success(request, _("Wajah terverifikasi. Akun Anda kini di tingkat tertinggi."))
+                    return redirect(_next_url(request, reverse("identity:account")))
+                form.add_error(
+                    None, _("Wajah tidak cocok atau gerakan tidak terdeteksi. Ikuti petunjuk lalu coba lagi.")
+                )
+        status = 400
+    else:
+        form, status = None, 200
+    challenge = random.choice(CHALLENGES)
+    return render(
+        request,
+        "identity/face.html",
+        {"form": form, "challenge": challenge, "next": _next_url(request, "")},
+        status=status,
+    )
+
+
+_FACE_MESSAGES = {
+    "no_face": _lazy("Wajah tidak terlihat di foto. Pastikan wajah Anda terang dan menghadap kamera."),
+    "several_faces": _lazy("Ada lebih dari satu wajah di foto. Pastikan hanya Anda yang terlihat."),
+    "bad_image": _lazy("Foto tidak dapat dibaca. Kirim foto JPEG atau PNG."),
+    "unavailable": _lazy("Layanan verifikasi wajah Dukcapil sedang sibuk. Coba lagi beberapa menit lagi."),
+    "no_match": _lazy("Wajah tidak cocok atau gerakan tidak terdeteksi. Ikuti petunjuk lalu coba lagi."),
+}
+
+
+@login_required
+def upgrade(request):
+    """Where a service that needs a higher level sends the citizen, with ``next`` to come back to."""
+    try:
+        level = AssuranceLevel(int(request.GET.get("level", AssuranceLevel.NIK_VERIFIED)))
+    except ValueError as exc:
+        raise Http404 from exc
+    target = _next_url(request, reverse("identity:account"))
+    if request.user.assurance_level >= level:
+        return redirect(target)
+    return render(request, "identity/upgrade.html", {"level": level, "next": target})
+
+
+@login_required
+def data_uses(request):
+    uses = data_uses_about(request.user.nik)[:200] if request.user.nik else []
+    return render(request, "identity/data_uses.html", {"uses": uses})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delegations(request):
+    user = request.user
+    form = DelegationForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("revoke"):
+        try:
+            services.revoke_delegation(grantor=user, delegation_id=request.POST["revoke"])
+        except (Delegation.DoesNotExist, ValidationError) as exc:
+            raise Http404 from exc
+        messages.success(request, _("Kuasa dicabut."))
+        return redirect("identity:delegations")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.grant_delegation(grantor=user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Kuasa diberikan."))
+            return redirect("identity:delegations")
+    return render(
+        request,
+        "identity/delegations.html",
+        {
+            "form": form,
+            "children": selectors.minor_children(user),
+            "given": selectors.delegations_given_by(user),
+            "received": selectors.active_delegations_to(user),
+        },
+    )
+
+
+_reset_view = auth_views.PasswordResetView.as_view(
+    template_name="identity/password_reset.html",
+    email_template_name="identity/password_reset_email.txt",
+    subject_template_name="identity/password_reset_subject.txt",
+    success_url=reverse_lazy("identity:password_reset_done"),
+)
+
+
+def password_reset(request):
+    """Django's reset by e-mail link, rate-limited per address and per IP."""
+    if request.method == "POST" and (
+        _limited(request, "reset-ip", "ip", "10/h") or _limited(request, "reset-email", "post:email", "3/h")
+    ):
+        messages.error(request, LOCKED)
+        return redirect("identity:password_reset")
+    return _reset_view(request)
