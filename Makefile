@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+SMTP_PORT ?= 1025
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
 export PYTHONDONTWRITEBYTECODE := 1
@@ -25,7 +26,8 @@ run: install
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_catalog
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
-	DEBUG=true MPP_DEMO_MODE=true MPP_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	DEBUG=true MPP_DEMO_MODE=true MPP_PORT=$(PORT) MPP_SMTP_PORT=$(SMTP_PORT) EMAIL_PORT=$(SMTP_PORT) \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .
