@@ -4,16 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 SMTP_PORT ?= 1025
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+REQUIREMENTS := pyproject.toml constraints.txt simulators/requirements.txt simulators/requirements-nodeps.txt
+STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | cksum | cut -d' ' -f1)
+# Demo only: the simulated registry's key for MPP Digital (the real one comes from Dukcapil).
+DUKCAPIL_PORT ?= 8100
+DUKCAPIL_API_KEY ?= demo-only-dukcapil-key-for-mpp-digital
 
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run serve test test-unit test-browser lint fmt migrations messages bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): $(REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r simulators/requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r simulators/requirements-nodeps.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -25,8 +31,14 @@ run: install
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py load_regions
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_catalog
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_sso_demo
+	$(BIN)/python -m simulators.dukcapil seed --persons 100000 --seed 42 --db var/dukcapil.sqlite3
+	$(BIN)/python -m simulators.dukcapil add-institution --db var/dukcapil.sqlite3 --name "MPP Digital" \
+		--fields all --quota 100000 --key "$(DUKCAPIL_API_KEY)"
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	DEBUG=true MPP_DEMO_MODE=true MPP_PORT=$(PORT) MPP_SMTP_PORT=$(SMTP_PORT) EMAIL_PORT=$(SMTP_PORT) \
+		DUKCAPIL_PORT=$(DUKCAPIL_PORT) DUKCAPIL_URL=http://127.0.0.1:$(DUKCAPIL_PORT) \
+		DUKCAPIL_API_KEY="$(DUKCAPIL_API_KEY)" DUKCAPIL_DB=var/dukcapil.sqlite3 DUKCAPIL_ADMIN_TOKEN=demo-admin \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install

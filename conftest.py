@@ -76,3 +76,29 @@ def smtp_server(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def dukcapil_simulator(tmp_path_factory):
+    """The registry simulator as its own process with its own small population, for the whole session."""
+    from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database, running_simulator
+
+    db = tmp_path_factory.mktemp("dukcapil") / "dukcapil.sqlite3"
+    prepare_database(db, persons=1_000, institutions=[("MPP Digital", "all", 1_000_000, PLATFORM_TEST_KEY)])
+    with running_simulator(db) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def dukcapil(dukcapil_simulator, settings):
+    """Point the platform at the running simulator, with healthy faults and a closed breaker."""
+    from mpp.registry.dukcapil import breaker
+    from simulators.dukcapil.testing import PLATFORM_TEST_KEY, set_faults
+
+    settings.DUKCAPIL_URL = dukcapil_simulator.url
+    settings.DUKCAPIL_API_KEY = PLATFORM_TEST_KEY
+    breaker.close()
+    set_faults(dukcapil_simulator)
+    yield dukcapil_simulator
+    set_faults(dukcapil_simulator)
+    breaker.close()

@@ -28,9 +28,7 @@ def _scenario_rows(scenarios: list[dict]) -> list[str]:
 def _memory_rows(memory: dict) -> list[str]:
     rows = ["| worker | max RSS MB | target | met? |", "|---|--:|---|---|"]
     for index, mb in enumerate(memory["per_worker_mb"], start=1):
-        rows.append(
-            f"| {index} | {mb:.1f} | < {MAX_WORKER_RSS_MB:.0f} MB | {_yes_no(mb < MAX_WORKER_RSS_MB)} |"
-        )
+        rows.append(f"| {index} | {mb:.1f} | < {MAX_WORKER_RSS_MB:.0f} MB | {_yes_no(mb < MAX_WORKER_RSS_MB)} |")
     return rows
 
 

@@ -19,9 +19,7 @@ def ensure_wrk() -> str:
     if found:
         return found
     if os.geteuid() != 0:
-        raise MissingTool(
-            "wrk is not installed: run `sudo apt-get install wrk` (Debian package), then retry."
-        )
+        raise MissingTool("wrk is not installed: run `sudo apt-get install wrk` (Debian package), then retry.")
     print("wrk is missing: installing the Debian package (apt-get install wrk)", flush=True)
     # Wait for another apt run instead of failing on its lock.
     lock = ["-o", "DPkg::Lock::Timeout=300"]

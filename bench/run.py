@@ -27,6 +27,8 @@ import servers
 import sqlite_timing
 from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
 
+from mpp.sso.keys import development_signing_key
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOC_PATH = PROJECT_DIR / "docs" / "BENCHMARKS.md"
 JSON_PATH = PROJECT_DIR / "bench" / "results" / "latest.json"
@@ -60,6 +62,8 @@ def django_env(database_url: str, var_dir: Path) -> dict:
         "STATIC_ROOT": str(var_dir / "static"),
         "LOG_LEVEL": "WARNING",  # the INFO request log would cost a JSON line per request
         "DATABASE_CONN_MAX_AGE": "600",
+        # Production refuses to start without a signing key; a fresh one per run, as an operator would supply.
+        "OIDC_RSA_PRIVATE_KEY": development_signing_key(var_dir / "oidc-rsa.pem"),
     }
 
 
@@ -69,9 +73,7 @@ def manage(args: list[str], env: dict) -> None:
         [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
     )
     if result.returncode != 0:
-        raise StepFailed(
-            f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
-        )
+        raise StepFailed(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     last = result.stdout.strip().splitlines()[-1:] or [""]
     say(f"    {last[0]}")
 
@@ -81,9 +83,7 @@ def discover_service_id(port: int) -> str:
     status, body = servers.get(port, path)
     items = json.loads(body).get("items", []) if status == 200 else []
     if not items:
-        raise StepFailed(
-            f"GET {path} returned {status} with no services: did seed_catalog seed {PILOT_REGION}?"
-        )
+        raise StepFailed(f"GET {path} returned {status} with no services: did seed_catalog seed {PILOT_REGION}?")
     return items[0]["id"]
 
 
@@ -95,9 +95,7 @@ def measure(
         path = scenario.path.format(service_id=service_id)
         status, _body = servers.get(server.port, path)
         say(f"==> {server.name} {scenario.name}: GET {path} ({status}), {seconds} s")
-        row = loadtest.run_scenario(
-            wrk_path, f"http://127.0.0.1:{server.port}{path}", seconds, server.worker_pids
-        )
+        row = loadtest.run_scenario(wrk_path, f"http://127.0.0.1:{server.port}{path}", seconds, server.worker_pids)
         row = {
             "name": scenario.name,
             "url_pattern": scenario.path.replace("{service_id}", "<id>"),
@@ -106,10 +104,7 @@ def measure(
             "check_status": status,
             **row,
         }
-        say(
-            f"    {row['rps']:,.0f} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, "
-            f"{row['non_2xx']} non-2xx"
-        )
+        say(f"    {row['rps']:,.0f} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, {row['non_2xx']} non-2xx")
         rows.append(row)
     return rows
 
@@ -126,9 +121,7 @@ def machine(database_url: str, load_average: float) -> dict:
 
 
 def git_commit() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
-    )
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True)
     return result.stdout.strip() if result.returncode == 0 else "uncommitted"
 
 
@@ -141,9 +134,7 @@ def gunicorn_ceiling(env: dict, var_dir: Path, wrk_path: str, seconds: int) -> d
     port = servers.free_port()
     command = servers.gunicorn_command(port)
     log_path = var_dir / "gunicorn.log"
-    with servers.Server(
-        "gunicorn", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path
-    ) as gunicorn:
+    with servers.Server("gunicorn", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path) as gunicorn:
         return measure(gunicorn, wrk_path, [CEILING], seconds)[0]
 
 
@@ -155,9 +146,7 @@ def granian_scenarios(
     command = servers.granian_command(port)
     say(f"==> granian on 127.0.0.1:{port}")
     log_path = var_dir / "granian.log"
-    with servers.Server(
-        "granian", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path
-    ) as granian:
+    with servers.Server("granian", command, port=port, env=env, cwd=PROJECT_DIR, log_path=log_path) as granian:
         say(f"    workers: {granian.worker_pids()}")
         rows = measure(granian, wrk_path, scenarios, seconds, service_id=discover_service_id(port))
     ceiling_rps = ceiling_rps or rows[0]["rps"]
@@ -173,9 +162,7 @@ def max_rss_per_worker(rows: list[dict]) -> list[float]:
     return [worker_max[pid] for pid in sorted(worker_max)]
 
 
-def benchmark(
-    wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack: contextlib.ExitStack
-) -> dict:
+def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack: contextlib.ExitStack) -> dict:
     # Taken before we add load: other work on the machine skews every number.
     load_average = round(os.getloadavg()[0], 2)
     database.recreate(database_url)

@@ -171,6 +171,59 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
 # --- SSO (OpenID Connect provider, django-oauth-toolkit): owned by mpp.sso ---
+# Agency systems sign citizens in through our OpenID Connect provider (docs/integrators.md).
+# Scopes and the claims they release: mpp/sso/claims.py. The key that signs ID tokens comes
+# from OIDC_RSA_PRIVATE_KEY(_FILE); without it, development and tests generate one under
+# MPP_VAR_DIR, and production refuses to start.
+try:
+    OIDC_RSA_PRIVATE_KEY = env_str("OIDC_RSA_PRIVATE_KEY")
+except EnvError as exc:
+    if not (DEBUG or TESTING):
+        raise EnvError(
+            "OIDC_RSA_PRIVATE_KEY (or OIDC_RSA_PRIVATE_KEY_FILE) must be set when DEBUG is off: "
+            "it is the PEM RSA private key that signs the ID tokens of the single sign-on "
+            "(generate one with `openssl genrsa 3072`)"
+        ) from exc
+    from mpp.sso.keys import development_signing_key
+
+    OIDC_RSA_PRIVATE_KEY = development_signing_key(VAR_DIR / "oidc-rsa.pem")
+OAUTH2_PROVIDER_APPLICATION_MODEL = "sso.AgencyClient"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    # The previous key, still published in the JWKS while its ID tokens are alive (key rotation).
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [key for key in [env_str("OIDC_RSA_PRIVATE_KEY_PREVIOUS", "")] if key],
+    # Empty: derived from the request (https://<host>/o). Set it when agencies reach us by another name.
+    "OIDC_ISS_ENDPOINT": env_str("OIDC_ISSUER", ""),
+    "OAUTH2_VALIDATOR_CLASS": "mpp.sso.validators.MppOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "mpp.sso.scopes.AgencyClientScopes",
+    # Authorization code with PKCE (S256) for confidential clients, nothing else.
+    "PKCE_REQUIRED": True,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG or TESTING else ["https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 900,
+    "ID_TOKEN_EXPIRE_SECONDS": 900,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 24 * 3600,  # idle: a day after the last access token expired
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (OAuth 2.0 security best current practice): every gate on.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the ID token is not the signed-in user's
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+}
 # --- end SSO ---
 
 # Outgoing e-mail over SMTP (make run starts a local SMTP sink that prints each message).

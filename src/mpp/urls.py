@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("mpp.regions.urls")),
     path("", include("mpp.catalog.urls")),
     path("", include("mpp.identity.urls")),
+    path("", include("mpp.sso.urls")),
     path("api/v1/", api.urls),
     path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),

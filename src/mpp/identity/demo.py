@@ -4,10 +4,22 @@ the password below is public, so nothing else may ever create these accounts."""
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Role, RoleAssignment, User
+from mpp.regions.models import Region
+
+from .models import AssuranceLevel, Role, RoleAssignment, User
 
 DEMO_PASSWORD = "demo-mpp-2026"
+
+# Citizens of the registry simulator's fixed demo population (python -m simulators.dukcapil demo-persons).
+# Their registry data is read from the registry at first sign-in, like anyone's.
+DEMO_CITIZENS = [
+    # NIK, e-mail, level of assurance
+    ("6472035204900001", "siti@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Siti Rahmawati, mother of two
+    ("6472054211950001", "dewi@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Dewi Lestari, nurse
+    ("3372013001790001", "joko@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Joko Widodo Pratama, Surakarta
+]
 
 DEMO_STAFF = [
     # username, name, role, region
@@ -22,6 +34,8 @@ def seed_demo_accounts() -> list[str]:
     """Create (or reset) the demo staff accounts. Refuses outside demo mode."""
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured("Demo accounts are created only when MPP_DEMO_MODE=true.")
+    if not Region.objects.filter(code__in=[region for *_rest, region in DEMO_STAFF if region]).exists():
+        raise ImproperlyConfigured("Load the regions first (manage.py load_regions): demo managers belong to one.")
     created = []
     for username, name, role, region in DEMO_STAFF:
         first, _, last = name.partition(" ")
@@ -38,4 +52,19 @@ def seed_demo_accounts() -> list[str]:
         user.save(update_fields=["password"])
         RoleAssignment.objects.get_or_create(user=user, role=role, region_id=region)
         created.append(username)
+    now = timezone.now()
+    for nik, email, level in DEMO_CITIZENS:
+        user, _new = User.objects.update_or_create(
+            username=nik,
+            defaults={
+                "nik": nik,
+                "email": email,
+                "email_verified_at": now,
+                "assurance_level": level,
+                "nik_verified_at": now,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        created.append(nik)
     return created

@@ -93,7 +93,7 @@ class ContactForm(forms.Form):
 
 
 class FaceForm(forms.Form):
-    challenge = forms.ChoiceField(choices=CHALLENGES, widget=forms.HiddenInput)
+    """3–8 photos taken in order while following the challenge (which the server chose and keeps)."""
 
     def __init__(self, *args, files=None, **kwargs):
         super().__init__(*args, files=files, **kwargs)

@@ -6,6 +6,7 @@ so a registry that is slow or down leaves nothing half-created.
 
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import date, timedelta
 
@@ -23,9 +24,12 @@ from mpp.audit.models import AccessKind
 from mpp.audit.services import record_data_access
 from mpp.core.errors import Conflict, DomainError
 from mpp.registry import services as registry
-from mpp.registry.dukcapil import Actor
+from mpp.registry.dukcapil import Actor, RegistryUnavailable
+from mpp.registry.selectors import person_record
 
 from .models import AccountSession, AssuranceLevel, Delegation, EmailCode, User
+
+logger = logging.getLogger(__name__)
 
 CODE_TTL = timedelta(minutes=15)
 CODE_MAX_ATTEMPTS = 5
@@ -123,6 +127,18 @@ def refresh_registry_data(*, user: User, purpose: str):
     if record and record.kk_number:
         registry.read_family(kk_number=record.kk_number, subject_nik=user.nik, actor=actor, actor_user=user)
     return record
+
+
+def refresh_registry_data_if_stale(*, user: User, max_age: timedelta = timedelta(days=1)) -> None:
+    """At sign-in: refresh our copy of the citizen's registry data when it is missing or older than
+    ``max_age``. Best effort: a registry that is down must not stop anyone signing in."""
+    record = person_record(user.nik)
+    if record is not None and record.retrieved_at > timezone.now() - max_age:
+        return
+    try:
+        refresh_registry_data(user=user, purpose=_("Memperbarui data pemilik akun saat masuk"))
+    except RegistryUnavailable:
+        logger.warning("registry unavailable at sign-in; profile data not refreshed", extra={"user_id": user.pk})
 
 
 # -- sessions ---------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .forms import CHALLENGES, CodeForm, ContactForm, DelegationForm, FaceForm, 
 from .models import AssuranceLevel, Delegation, User
 
 PENDING_2FA = "identity:pending_2fa_user"
+FACE_CHALLENGE = "identity:face_challenge"
 RESUME = "identity:registration_draft"
 LOCKED = _lazy("Terlalu banyak percobaan. Tunggu 15 menit lalu coba lagi.")
 REGISTRY_DOWN = _lazy(
@@ -54,6 +55,8 @@ def _complete_login(request, user: User):
     )
     if user.is_citizen and not user.email_verified_at:
         return redirect("identity:confirm_email")
+    if user.is_citizen and user.has_assurance(AssuranceLevel.NIK_VERIFIED):
+        services.refresh_registry_data_if_stale(user=user)
     return redirect(_next_url(request, reverse("identity:account")))
 
 
@@ -179,6 +182,7 @@ def account(request):
             "masked_nik": mask_nik(user.nik or ""),
             "levels": AssuranceLevel.choices,
             "contact_form": ContactForm(initial={"email": user.email, "phone": user.phone}),
+            "sso_consents_url": reverse("sso:consents"),
         },
     )
 
@@ -271,38 +275,30 @@ def face(request):
     if not user.has_assurance(AssuranceLevel.NIK_VERIFIED):
         messages.info(request, _("Konfirmasi surel Anda terlebih dahulu."))
         return redirect("identity:confirm_email")
-    if request.method == "POST":
-        form = FaceForm(request.POST, files=request.FILES)
+    form, status = None, 200
+    challenge = request.session.get(FACE_CHALLENGE)
+    if request.method == "POST" and challenge:
+        form, status = FaceForm(request.POST, files=request.FILES), 400
         if _limited(request, "face", "user", "10/h"):
             form.add_error(None, LOCKED)
         elif form.is_valid():
             try:
-                passed = services.verify_face(
-                    user=user, challenge=form.cleaned_data["challenge"], frames=form.cleaned_data["frames"]
-                )
+                passed = services.verify_face(user=user, challenge=challenge, frames=form.cleaned_data["frames"])
             except FaceRejected as exc:
                 form.add_error(None, _FACE_MESSAGES.get(exc.code, _FACE_MESSAGES["bad_image"]))
             except RegistryUnavailable:
-                form.add_error(
-                    None, _("Layanan verifikasi wajah Dukcapil sedang sibuk. Coba lagi beberapa menit lagi.")
-                )
+                form.add_error(None, _FACE_MESSAGES["unavailable"])
             else:
                 if passed:
+                    del request.session[FACE_CHALLENGE]
                     messages.success(request, _("Wajah terverifikasi. Akun Anda kini di tingkat tertinggi."))
                     return redirect(_next_url(request, reverse("identity:account")))
-                form.add_error(
-                    None, _("Wajah tidak cocok atau gerakan tidak terdeteksi. Ikuti petunjuk lalu coba lagi.")
-                )
-        status = 400
-    else:
-        form, status = None, 200
+                form.add_error(None, _FACE_MESSAGES["no_match"])
+    # A new prompt for every attempt, chosen and kept by the server: the client cannot pick an easy one.
     challenge = random.choice(CHALLENGES)
-    return render(
-        request,
-        "identity/face.html",
-        {"form": form, "challenge": challenge, "next": _next_url(request, "")},
-        status=status,
-    )
+    request.session[FACE_CHALLENGE] = challenge[0]
+    context = {"form": form, "challenge": challenge, "next": _next_url(request, "")}
+    return render(request, "identity/face.html", context, status=status)
 
 
 _FACE_MESSAGES = {

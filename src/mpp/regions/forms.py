@@ -7,7 +7,5 @@ class RegionSearchForm(forms.Form):
         label=_("Cari kabupaten/kota"),
         min_length=2,
         max_length=60,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("mis. Samarinda"), "autocomplete": "off", "type": "search"}
-        ),
+        widget=forms.TextInput(attrs={"placeholder": _("mis. Samarinda"), "autocomplete": "off", "type": "search"}),
     )

@@ -9,9 +9,7 @@ def regions(
     *, pilot: bool | None = None, level: int | None = None, parent: str | None = None, q: str | None = None
 ) -> QuerySet[Region]:
     """Regions filtered by pilot flag, level, direct parent and a name search, in code order."""
-    queryset = Region.objects.only(
-        "code", "name", "level", "kind", "parent_id", "postal_code", "time_zone", "is_pilot"
-    )
+    queryset = Region.objects.only("code", "name", "level", "kind", "parent_id", "postal_code", "time_zone", "is_pilot")
     if pilot is not None:
         queryset = queryset.filter(is_pilot=pilot)
     if level is not None:

@@ -16,9 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
@@ -107,9 +105,7 @@ class Migration(migrations.Migration):
                     models.Index(fields=["level", "code"], name="region_level_code"),
                     models.Index(fields=["parent", "code"], name="region_parent_code"),
                     models.Index(django.db.models.functions.text.Upper("name"), name="region_upper_name"),
-                    models.Index(
-                        condition=models.Q(("is_pilot", True)), fields=["is_pilot"], name="region_pilot"
-                    ),
+                    models.Index(condition=models.Q(("is_pilot", True)), fields=["is_pilot"], name="region_pilot"),
                 ],
             },
         ),

@@ -1,0 +1,170 @@
+"""Command line of the registry simulator: python -m simulators.dukcapil <command>.
+
+seed             load the synthetic population (a no-op when already loaded)
+add-institution  create or update an institution and print its API key
+demo-persons     print the fixed demo persons (NIK, KK, name, birth date)
+access-log       print the latest calls the registry logged
+serve            run the HTTP server (granian, WSGI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import institutions, store
+from .demo_persons import demo_people
+
+DEFAULT_PORT = 8100  # where the platform looks by default (DUKCAPIL_URL)
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from .seeding import PopulationExists, load_population
+
+    conn = store.connect(store.db_path_from_env(args.db))
+    try:
+        result = load_population(conn, persons=args.persons, seed=args.seed, replace=args.replace)
+    except (PopulationExists, ValueError) as exc:
+        print(f"seed: {exc}", file=sys.stderr)
+        return 2
+    what = "loaded" if result.loaded else "already loaded"
+    print(
+        f"{what}: {result.persons:,} persons in {result.families:,} families"
+        f" (seed {args.seed}) in {result.seconds:.1f} s -> {store.db_path_from_env(args.db)}"
+    )
+    return 0
+
+
+def _add_institution(args: argparse.Namespace) -> int:
+    try:
+        fields = institutions.parse_fields(args.fields)
+        key, created = institutions.save_institution(
+            store.connect(store.db_path_from_env(args.db)),
+            name=args.name,
+            fields=fields,
+            daily_quota=args.quota,
+            key=args.key,
+        )
+    except ValueError as exc:
+        print(f"add-institution: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{'created' if created else 'updated'} {args.name!r}: {len(fields)} fields, {args.quota} calls/day",
+        file=sys.stderr,
+    )
+    print(key)
+    return 0
+
+
+def _demo_persons(args: argparse.Namespace) -> int:
+    print(f"{'NIK':<16}  {'KK':<16}  {'BIRTH DATE':<10}  {'RELATIONSHIP':<15}  NAME")
+    for family, person in demo_people():
+        print(f"{person.nik}  {family.kk_number}  {person.birth_date}  {person.relationship:<15}  {person.name}")
+    return 0
+
+
+def _access_log(args: argparse.Namespace) -> int:
+    for row in store.access_log(store.connect(store.db_path_from_env(args.db)), nik=args.nik, limit=args.limit):
+        subject = row["nik"] or row["kk_number"] or "-"
+        print(
+            f"{row['at']}  {row['status']}  {row['method']:<4} {row['endpoint']:<28} {subject:<16}"
+            f"  {row['institution_name'] or '-'}  purpose={row['purpose'] or '-'}  actor={row['actor'] or '-'}"
+        )
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Replace this process with granian, so a supervisor's signals reach the server."""
+    from . import faults
+
+    db = store.db_path_from_env(args.db).resolve()
+    conn = store.connect(db)
+    faults.reset(conn)  # a restart starts from the environment's faults
+    if not store.count_persons(conn):
+        print(f"serve: {db} holds no population yet; run `seed` first", file=sys.stderr)
+    conn.close()
+    os.environ["DUKCAPIL_DB"] = str(db)
+    argv = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--factory",
+        "simulators.dukcapil.app:create_app",
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+        # Each request holds a thread; simulated timeouts hold theirs for seconds.
+        "--blocking-threads",
+        str(args.threads),
+        "--workers-kill-timeout",
+        "5",
+        "--no-ws",
+        "--log-level",
+        "warning",
+        "--working-dir",
+        str(Path(__file__).resolve().parents[2]),
+    ]
+    sys.stdout.flush()
+    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter and arguments, no shell
+    return 0  # not reached
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m simulators.dukcapil", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    db_help = f"SQLite file (default: env DUKCAPIL_DB or {store.DEFAULT_DB})"
+
+    seed = commands.add_parser("seed", help="load the synthetic population")
+    seed.add_argument("--persons", type=int, default=100_000, help="persons in all, demo persons included")
+    seed.add_argument("--seed", type=int, default=42)
+    seed.add_argument("--db", help=db_help)
+    seed.add_argument("--replace", action="store_true", help="replace a population made with other parameters")
+    seed.set_defaults(run=_seed)
+
+    add = commands.add_parser("add-institution", help="create or update an institution; prints its key")
+    add.add_argument("--name", required=True)
+    add.add_argument(
+        "--fields", default="all", help=f"'all' or comma-separated: {','.join(institutions.AGREEMENT_FIELDS)}"
+    )
+    add.add_argument("--quota", type=int, default=100_000, help="calls per calendar day (Asia/Jakarta)")
+    add.add_argument("--key", help="use this key (demo and tests); default: a new random key")
+    add.add_argument("--db", help=db_help)
+    add.set_defaults(run=_add_institution)
+
+    demo = commands.add_parser("demo-persons", help="print the fixed demo persons")
+    demo.set_defaults(run=_demo_persons)
+
+    log = commands.add_parser("access-log", help="print the latest logged calls")
+    log.add_argument("--nik")
+    log.add_argument("--limit", type=int, default=50)
+    log.add_argument("--db", help=db_help)
+    log.set_defaults(run=_access_log)
+
+    serve = commands.add_parser("serve", help="run the HTTP server (granian)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("DUKCAPIL_PORT") or DEFAULT_PORT))
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--threads", type=int, default=4, help="blocking threads per worker (each hanging call holds one)"
+    )
+    serve.add_argument("--db", help=db_help)
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,359 @@
+"""The simulator's own SQLite file: schema, connections and every query.
+
+The platform never opens this file; it reaches the registry only over HTTP. One file
+holds the population, the institutions with their agreements, quota counters, the
+access log, face enrolments and the runtime fault settings (so that every server
+worker sees the same faults).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+DEFAULT_DB = "var/dukcapil.sqlite3"
+
+PERSON_COLUMNS = (
+    "nik",
+    "kk_number",
+    "family_order",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "religion",
+    "marital_status",
+    "occupation",
+    "blood_type",
+    "nationality",
+    "relationship",
+    "father_name",
+    "mother_name",
+    "is_deceased",
+    "death_date",
+)
+FAMILY_COLUMNS = ("kk_number", "village_code", "street", "rt", "rw", "issued_on")
+REGION_COLUMNS = ("code", "name", "level", "type", "parent_code", "postal_code")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS regions (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    parent_code TEXT,
+    postal_code TEXT
+);
+CREATE TABLE IF NOT EXISTS families (
+    kk_number TEXT PRIMARY KEY,
+    village_code TEXT NOT NULL REFERENCES regions (code),
+    street TEXT NOT NULL,
+    rt TEXT NOT NULL,
+    rw TEXT NOT NULL,
+    issued_on TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS persons (
+    nik TEXT PRIMARY KEY,
+    kk_number TEXT NOT NULL REFERENCES families (kk_number),
+    family_order INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    birth_place TEXT NOT NULL,
+    birth_date TEXT NOT NULL,
+    religion TEXT NOT NULL,
+    marital_status TEXT NOT NULL,
+    occupation TEXT NOT NULL,
+    blood_type TEXT NOT NULL,
+    nationality TEXT NOT NULL,
+    relationship TEXT NOT NULL,
+    father_name TEXT NOT NULL,
+    mother_name TEXT NOT NULL,
+    is_deceased INTEGER NOT NULL,
+    death_date TEXT
+);
+CREATE TABLE IF NOT EXISTS institutions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE,
+    fields TEXT NOT NULL,
+    daily_quota INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quota_usage (
+    institution_id INTEGER NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+    day TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    PRIMARY KEY (institution_id, day)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS access_log (
+    id INTEGER PRIMARY KEY,
+    institution_id INTEGER REFERENCES institutions (id) ON DELETE SET NULL,
+    method TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    nik TEXT,
+    kk_number TEXT,
+    purpose TEXT,
+    actor TEXT,
+    status INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS access_log_nik ON access_log (nik, at);
+CREATE INDEX IF NOT EXISTS access_log_institution ON access_log (institution_id, at);
+CREATE TABLE IF NOT EXISTS face_enrolments (
+    nik TEXT PRIMARY KEY REFERENCES persons (nik),
+    encoding BLOB NOT NULL,
+    photo_sha256 TEXT NOT NULL,
+    enrolled_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fault_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    latency_ms INTEGER NOT NULL,
+    error_rate REAL NOT NULL,
+    timeout_rate REAL NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+# Created after a bulk load rather than maintained row by row during it.
+_POPULATION_INDEXES = "CREATE INDEX IF NOT EXISTS persons_family ON persons (kk_number, family_order);"
+
+
+def db_path_from_env(explicit: str | None = None) -> Path:
+    """The database file: the explicit path, else env DUKCAPIL_DB, else var/dukcapil.sqlite3."""
+    return Path(explicit or os.environ.get("DUKCAPIL_DB") or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open (creating if needed) the database in autocommit mode with the schema in place.
+
+    WAL lets the CLI seed or add an institution while a server reads, and several
+    server workers write the access log concurrently; busy_timeout makes writers wait
+    for each other instead of failing.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=True)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.executescript(_SCHEMA)
+    return conn
+
+
+# --- meta -------------------------------------------------------------------------
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+# --- population (bulk load) ----------------------------------------------------------
+
+
+def clear_population(conn: sqlite3.Connection) -> None:
+    """Delete persons, families, regions and face enrolments (inside the caller's transaction)."""
+    conn.execute("DELETE FROM face_enrolments")
+    conn.execute("DELETE FROM persons")
+    conn.execute("DELETE FROM families")
+    conn.execute("DELETE FROM regions")
+    conn.execute("DELETE FROM meta WHERE key = 'population'")
+
+
+# The f-strings below only join constants of this module; every value is a bound parameter.
+
+
+def insert_regions(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
+    conn.executemany(f"INSERT INTO regions VALUES ({','.join('?' * len(REGION_COLUMNS))})", rows)  # noqa: S608
+
+
+def insert_families(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
+    conn.executemany(f"INSERT INTO families VALUES ({','.join('?' * len(FAMILY_COLUMNS))})", rows)  # noqa: S608
+
+
+def insert_persons(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -> None:
+    conn.executemany(f"INSERT INTO persons VALUES ({','.join('?' * len(PERSON_COLUMNS))})", rows)  # noqa: S608
+
+
+def create_population_indexes(conn: sqlite3.Connection) -> None:
+    conn.execute(_POPULATION_INDEXES)
+
+
+def drop_population_indexes(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP INDEX IF EXISTS persons_family")
+
+
+def count_persons(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM persons").fetchone()[0]
+
+
+# --- population (reads) -------------------------------------------------------------
+
+_ADDRESS_SELECT = """
+    f.kk_number AS family_kk_number, f.street, f.rt, f.rw,
+    v.code AS village_code, v.name AS village_name, v.postal_code,
+    d.code AS district_code, d.name AS district_name,
+    r.code AS regency_code, r.name AS regency_name,
+    p.code AS province_code, p.name AS province_name
+"""
+_ADDRESS_JOINS = """
+    JOIN regions v ON v.code = f.village_code
+    JOIN regions d ON d.code = v.parent_code
+    JOIN regions r ON r.code = d.parent_code
+    JOIN regions p ON p.code = r.parent_code
+"""
+_PERSON_SQL = (
+    f"SELECT pe.*, {_ADDRESS_SELECT} FROM persons pe JOIN families f ON f.kk_number = pe.kk_number"  # noqa: S608
+    f" {_ADDRESS_JOINS} WHERE pe.nik = ?"
+)
+_FAMILY_SQL = f"SELECT {_ADDRESS_SELECT} FROM families f {_ADDRESS_JOINS} WHERE f.kk_number = ?"  # noqa: S608
+
+
+def get_person(conn: sqlite3.Connection, nik: str) -> sqlite3.Row | None:
+    """The person with their family's address columns, or None."""
+    return conn.execute(_PERSON_SQL, (nik,)).fetchone()
+
+
+def get_family(conn: sqlite3.Connection, kk_number: str) -> sqlite3.Row | None:
+    """The family's address columns, or None."""
+    return conn.execute(_FAMILY_SQL, (kk_number,)).fetchone()
+
+
+def family_members(conn: sqlite3.Connection, kk_number: str) -> list[sqlite3.Row]:
+    """Members in the order the KK lists them (head first)."""
+    return conn.execute("SELECT * FROM persons WHERE kk_number = ? ORDER BY family_order", (kk_number,)).fetchall()
+
+
+def person_exists(conn: sqlite3.Connection, nik: str) -> bool:
+    return conn.execute("SELECT 1 FROM persons WHERE nik = ?", (nik,)).fetchone() is not None
+
+
+# --- institutions, quotas, access log ----------------------------------------------
+
+
+def get_institution_by_key_hash(conn: sqlite3.Connection, key_hash: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM institutions WHERE key_hash = ?", (key_hash,)).fetchone()
+
+
+def get_institution_by_name(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM institutions WHERE name = ?", (name,)).fetchone()
+
+
+def insert_institution(
+    conn: sqlite3.Connection, *, name: str, key_hash: str, fields: list[str], daily_quota: int, now: str
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO institutions (name, key_hash, fields, daily_quota, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (name, key_hash, json.dumps(fields), daily_quota, now, now),
+    )
+    return int(cur.lastrowid)
+
+
+def update_institution(
+    conn: sqlite3.Connection, *, institution_id: int, key_hash: str, fields: list[str], daily_quota: int, now: str
+) -> None:
+    conn.execute(
+        "UPDATE institutions SET key_hash = ?, fields = ?, daily_quota = ?, updated_at = ? WHERE id = ?",
+        (key_hash, json.dumps(fields), daily_quota, now, institution_id),
+    )
+
+
+def take_quota(conn: sqlite3.Connection, *, institution_id: int, day: str, daily_quota: int) -> bool:
+    """Count one call for the day if the quota allows it; False when it is used up.
+
+    The conditional UPDATE is atomic, so concurrent workers never exceed the quota.
+    """
+    conn.execute(
+        "INSERT INTO quota_usage (institution_id, day, calls) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
+        (institution_id, day),
+    )
+    row = conn.execute(
+        "UPDATE quota_usage SET calls = calls + 1 WHERE institution_id = ? AND day = ? AND calls < ? RETURNING calls",
+        (institution_id, day, daily_quota),
+    ).fetchone()
+    return row is not None
+
+
+def log_call(
+    conn: sqlite3.Connection,
+    *,
+    institution_id: int | None,
+    method: str,
+    endpoint: str,
+    nik: str | None,
+    kk_number: str | None,
+    purpose: str | None,
+    actor: str | None,
+    status: int,
+    at: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO access_log (institution_id, method, endpoint, nik, kk_number, purpose, actor, status, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (institution_id, method, endpoint, nik, kk_number, purpose, actor, status, at),
+    )
+
+
+def access_log(conn: sqlite3.Connection, *, nik: str | None = None, limit: int = 50) -> list[sqlite3.Row]:
+    """Latest calls first, optionally only those about one NIK."""
+    sql = "SELECT a.*, i.name AS institution_name FROM access_log a LEFT JOIN institutions i ON i.id = a.institution_id"
+    params: tuple[object, ...] = ()
+    if nik:
+        sql += " WHERE a.nik = ?"
+        params = (nik,)
+    return conn.execute(sql + " ORDER BY a.id DESC LIMIT ?", (*params, limit)).fetchall()
+
+
+# --- faces -------------------------------------------------------------------------
+
+
+def save_enrolment(conn: sqlite3.Connection, *, nik: str, encoding: bytes, photo_sha256: str, now: str) -> None:
+    conn.execute(
+        "INSERT INTO face_enrolments (nik, encoding, photo_sha256, enrolled_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (nik) DO UPDATE SET encoding = excluded.encoding,"
+        " photo_sha256 = excluded.photo_sha256, enrolled_at = excluded.enrolled_at",
+        (nik, encoding, photo_sha256, now),
+    )
+
+
+def get_enrolment(conn: sqlite3.Connection, nik: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM face_enrolments WHERE nik = ?", (nik,)).fetchone()
+
+
+# --- faults ------------------------------------------------------------------------
+
+
+def get_fault_override(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM fault_settings WHERE id = 1").fetchone()
+
+
+def set_fault_override(
+    conn: sqlite3.Connection, *, latency_ms: int, error_rate: float, timeout_rate: float, now: str
+) -> None:
+    conn.execute(
+        "INSERT INTO fault_settings (id, latency_ms, error_rate, timeout_rate, updated_at)"
+        " VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET latency_ms = excluded.latency_ms,"
+        " error_rate = excluded.error_rate, timeout_rate = excluded.timeout_rate,"
+        " updated_at = excluded.updated_at",
+        (latency_ms, error_rate, timeout_rate, now),
+    )
+
+
+def clear_fault_override(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM fault_settings")

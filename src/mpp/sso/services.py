@@ -1,0 +1,69 @@
+"""Writes of the single sign-on: consents given and revoked, and the record of every release of data."""
+
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model
+
+from mpp.audit.models import AccessKind
+from mpp.audit.services import record_data_access
+
+from .claims import PROTOCOL_CLAIMS, SCOPES
+from .models import AgencyClient, Consent
+
+
+@transaction.atomic
+def grant_consent(*, user, client: AgencyClient, scopes) -> Consent:
+    """Remember that ``user`` agreed to share ``scopes`` with ``client``; returns the open consent.
+
+    Widens the open consent when there is one (it then covers what was agreed before and now),
+    opens one otherwise. Locks the open consent while it changes.
+    """
+    scopes = [name for name in SCOPES if name in set(scopes)]
+    now = timezone.now()
+    consent = Consent.objects.select_for_update().filter(user=user, client=client, revoked_at__isnull=True).first()
+    if consent is None:
+        return Consent.objects.create(user=user, client=client, scopes=scopes, granted_at=now)
+    consent.scopes = [name for name in SCOPES if name in set(consent.scopes) | set(scopes)]
+    consent.granted_at = now
+    consent.save(update_fields=["scopes", "granted_at", "updated_at"])
+    return consent
+
+
+@transaction.atomic
+def revoke_consent(*, consent: Consent) -> Consent:
+    """Close the consent and revoke every code and token its client holds for the citizen.
+
+    The client can no longer refresh or call userinfo; its next sign-in asks for consent again.
+    Idempotent: revoking a closed consent changes nothing.
+    """
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.revoked_at is not None:
+        return consent
+    now = timezone.now()
+    consent.revoked_at = now
+    consent.save(update_fields=["revoked_at", "updated_at"])
+    held_by = {"user_id": consent.user_id, "application_id": consent.client_id}
+    get_refresh_token_model().objects.filter(**held_by, revoked__isnull=True).update(revoked=now, updated=now)
+    get_access_token_model().objects.filter(**held_by).delete()
+    get_id_token_model().objects.filter(**held_by).delete()
+    get_grant_model().objects.filter(**held_by).delete()
+    return consent
+
+
+def record_release(*, user, client: AgencyClient, claims: dict) -> None:
+    """Record for the citizen that ``claims`` about them went to ``client``.
+
+    Only claims about the person count (not ``sub``/``acr``); accounts without a NIK (staff)
+    have nobody to show the record to, so nothing is recorded for them.
+    """
+    fields = sorted(set(claims) - PROTOCOL_CLAIMS)
+    if not user.nik or not fields:
+        return
+    record_data_access(
+        subject_nik=user.nik,
+        kind=AccessKind.SSO_RELEASE,
+        actor_label=client.agency_name or client.name,
+        purpose=f"Masuk ke {client.name} (SSO)",
+        fields=fields,
+        outcome="dikirim",
+    )

@@ -1,0 +1,181 @@
+"""The authorization endpoint with our consent screen, discovery, logout, and the citizen's list of connected apps."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from oauth2_provider import views as dot_views
+from oauth2_provider.exceptions import LogoutDenied, OAuthToolkitError
+from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
+from oauthlib.openid.connect.core.exceptions import ConsentRequired
+
+from mpp.registry.nik import mask_nik
+
+from . import acr, claims, selectors, services
+from .forms import ConsentForm
+from .models import AgencyClient
+
+# The parts of a validated authorization request the consent form carries to its POST.
+REQUEST_FIELDS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+)
+
+
+class AuthorizeView(dot_views.AuthorizationView):
+    """OpenID Connect authorization endpoint (code flow, PKCE S256 required by settings).
+
+    For a signed-in citizen: refuses a request for a higher level of assurance than the
+    account has (``unmet_authentication_requirements``), approves at once what the citizen
+    already agreed to share with this client, and otherwise shows the consent screen.
+    """
+
+    template_name = "sso/consent.html"
+    form_class = ConsentForm
+
+    def get_initial(self):
+        return super().get_initial() | {"acr_values": self.oauth2_data.get("acr_values", "")}
+
+    def get(self, request, *args, **kwargs):
+        try:
+            scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        prompt = set(request.GET.get("prompt", "").split())
+        if "login" in prompt:
+            return self.handle_prompt_login()
+        client = selectors.client_by_client_id(credentials["client_id"])
+        acr_values = request.GET.get("acr_values", "")
+        refusal = self._refuse_below_assurance(client, credentials, acr_values, credentials.get("claims"))
+        if refusal is not None:
+            return refusal
+        if "consent" not in prompt and selectors.has_consent(user=request.user, client=client, scopes=scopes):
+            return self._approve(client, scopes, credentials)
+        if "none" in prompt:
+            return self._refuse(client, credentials, ConsentRequired(state=credentials.get("state")))
+
+        self.oauth2_data = {key: credentials.get(key) for key in REQUEST_FIELDS} | {
+            "scopes": scopes,
+            "claims": json.dumps(credentials["claims"]) if credentials.get("claims") else None,
+            "acr_values": acr_values,
+        }
+        return self.render_to_response(self._consent_context(client, scopes))
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            client = selectors.client_by_client_id(data["client_id"])
+        except AgencyClient.DoesNotExist as exc:
+            raise Http404 from exc
+        if not client.redirect_uri_allowed(data["redirect_uri"]):
+            raise Http404  # a crafted form: never redirect anywhere the client did not register
+        if data.get("allow"):
+            refusal = self._refuse_below_assurance(client, data, data.get("acr_values", ""), _json(data["claims"]))
+            if refusal is not None:
+                return refusal
+        self.success_url = None
+        with transaction.atomic():
+            response = super().form_valid(form)
+            if data.get("allow") and self.success_url:
+                services.grant_consent(user=self.request.user, client=client, scopes=data["scope"].split())
+        return response
+
+    def _consent_context(self, client, scopes) -> dict:
+        user = self.request.user
+        items = claims.scope_items(scopes)
+        return self.get_context_data(
+            form=self.get_form(),
+            application=client,
+            items=items,
+            signed_in_as=mask_nik(user.nik) if user.nik else user.get_username(),
+            registry_withheld=any(item.from_registry for item in items) and not claims.may_release_registry_data(user),
+        )
+
+    def _approve(self, client, scopes, credentials):
+        if isinstance(credentials.get("ui_locales"), list):
+            credentials["ui_locales"] = " ".join(credentials["ui_locales"])
+        try:
+            uri, _headers, _body, _status = self.create_authorization_response(
+                request=self.request, scopes=" ".join(scopes), credentials=credentials, allow=True
+            )
+        except OAuthToolkitError as error:
+            return self.error_response(error, client)
+        return self.redirect(uri, client)
+
+    def _refuse_below_assurance(self, client, credentials, acr_values, requested_claims):
+        level = acr.required_level(acr_values, requested_claims if isinstance(requested_claims, dict) else None)
+        if level is None or self.request.user.has_assurance(level):
+            return None
+        error = CustomOAuth2Error(
+            error="unmet_authentication_requirements",
+            description=f"The account's level of assurance is below the requested {acr.PREFIX}{level}.",
+            state=credentials.get("state"),
+        )
+        return self._refuse(client, credentials, error)
+
+    def _refuse(self, client, credentials, error):
+        return self.error_response(OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), client)
+
+
+def _json(text: str):
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None  # oauthlib refuses the malformed claims parameter itself
+
+
+class DiscoveryView(dot_views.ConnectDiscoveryInfoView):
+    """DOT's OpenID Provider metadata, plus what DOT does not know we support."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        metadata = json.loads(response.content) | {
+            "acr_values_supported": list(acr.ACR_VALUES),
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "prompt_values_supported": ["none", "login", "consent"],
+        }
+        answer = JsonResponse(metadata)
+        answer["Access-Control-Allow-Origin"] = "*"
+        return answer
+
+
+class LogoutView(dot_views.RPInitiatedLogoutView):
+    """RP-initiated logout: ends the citizen's session here and the tokens of the apps they used."""
+
+    template_name = "sso/logout_confirm.html"
+
+    def error_response(self, error):
+        if isinstance(error, LogoutDenied):  # the citizen chose to stay signed in
+            messages.info(self.request, _("Anda tetap masuk di MPP Digital."))
+            return redirect("identity:account")
+        return super().error_response(error)
+
+
+@login_required
+@require_GET
+def consent_list(request):
+    consents = [(consent, claims.scope_items(consent.scopes)) for consent in selectors.consents_of(request.user)]
+    return render(request, "sso/consents.html", {"consents": consents})
+
+
+@login_required
+@require_POST
+def consent_revoke(request, consent_id):
+    consent = get_object_or_404(selectors.consents_of(request.user), pk=consent_id)
+    services.revoke_consent(consent=consent)
+    messages.success(
+        request,
+        _("Izin untuk %(client)s sudah dicabut. Aplikasi itu akan meminta persetujuan Anda lagi saat Anda masuk.")
+        % {"client": consent.client.name},
+    )
+    return redirect("sso:consents")
