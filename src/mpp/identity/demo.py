@@ -17,7 +17,6 @@ DEMO_PASSWORD = "demo-mpp-2026"
 DEMO_CITIZENS = [
     # NIK, e-mail, level of assurance
     ("6472035204900001", "siti@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Siti Rahmawati, mother of two
-    ("6472054211950001", "dewi@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Dewi Lestari, nurse
     ("3372013001790001", "joko@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Joko Widodo Pratama, Surakarta
 ]
 
