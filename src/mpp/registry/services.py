@@ -6,6 +6,10 @@ the call failed — the attempt was made), and keeps our dated copy up to date.
 Raises ``RegistryUnavailable`` when the registry cannot answer now.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.utils import timezone
 
 from mpp.audit.models import AccessKind
@@ -17,37 +21,60 @@ from .models import FamilyRecord, PersonRecord
 SOURCE = "Dukcapil Kemendagri"
 
 
+@dataclass
+class _Use:
+    outcome: str = "gagal"  # until the call says otherwise
+
+
+@contextmanager
+def _recorded(
+    *, subject_nik: str, kind: AccessKind, actor: Actor, actor_user, fields: list[str], on_behalf_of_nik: str = ""
+) -> Iterator[_Use]:
+    """Record the use of ``subject_nik``'s data when the block ends, with the outcome it set (or "gagal")."""
+    use = _Use()
+    try:
+        yield use
+    finally:
+        record_data_access(
+            subject_nik=subject_nik,
+            kind=kind,
+            actor=actor_user,
+            actor_label=actor.label,
+            purpose=actor.purpose,
+            fields=fields,
+            outcome=use.outcome,
+            on_behalf_of_nik=on_behalf_of_nik,
+        )
+
+
 def _client() -> DukcapilClient:
     return DukcapilClient.from_settings()
 
 
 def verify_person(*, nik: str, elements: dict, actor: Actor, actor_user=None) -> dict[str, bool]:
     """Which of ``elements`` (name, birth_date, …) match the registry for ``nik``; an unknown NIK matches nothing."""
-    outcome = "gagal"
-    try:
+    with _recorded(
+        subject_nik=nik, kind=AccessKind.REGISTRY_VERIFY, actor=actor, actor_user=actor_user, fields=list(elements)
+    ) as use:
         answer = _client().verify(nik, elements, actor)
         matches = {key: bool(answer.get("matches", {}).get(key)) for key in elements}
-        outcome = "cocok" if matches and all(matches.values()) else "tidak cocok"
+        use.outcome = "cocok" if matches and all(matches.values()) else "tidak cocok"
         return matches
-    finally:
-        record_data_access(
-            subject_nik=nik,
-            kind=AccessKind.REGISTRY_VERIFY,
-            actor=actor_user,
-            actor_label=actor.label,
-            purpose=actor.purpose,
-            fields=list(elements),
-            outcome=outcome,
-        )
 
 
 def read_person(*, nik: str, actor: Actor, actor_user=None, on_behalf_of_nik: str = "") -> PersonRecord | None:
     """Fetch the person's current data from the registry and keep our dated copy; None if unknown."""
-    outcome = "gagal"
-    try:
+    with _recorded(
+        subject_nik=nik,
+        kind=AccessKind.REGISTRY_READ,
+        actor=actor,
+        actor_user=actor_user,
+        fields=["data kependudukan"],
+        on_behalf_of_nik=on_behalf_of_nik,
+    ) as use:
         data = _client().person(nik, actor)
         if data is None:
-            outcome = "tidak ditemukan"
+            use.outcome = "tidak ditemukan"
             return None
         record, _created = PersonRecord.objects.update_or_create(
             nik=nik,
@@ -58,44 +85,28 @@ def read_person(*, nik: str, actor: Actor, actor_user=None, on_behalf_of_nik: st
                 "retrieved_at": timezone.now(),
             },
         )
-        outcome = "berhasil"
+        use.outcome = "berhasil"
         return record
-    finally:
-        record_data_access(
-            subject_nik=nik,
-            kind=AccessKind.REGISTRY_READ,
-            actor=actor_user,
-            actor_label=actor.label,
-            purpose=actor.purpose,
-            fields=["data kependudukan"],
-            outcome=outcome,
-            on_behalf_of_nik=on_behalf_of_nik,
-        )
 
 
 def read_family(*, kk_number: str, subject_nik: str, actor: Actor, actor_user=None) -> FamilyRecord | None:
     """Fetch the family card (KK) the subject belongs to and keep our dated copy; None if unknown."""
-    outcome = "gagal"
-    try:
+    with _recorded(
+        subject_nik=subject_nik,
+        kind=AccessKind.FAMILY_READ,
+        actor=actor,
+        actor_user=actor_user,
+        fields=["kartu keluarga"],
+    ) as use:
         data = _client().family(kk_number, actor)
         if data is None:
-            outcome = "tidak ditemukan"
+            use.outcome = "tidak ditemukan"
             return None
         record, _created = FamilyRecord.objects.update_or_create(
             kk_number=kk_number, defaults={"data": data, "source": SOURCE, "retrieved_at": timezone.now()}
         )
-        outcome = "berhasil"
+        use.outcome = "berhasil"
         return record
-    finally:
-        record_data_access(
-            subject_nik=subject_nik,
-            kind=AccessKind.FAMILY_READ,
-            actor=actor_user,
-            actor_label=actor.label,
-            purpose=actor.purpose,
-            fields=["kartu keluarga"],
-            outcome=outcome,
-        )
 
 
 def verify_face(*, nik: str, challenge: str, frames: list[bytes], actor: Actor, actor_user=None) -> dict:
@@ -104,22 +115,13 @@ def verify_face(*, nik: str, challenge: str, frames: list[bytes], actor: Actor, 
     Returns the registry's answer: {"match": bool, "distance": float, "liveness": {"passed": bool, ...}}.
     Raises ``FaceRejected`` (no face, several faces, not an image) and ``RegistryUnavailable``.
     """
-    outcome = "gagal"
-    try:
+    with _recorded(
+        subject_nik=nik, kind=AccessKind.FACE_CHECK, actor=actor, actor_user=actor_user, fields=["foto wajah"]
+    ) as use:
         answer = _client().verify_face(nik, challenge, frames, actor)
         passed = bool(answer.get("match")) and bool(answer.get("liveness", {}).get("passed"))
-        outcome = "cocok" if passed else "tidak cocok"
+        use.outcome = "cocok" if passed else "tidak cocok"
         return answer
-    finally:
-        record_data_access(
-            subject_nik=nik,
-            kind=AccessKind.FACE_CHECK,
-            actor=actor_user,
-            actor_label=actor.label,
-            purpose=actor.purpose,
-            fields=["foto wajah"],
-            outcome=outcome,
-        )
 
 
 __all__ = ["Actor", "RegistryUnavailable", "read_family", "read_person", "verify_face", "verify_person"]
