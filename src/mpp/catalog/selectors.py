@@ -6,7 +6,7 @@ querysets (see ``admin.py``).
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Counter, Mpp, Service, ServiceTemplate
+from .models import Counter, Mpp, Service
 
 
 def services_in_region(regency_code: str) -> QuerySet[Service]:
@@ -61,7 +61,3 @@ def search_services(q: str, *, regency_code: str | None = None, limit: int = 50)
             | Q(template__keywords__icontains=word)
         )
     return queryset.select_related("template", "agency", "region").order_by("template__name", "region_id")[:limit]
-
-
-def templates() -> QuerySet[ServiceTemplate]:
-    return ServiceTemplate.objects.select_related("agency_kind", "current_version")

@@ -5,8 +5,6 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .models import AssuranceLevel
-
 
 def assurance_redirect(request, level: int):
     """None when the signed-in user has ``level``; otherwise where to go first (sign in, or upgrade),
@@ -17,7 +15,3 @@ def assurance_redirect(request, level: int):
     if request.user.assurance_level < level:
         return redirect(f"{reverse('identity:upgrade')}?{urlencode({'level': int(level), 'next': here})}")
     return None
-
-
-def level_label(level: int) -> str:
-    return str(AssuranceLevel(level).label)

@@ -20,8 +20,6 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from mpp.audit.models import AccessKind
-from mpp.audit.services import record_data_access
 from mpp.core.errors import Conflict, DomainError
 from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
@@ -258,16 +256,3 @@ def revoke_delegation(*, grantor: User, delegation_id) -> Delegation:
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at", "updated_at"])
     return delegation
-
-
-def record_act_on_behalf(*, agent: User, principal_nik: str, action: str) -> None:
-    """Every act on someone's behalf is recorded against both persons."""
-    for subject in (principal_nik, agent.nik):
-        record_data_access(
-            subject_nik=subject,
-            kind=AccessKind.ON_BEHALF,
-            actor=agent,
-            actor_label=agent.get_full_name() or agent.username,
-            purpose=action,
-            on_behalf_of_nik=principal_nik,
-        )
