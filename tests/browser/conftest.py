@@ -2,11 +2,15 @@
 
 The app runs under ``manage.py runserver`` on a free loopback port with a fresh SQLite
 database in a temp dir, loaded exactly as ``make run`` loads it (regions and catalog,
-demo mode on). Pages are checked with axe-core from ``node_modules`` (``npm ci``).
-Nothing here downloads a browser: ``playwright install`` is never needed.
+demo mode on). It talks to a real Dukcapil simulator (its own process and small
+population, with Siti Rahmawati's face enrolled) and sends its mail to a real SMTP
+server in this process, whose messages the tests read. Pages are checked with axe-core
+from ``node_modules`` (``npm ci``). Nothing here downloads a browser: ``playwright
+install`` is never needed.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -16,6 +20,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database, running_simulator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -36,6 +42,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 SETUP_TIMEOUT_S = 300  # generous: load_regions writes every desa in the country (seconds, usually)
 HEALTH_TIMEOUT_S = 30
+#: The demo citizen whose face the registry simulator knows (the browser tests verify it).
+FACE_ENROLLED_NIK = "6472035204900001"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -89,12 +97,101 @@ def _is_healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def live_url(chromium_path, tmp_path_factory):
-    """Base URL of the app served by its own process on a fresh SQLite database; stopped after the session."""
+def face_sequences():
+    """Photo frames per liveness challenge (``.blink``, ``.turn_left``, ``.turn_right``) and ``.enrol``.
+
+    Built from face_recognition's test photos, downloaded once into var/test-data.
+    """
+    from simulators.dukcapil.tests.photos import sequences
+
+    return sequences()
+
+
+@pytest.fixture(scope="session")
+def registry_simulator(chromium_path, tmp_path_factory, face_sequences):
+    """The Dukcapil simulator as its own process for the browser session, Siti Rahmawati's face enrolled."""
+    import httpx
+
+    db = tmp_path_factory.mktemp("browser-dukcapil") / "dukcapil.sqlite3"
+    prepare_database(db, persons=1_000, institutions=[("MPP Digital", "all", 1_000_000, PLATFORM_TEST_KEY)])
+    with running_simulator(db) as simulator:
+        response = httpx.post(
+            f"{simulator.url}/api/v1/faces/enroll",
+            headers={"Authorization": f"Bearer {PLATFORM_TEST_KEY}"},
+            data={"nik": FACE_ENROLLED_NIK},
+            files={"photo": ("enrol.jpg", face_sequences.enrol, "image/jpeg")},
+            timeout=60,
+        )
+        assert response.status_code == 201, f"enrolling the demo face failed: {response.status_code} {response.text}"
+        yield simulator
+
+
+class Mailbox:
+    """Messages the test SMTP server received, oldest first; filled from the server's thread."""
+
+    def __init__(self):
+        self.messages = []
+        self.port = 0  # set once the server listens
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def wait_for(self, recipient: str, timeout: float = 10):
+        """The newest message to ``recipient``, waiting for it up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(list(self.messages)):
+                if recipient.lower() in str(message["To"]).lower():
+                    return message
+            if time.monotonic() > deadline:
+                received = [str(m["To"]) for m in self.messages]
+                pytest.fail(f"no e-mail to {recipient} within {timeout} s; received mail to: {received}")
+            time.sleep(0.1)
+
+    def code_for(self, recipient: str, timeout: float = 10) -> str:
+        """The 6-digit code in the newest message to ``recipient``."""
+        body = self.wait_for(recipient, timeout).get_body(preferencelist=("plain",)).get_content()
+        match = re.search(r"\b(\d{6})\b", body)
+        assert match, f"no 6-digit code in the e-mail to {recipient}:\n{body}"
+        return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def mailbox(chromium_path):
+    """A real SMTP server (aiosmtpd) on a free loopback port; the live app sends its mail there."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_url(chromium_path, tmp_path_factory, registry_simulator, mailbox):
+    """Base URL of the app served by its own process on a fresh SQLite database; stopped after the session.
+
+    It reads the registry from ``registry_simulator`` and sends e-mail to ``mailbox``.
+    """
     var_dir = tmp_path_factory.mktemp("live-app")
     env = {**os.environ, "DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
     env.pop("DATABASE_URL", None)  # SQLite even when the rest of the suite runs on PostgreSQL
+    env.pop("REDIS_URL", None)  # the rate limits live in this process only: a fresh count per session
     env["PYTHONUNBUFFERED"] = "1"
+    env.update(
+        DUKCAPIL_URL=registry_simulator.url,
+        DUKCAPIL_API_KEY=PLATFORM_TEST_KEY,
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(mailbox.port),
+        EMAIL_USE_TLS="false",
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+    )
 
     _manage("migrate", "--noinput", "-v0", env=env)
     _manage("load_regions", env=env)

@@ -24,6 +24,7 @@
   start.addEventListener("click", function () {
     start.disabled = true;
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false }).then(function (stream) {
+      video.hidden = false;
       video.srcObject = stream;
       status.textContent = status.dataset.ready || "…";
       var frames = [];
