@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import identity
+import registry
 from scenarios import MAX_P99_MS, MAX_REGION_LOAD_S, MAX_WORKER_RSS_MB, MIN_SHARE_OF_CEILING, TARGET_TEXT
 
 
@@ -26,10 +28,146 @@ def _scenario_rows(scenarios: list[dict]) -> list[str]:
 
 
 def _memory_rows(memory: dict) -> list[str]:
-    rows = ["| worker | max RSS MB | target | met? |", "|---|--:|---|---|"]
-    for index, mb in enumerate(memory["per_worker_mb"], start=1):
-        rows.append(f"| {index} | {mb:.1f} | < {MAX_WORKER_RSS_MB:.0f} MB | {_yes_no(mb < MAX_WORKER_RSS_MB)} |")
+    rows = ["| server | worker | max RSS MB | target | met? |", "|---|--:|--:|---|---|"]
+    for worker in memory["workers"]:
+        mb = worker["max_rss_mb"]
+        rows.append(
+            f"| {worker['server']} | {worker['worker']} | {mb:.1f} | < {MAX_WORKER_RSS_MB:.0f} MB "
+            f"| {_yes_no(mb < MAX_WORKER_RSS_MB)} |"
+        )
     return rows
+
+
+def _cores(row: dict) -> str:
+    cores = row["cpu_cores"]
+    return f"{cores['server']:.2f} / {cores['postgres']:.2f} / {cores['wrk']:.2f} / {cores['other']:.2f}"
+
+
+def _server_cpu_ms(row: dict) -> float:
+    """Server CPU per request: the cores its workers used over the requests they answered."""
+    return row["cpu_cores"]["server"] * 1000 / row["rps"] if row["rps"] else 0.0
+
+
+def _identity_rows(rows: list[dict]) -> list[str]:
+    lines = [
+        "| scenario | request | conns | rate | p50 ms | p95 ms | p99 ms "
+        "| server CPU ms/req | cores: server / PostgreSQL / wrk / other | target | met? |",
+        "|---|---|--:|--:|--:|--:|--:|--:|---|---|---|",
+    ]
+    for row in rows:
+        met = f"**FAILED: {row['failure']}**" if row["failure"] else _yes_no(row["target_met"])
+        target = f"≥ {row['min_rps']:,.0f} {row['unit']}" if row["min_rps"] else "—"
+        lines.append(
+            f"| {row['name']} | `{row['method']} {row['path']}`{row['note']} | {row['connections']} "
+            f"| {row['rps']:,.1f} {row['unit']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
+            f"| {_server_cpu_ms(row):.1f} | {_cores(row)} | {target} | {met} |"
+        )
+    return lines
+
+
+def _cpu_bound_notes(rows: list[dict], cores: int) -> list[str]:
+    """For each target missed: the rate the server's own CPU per request allows on this machine."""
+    notes = []
+    for row in rows:
+        if row["target_met"] is not False or row["failure"] or not row["rps"]:
+            continue
+        ms = _server_cpu_ms(row)
+        ceiling = cores * 1000 / ms if ms else 0.0
+        notes.append(
+            f"- **{row['name']}** missed {row['min_rps']:,.0f} {row['unit']}: the workers spent {ms:.1f} ms of CPU "
+            f"per request, so {cores} cores could serve at most {ceiling:,.0f} {row['unit']} even if PostgreSQL "
+            f"and wrk cost nothing; during the run the machine had {row['cpu_cores']['idle']:.2f} cores idle "
+            f"(server {row['cpu_cores']['server']:.2f}, PostgreSQL {row['cpu_cores']['postgres']:.2f}, "
+            f"wrk {row['cpu_cores']['wrk']:.2f}, other work {row['cpu_cores']['other']:.2f}). The server's own "
+            "CPU per request is the limit: only less work per request or more cores reach the target."
+        )
+    return notes
+
+
+def _identity(results: dict) -> list[str]:
+    data = results["identity"]
+    rows, argon2 = data["scenarios"], data["argon2"]
+    by_name = {row["name"]: row for row in rows}
+    cores = results["machine"]["nproc"]
+    argon2_rate = cores * 1000 / argon2["check_cpu_ms"] if argon2["check_cpu_ms"] else 0.0
+    login = by_name[identity.LOGIN.name]
+    login_env = ", ".join(f"`{name}={value}`" for name, value in data["login_env"].items())
+    lines = [
+        "## Identity: single sign-on and login",
+        "",
+        "The OpenID Connect provider (`/o/`, django-oauth-toolkit) and signing in, on the same granian "
+        "settings and database (data from `bench/identity_seed.py`). Targets of the issue: userinfo "
+        f"≥ {identity.MIN_USERINFO_RPS:,.0f} req/s and token ≥ {identity.MIN_TOKEN_RPS:,.0f} req/s "
+        "(p99 reported); the rest are recorded only. Before each scenario one request of its own checks the "
+        "answer (claims, tokens, the redirect after login). *Server CPU ms/req* is the CPU time the granian "
+        "workers used per answered request; *cores* is how the machine's cores were used during the measured run.",
+        "",
+        *_identity_rows(rows),
+        "",
+        *_cpu_bound_notes(rows, cores),
+        "",
+        f"- **oidc_userinfo**: `Authorization: Bearer` with one of 1,000 access tokens of a citizen at level 2 "
+        f"(registry copy in `PersonRecord`), scope `{data['scope']}`, for an agency client allowed every scope. "
+        "Each answer writes its release record (an `audit.DataAccess` row), as in production.",
+        "- **oidc_token**: the authorization code grant with PKCE (S256), the client authenticated with "
+        "`client_secret_basic`; every request sends another single-use code (a `Grant` row created beforehand, "
+        "`bench/token.lua`) and gets an access token, a refresh token and an RS256-signed ID token. "
+        "**oidc_token_refresh**: the same client refreshing (rotation and reuse protection on), a different "
+        "refresh token per request.",
+        f"- The client secret is stored hashed with the first password hasher, {argon2['algorithm']}, as the admin "
+        f"stores it. One check costs {argon2['check_ms']:.0f} ms here ({argon2['check_cpu_ms']:.0f} ms of CPU: "
+        f"its {argon2['parallelism']} lanes run on all cores), so with a check on every token request the "
+        f"endpoint could not pass {argon2_rate:,.0f} req/s on {cores} cores. `mpp.sso.validators` remembers a "
+        "successful check per worker process (keyed by client, stored hash and the presented secret's SHA-256; "
+        "failures are never remembered), so each worker pays it once per secret.",
+        f"- **login_page**: the sign-in form. **login**: a correct password for another of 2,000 citizens on "
+        f"each request (NIK as user name), with the CSRF cookie and form token fetched once; "
+        f"{login['connections']} connections, as each login holds a worker for an Argon2 check "
+        f"({argon2['algorithm']}: time_cost {argon2['time_cost']}, memory_cost {argon2['memory_cost_kib']:,} KiB "
+        f"= {argon2['memory_cost_kib'] / 1024:.0f} MiB, parallelism {argon2['parallelism']}; `mpp.identity.hashers`). "
+        "A login answers 302 to the account page and writes the session, the account's session record and "
+        "`last_login`. The login limits (30 per 15 min per address, 10 per account) stay on: this scenario's "
+        f"server reads the client address from X-Forwarded-For ({login_env}, as behind the load balancer) "
+        "and every account comes from an address of its own.",
+        "",
+    ]
+    return lines
+
+
+def _registry(results: dict) -> list[str]:
+    data = results["registry"]
+    verify, face = data["verify"], data["face"]
+    met = f"**FAILED: {verify['failure']}**" if verify["failure"] else "—"
+    lines = [
+        "## Registry simulator",
+        "",
+        f"`python -m simulators.dukcapil serve` (granian, {data['workers']} workers of 4 threads, SQLite) on "
+        f"a fresh database of {data['persons']:,} persons, seeded in {data['seed_s']:.1f} s. It stands in for "
+        "Dukcapil: these numbers say what tests and demos can lean on, not how fast the real registry is.",
+        "",
+        "| scenario | request | conns | req/s | p50 ms | p95 ms | p99 ms | cores: simulator / wrk / other | met? |",
+        "|---|---|--:|--:|--:|--:|--:|---|---|",
+        f"| {verify['name']} | `{verify['method']} {verify['path']}` | {verify['connections']} "
+        f"| {verify['rps']:,.0f} | {verify['p50_ms']:.1f} | {verify['p95_ms']:.1f} | {verify['p99_ms']:.1f} "
+        f"| {verify['cpu_cores']['server']:.2f} / {verify['cpu_cores']['wrk']:.2f} "
+        f"/ {verify['cpu_cores']['other']:.2f} | {met} |",
+        "",
+        "registry_verify sends what registration sends (NIK, name, birth date) for another of "
+        f"{registry.VERIFY_BODIES:,} persons on each request; every call also counts against the quota and "
+        "writes the access log (SQLite writes, serialized).",
+        "",
+    ]
+    if "error" in face:
+        return [*lines, f"face_verify: not measured: {face['error']}.", ""]
+    return [
+        *lines,
+        f"face_verify: a face enrolled, then {face['checks']} checks one after another with httpx, each "
+        f"{face['frames']} frames (`photos.sequences().blink`, {face['frame_bytes'] / 1024:.0f} KB in all): "
+        f"mean {face['mean_s']:.2f} s, min {face['min_s']:.2f} s, max {face['max_s']:.2f} s per check, "
+        f"{face['passed']}/{face['checks']} matched and live (target < {face['target_s']:.0f} s per check: "
+        f"{_yes_no(face['met'])}).",
+        "",
+    ]
 
 
 def _server_choice(results: dict) -> list[str]:
@@ -95,9 +233,15 @@ def markdown(results: dict) -> str:
         "",
         *_scenario_rows(results["uncached"]),
         "",
+        *_identity(results),
+        *_registry(results),
         "## Worker memory",
         "",
-        "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker over all scenarios.",
+        "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "
+        "scenarios, per server: the catalog's, the catalog's with the cache off, the single sign-on's and the "
+        "login's. Each login's Argon2 check allocates its memory cost "
+        f"({results['identity']['argon2']['memory_cost_kib'] / 1024:.0f} MiB) inside the worker, on top of what "
+        "the other servers' workers hold.",
         "",
         *_memory_rows(results["memory"]),
         "",

@@ -1,15 +1,37 @@
-"""One scenario: a wrk warm-up, a measured wrk run, and the workers' resident memory while it runs."""
+"""One scenario: a wrk warm-up, a measured wrk run, and the workers' memory and CPU while it runs."""
 
 import json
+import os
+import resource
 import subprocess
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 REPORTER = Path(__file__).resolve().parent / "report.lua"
 THREADS = 2
 CONNECTIONS = 32
 WARM_UP_S = 3
+
+
+@dataclass(frozen=True)
+class Load:
+    """What wrk sends: by default a plain GET of the URL (the reporter alone).
+
+    ``script`` is a scenario's Lua script (bench/*.lua, which load the reporter themselves)
+    and ``args`` its arguments. Single-use values (codes, refresh tokens) must not be sent
+    twice, so the warm-up may get arguments of its own (``warm_up_args``, e.g. another file).
+    """
+
+    script: Path = REPORTER
+    args: tuple[str, ...] = ()
+    warm_up_args: tuple[str, ...] | None = None
+    connections: int = CONNECTIONS
+
+
+PLAIN_GET = Load()
 
 
 def rss_mb(pid: int) -> float | None:
@@ -46,16 +68,84 @@ class RssSampler(threading.Thread):
         return {pid: round(mb, 1) for pid, mb in sorted(self.max_mb.items())}
 
 
-def wrk(wrk_path: str, url: str, seconds: int) -> dict:
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads) so far, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime: fields 14 and 15 of stat
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all cores spent on anything but idle and I/O wait since boot (/proc/stat)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = values
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once it has exited
+    return usage.ru_utime + usage.ru_stime
+
+
+class CpuUse:
+    """Cores used during a run by the server's workers, PostgreSQL, wrk and everything else on the machine.
+
+    Shows what holds a scenario back on a shared machine: a server that uses its cores
+    while PostgreSQL and wrk take the rest is CPU-bound; "other" is work that is not ours.
+    """
+
+    def __init__(self, find_workers: Callable[[], list[int]]):
+        self.find_workers = find_workers
+
+    def __enter__(self):
+        self.workers = {pid: _cpu_seconds(pid) for pid in self.find_workers()}
+        self.postgres = {pid: _cpu_seconds(pid) for pid in _postgres_pids()}
+        self.children, self.busy, self.started = _children_cpu_seconds(), _machine_busy_seconds(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc_info):
+        elapsed = time.monotonic() - self.started
+        workers = sum(_cpu_seconds(pid) - self.workers.get(pid, 0.0) for pid in self.find_workers())
+        postgres = sum(_cpu_seconds(pid) - self.postgres.get(pid, 0.0) for pid in _postgres_pids())
+        wrk = _children_cpu_seconds() - self.children
+        busy = _machine_busy_seconds() - self.busy
+        self.cores = {
+            "server": round(workers / elapsed, 2),
+            "postgres": round(postgres / elapsed, 2),
+            "wrk": round(wrk / elapsed, 2),
+            "other": round(max(busy - workers - postgres - wrk, 0.0) / elapsed, 2),
+            "idle": round(max(len(os.sched_getaffinity(0)) - busy / elapsed, 0.0), 2),
+        }
+
+
+def wrk(wrk_path: str, url: str, seconds: int, load: Load = PLAIN_GET, args: tuple[str, ...] | None = None) -> dict:
     """Run wrk against ``url`` and return report.lua's JSON line."""
     command = [
         wrk_path,
         f"--threads={THREADS}",
-        f"--connections={CONNECTIONS}",
+        f"--connections={load.connections}",
         f"--duration={seconds}s",
         "--timeout=5s",
-        f"--script={REPORTER}",
+        f"--script={load.script}",
+        "--",  # the script's arguments may start with "-"
         url,
+        *(load.args if args is None else args),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
     for line in reversed(result.stdout.splitlines()):
@@ -64,13 +154,16 @@ def wrk(wrk_path: str, url: str, seconds: int) -> dict:
     raise RuntimeError(f"wrk printed no JSON line for {url}:\n{result.stdout}\n{result.stderr}")
 
 
-def run_scenario(wrk_path: str, url: str, seconds: int, find_workers: Callable[[], list[int]]) -> dict:
-    """Warm up (not recorded), then measure; returns wrk's numbers in ms plus max RSS per worker."""
+def run_scenario(
+    wrk_path: str, url: str, seconds: int, find_workers: Callable[[], list[int]], load: Load = PLAIN_GET
+) -> dict:
+    """Warm up (not recorded), then measure; returns wrk's numbers in ms, max RSS per worker, cores used."""
     sampler = RssSampler(find_workers)
     sampler.start()
     try:
-        wrk(wrk_path, url, WARM_UP_S)
-        raw = wrk(wrk_path, url, seconds)
+        wrk(wrk_path, url, WARM_UP_S, load, load.warm_up_args)
+        with CpuUse(find_workers) as cpu:
+            raw = wrk(wrk_path, url, seconds, load)
     finally:
         worker_rss = sampler.stop()
     return {
@@ -81,7 +174,9 @@ def run_scenario(wrk_path: str, url: str, seconds: int, find_workers: Callable[[
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "mean_ms": round(raw["mean_us"] / 1000, 2),
         "max_ms": round(raw["max_us"] / 1000, 2),
+        "connections": load.connections,
         "non_2xx": raw["non_2xx"],
         "socket_errors": raw["socket_errors"],
         "worker_max_rss_mb": worker_rss,
+        "cpu_cores": cpu.cores,
     }

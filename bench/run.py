@@ -1,10 +1,12 @@
 """`make bench`: load a production-like server with wrk and write docs/BENCHMARKS.md.
 
-Recreates a PostgreSQL database, migrates and seeds it, serves the app with granian
-(and gunicorn, for the ceiling only), runs each scenario, times the region load on
-SQLite, writes the report and the raw JSON, and stops everything it started, also on
-Ctrl-C or an error. Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds
-measured per scenario, default 15), BENCH_KEEP_DB=true to keep the database.
+Recreates a PostgreSQL database, migrates and seeds it (catalog, then the identity
+scenarios' accounts, client, tokens and codes), serves the app with granian (and
+gunicorn, for the ceiling only), runs each scenario (catalog pages and API, single
+sign-on and login, the registry simulator), times the region load on SQLite, writes the
+report and the raw JSON, and stops everything it started, also on Ctrl-C or an error.
+Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
+15), BENCH_KEEP_DB=true to keep the database.
 """
 
 import contextlib
@@ -21,8 +23,10 @@ from pathlib import Path
 
 import database
 import document
+import identity
 import loadtest
 import prerequisites
+import registry
 import servers
 import sqlite_timing
 from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
@@ -162,6 +166,21 @@ def max_rss_per_worker(rows: list[dict]) -> list[float]:
     return [worker_max[pid] for pid in sorted(worker_max)]
 
 
+def memory(servers_rows: dict[str, list[dict]]) -> dict:
+    """Each app worker's largest RSS, per server (name: the rows measured on it)."""
+    workers = [
+        {"server": name, "worker": index, "max_rss_mb": mb}
+        for name, rows in servers_rows.items()
+        for index, mb in enumerate(max_rss_per_worker(rows), start=1)
+    ]
+    largest = [worker["max_rss_mb"] for worker in workers]
+    return {
+        "workers": workers,
+        "target_mb": MAX_WORKER_RSS_MB,
+        "met": bool(largest) and max(largest) < MAX_WORKER_RSS_MB,
+    }
+
+
 def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack: contextlib.ExitStack) -> dict:
     # Taken before we add load: other work on the machine skews every number.
     load_average = round(os.getloadavg()[0], 2)
@@ -171,6 +190,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     env = django_env(database_url, var_dir)
     for args in SETUP_COMMANDS:
         manage(args, env)
+    identity_data = identity.seed(env, var_dir, seconds)
     say("==> VACUUM ANALYZE")
     database.analyze(database_url)
 
@@ -179,8 +199,9 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     uncached = granian_scenarios(
         {**env, "PUBLIC_CACHE_SECONDS": "0"}, var_dir, wrk_path, seconds, UNCACHED, scenarios[0]["rps"]
     )
-    per_worker = max_rss_per_worker(scenarios + uncached)
+    sso = identity.run(env, var_dir, wrk_path, seconds, identity_data)
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
+    simulator = registry.run(var_dir, wrk_path, seconds)
     say("==> SQLite: migrate and load_regions on a fresh database")
     sqlite = sqlite_timing.time_region_load(PROJECT_DIR)
     say(f"    migrate {sqlite['migrate_s']} s, load_regions {sqlite['load_regions_s']} s")
@@ -198,11 +219,15 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "gunicorn_args": servers.GUNICORN_ARGS,
         "scenarios": scenarios,
         "uncached": uncached,
-        "memory": {
-            "per_worker_mb": per_worker,
-            "target_mb": MAX_WORKER_RSS_MB,
-            "met": bool(per_worker) and max(per_worker) < MAX_WORKER_RSS_MB,
-        },
+        "identity": sso,
+        "registry": simulator,
+        "memory": memory(
+            {
+                "catalog": scenarios,
+                "catalog, cache off": uncached,
+                **{name: [row for row in sso["scenarios"] if row["server"] == name] for name in ("sso", "login")},
+            }
+        ),
         "gunicorn_ceiling": gunicorn,
         "sqlite": sqlite,
     }
@@ -243,7 +268,8 @@ def main() -> int:
 
     document.write(results, doc_path=DOC_PATH, json_path=JSON_PATH)
     say(f"==> wrote {DOC_PATH.relative_to(PROJECT_DIR)} and {JSON_PATH.relative_to(PROJECT_DIR)}")
-    failed = [s["name"] for s in results["scenarios"] if s["failure"]]
+    rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
+    failed = [row["name"] for row in [*rows, results["registry"]["verify"]] if row["failure"]]
     if failed:
         say(f"bench: FAILED scenarios (error responses, see the report): {', '.join(failed)}")
         return 1

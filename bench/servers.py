@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from prerequisites import venv_bin
@@ -39,11 +40,26 @@ def free_port() -> int:
 
 def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
     """One GET without following redirects: (status, body)."""
+    response = request(port, "GET", path, timeout=timeout)
+    return response.status, response.body
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+
+def request(
+    port: int, method: str, path: str, *, headers: dict | None = None, body: str | bytes | None = None, timeout=5.0
+) -> Response:
+    """One request to 127.0.0.1:``port`` without following redirects."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
         response = connection.getresponse()
-        return response.status, response.read()
+        return Response(response.status, response.headers, response.read())
     finally:
         connection.close()
 

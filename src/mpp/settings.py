@@ -112,7 +112,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 PASSWORD_RESET_TIMEOUT = 3600
 
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "mpp.identity.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
