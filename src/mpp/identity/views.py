@@ -125,8 +125,11 @@ def confirm_email(request):
 def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Count per account, not per typed name: the NIK and the e-mail of one account share a limit.
+        account = selectors.user_by_login(form.cleaned_data["username"])
+        account_key = str(account.pk) if account else form.cleaned_data["username"].strip().lower()
         if _limited(request, "login-ip", "ip", "30/15m") or _limited(
-            request, "login-account", "post:username", "10/15m"
+            request, "login-account", lambda group, req: account_key, "10/15m"
         ):
             form.add_error(None, LOCKED)
             return render(request, "identity/login.html", {"form": form}, status=429)
