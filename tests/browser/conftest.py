@@ -11,16 +11,12 @@ install`` is never needed.
 
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from mpp.core.testing import free_port, manage, running_platform
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database, running_simulator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +36,6 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
-SETUP_TIMEOUT_S = 300  # generous: load_regions writes every desa in the country (seconds, usually)
-HEALTH_TIMEOUT_S = 30
 #: The demo citizen whose face the registry simulator knows (the browser tests verify it).
 FACE_ENROLLED_NIK = "6472035204900001"
 
@@ -68,32 +62,6 @@ def chromium_path() -> Path:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(*args: str, env: dict[str, str]) -> None:
-    command = [sys.executable, "manage.py", *args]
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT_S, check=False
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"`{' '.join(command[1:])}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}",
-            pytrace=False,
-        )
-
-
-def _is_healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +133,7 @@ def mailbox(chromium_path):
     from aiosmtpd.controller import Controller
 
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     box.port = controller.port
     yield box
@@ -193,40 +161,11 @@ def live_url(chromium_path, tmp_path_factory, registry_simulator, mailbox):
         EMAIL_HOST_PASSWORD="",
     )
 
-    _manage("migrate", "--noinput", "-v0", env=env)
-    _manage("load_regions", env=env)
-    _manage("seed_catalog", env=env)
-
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = var_dir / "runserver.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not _is_healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                state = f"exited {server.returncode}" if server.poll() is not None else "not healthy"
-                pytest.fail(
-                    f"runserver {state} after {HEALTH_TIMEOUT_S} s at most; its log ({log_path}):\n"
-                    + log_path.read_text(errors="replace"),
-                    pytrace=False,
-                )
-            time.sleep(0.2)
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("load_regions", env=env)
+    manage("seed_catalog", env=env)
+    with running_platform(env, var_dir / "runserver.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="session")

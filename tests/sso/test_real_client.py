@@ -12,15 +12,8 @@ import json
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import warnings
 from html import unescape
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import authlib.deprecate
@@ -29,6 +22,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from mpp.core.testing import free_port, manage, running_platform
 from mpp.identity.demo import DEMO_PASSWORD
 from mpp.sso.demo import DEMO_NIK as NIK
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY as DUKCAPIL_TEST_KEY
@@ -39,9 +33,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", authlib.deprecate.AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import OAuth2Client
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-STEP_TIMEOUT_S = 60
-HEALTH_TIMEOUT_S = 30
 
 RELEASES = """
 import json
@@ -49,30 +40,6 @@ from mpp.audit.models import DataAccess
 rows = DataAccess.objects.filter(kind="sso_release")
 print(json.dumps([[a.subject_nik, a.actor_label, a.purpose, a.fields] for a in rows]))
 """
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(*args: str, env: dict[str, str]) -> str:
-    command = [sys.executable, "manage.py", *args]
-    result = subprocess.run(
-        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT_S, check=False
-    )
-    if result.returncode != 0:
-        pytest.fail(f"`{' '.join(args[:2])}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}", False)
-    return result.stdout
-
-
-def _is_healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
 
 
 @pytest.fixture
@@ -90,39 +57,16 @@ def platform(tmp_path, dukcapil_simulator):
     }
     for name in ("DATABASE_URL", "OIDC_RSA_PRIVATE_KEY", "OIDC_RSA_PRIVATE_KEY_FILE", "OIDC_ISSUER"):
         env.pop(name, None)  # SQLite and a generated key, even when the suite runs on PostgreSQL
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    _manage("migrate", "--noinput", "-v0", env=env)
+    manage("migrate", "--noinput", "-v0", env=env)
     # The same commands as `make run`: demo citizens, then the demo client (fresh secret).
-    _manage("load_regions", env=env)  # the demo MPP managers belong to regions
-    _manage("seed_demo", env=env)
-    seeded = _manage("seed_sso_demo", "--redirect-uri", f"{url}/callback", env=env)
+    manage("load_regions", env=env)  # the demo MPP managers belong to regions
+    manage("seed_demo", env=env)
+    seeded = manage("seed_sso_demo", "--redirect-uri", f"{url}/callback", env=env)
     credentials = dict(line.split("=", 1) for line in seeded.splitlines() if line.startswith("MPP_CLIENT_"))
-    log_path = tmp_path / "runserver.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT_S
-        while not _is_healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"runserver did not become healthy; its log:\n{log_path.read_text(errors='replace')}", False
-                )
-            time.sleep(0.1)
-        yield url, env, credentials["MPP_CLIENT_ID"], credentials["MPP_CLIENT_SECRET"]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with running_platform(env, tmp_path / "runserver.log", port) as running:
+        yield running, env, credentials["MPP_CLIENT_ID"], credentials["MPP_CLIENT_SECRET"]
 
 
 def _form_fields(html: str) -> dict[str, str]:
@@ -211,7 +155,7 @@ def test_agency_system_signs_a_citizen_in_with_authlib(platform):
     assert userinfo["gender"] == "female"
 
     # The release is on the citizen's record of who used her data.
-    releases = json.loads(_manage("shell", "-v0", "-c", RELEASES, env=env))
+    releases = json.loads(manage("shell", "-v0", "-c", RELEASES, env=env))
     assert releases == [
         [
             NIK,
