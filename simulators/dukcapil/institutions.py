@@ -16,27 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from . import store
+from .records import PERSON_FIELDS
 
-AGREEMENT_FIELDS = (
-    "nik",
-    "kk_number",
-    "name",
-    "birth_place",
-    "birth_date",
-    "sex",
-    "religion",
-    "marital_status",
-    "occupation",
-    "blood_type",
-    "nationality",
-    "address",
-    "relationship",
-    "father_name",
-    "mother_name",
-    "is_deceased",
-    "death_date",
-    "family",
-)
+# Every field a person record has, and "family" (reading a whole KK).
+AGREEMENT_FIELDS = (*PERSON_FIELDS, "family")
 # Western Indonesia Time has had no daylight saving since 1964, so a fixed offset is
 # exact and needs no tz database.
 WIB = timezone(timedelta(hours=7), "WIB")
