@@ -231,7 +231,10 @@ def sessions(request):
         if request.POST.get("all"):
             count = services.end_sessions(user=request.user, keep_session_key=request.session.session_key)
         else:
-            count = services.end_sessions(user=request.user, session_id=request.POST.get("session"))
+            session_id = request.POST.get("session", "")
+            if not session_id.isdigit():
+                raise Http404
+            count = services.end_sessions(user=request.user, session_id=int(session_id))
         messages.success(request, _("%(count)d sesi diakhiri.") % {"count": count})
         return redirect("identity:sessions")
     return render(

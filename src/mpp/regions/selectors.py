@@ -1,5 +1,7 @@
 """Reads of the region tree. Regions are public reference data: no user scoping."""
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from .models import Level, Region
@@ -21,8 +23,13 @@ def regions(
     return queryset.order_by("code")
 
 
+CODE_PATTERN = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+
+
 def region(code: str) -> Region | None:
-    """One region by its code, or None."""
+    """One region by its code, or None (also for anything that cannot be a code, without a query)."""
+    if not CODE_PATTERN.fullmatch(code):
+        return None
     return Region.objects.filter(code=code).first()
 
 

@@ -55,6 +55,8 @@ def test_every_seeded_service_page_renders(client, django_assert_max_num_queries
 
 def test_unknown_pages_are_404(client):
     assert client.get("/wilayah/99.99/").status_code == 404
+    assert client.get("/wilayah/%00/").status_code == 404  # NUL cannot even reach PostgreSQL
+    assert client.get("/api/v1/regions/64%00/services").status_code == 404
     assert client.get("/layanan/00000000-0000-0000-0000-000000000000/").status_code == 404
 
 

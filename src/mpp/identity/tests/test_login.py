@@ -114,6 +114,14 @@ def test_a_citizen_ends_one_other_session_but_not_someone_elses(client):
     assert phone.get("/akun/").status_code == 302
 
 
+def test_a_malformed_session_id_is_404_not_an_error(client):
+    client.force_login(make_citizen())
+    assert client.post("/akun/sesi/", {"session": "abc"}).status_code == 404
+    assert client.post("/akun/tingkat/?level=9").status_code in (404, 405)
+    assert client.get("/akun/tingkat/", {"level": "x"}).status_code == 404
+    assert client.post("/akun/kuasa/", {"revoke": "not-a-uuid"}).status_code == 404
+
+
 @pytest.mark.parametrize(
     "url", ["/akun/", "/akun/sesi/", "/akun/dua-langkah/", "/akun/wajah/", "/akun/penggunaan-data/", "/akun/kuasa/"]
 )
