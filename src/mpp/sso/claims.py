@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mpp.identity.models import AssuranceLevel
-from mpp.registry.selectors import family_record, person_record
+from mpp.registry.selectors import family_record
 
 from .acr import acr_of
 
@@ -82,12 +82,15 @@ def may_release_registry_data(user) -> bool:
     return bool(user.nik) and user.has_assurance(AssuranceLevel.NIK_VERIFIED)
 
 
-def userinfo_claims(user, scopes) -> dict:
-    """Every claim ``scopes`` grant about ``user`` that we hold; absent data is left out, never sent empty."""
+def userinfo_claims(user, scopes, person) -> dict:
+    """Every claim ``scopes`` grant about ``user`` that we hold; absent data is left out, never sent empty.
+
+    ``person`` is our copy of the registry's data about the user's NIK (``registry.PersonRecord``), or None.
+    """
     scopes = set(scopes)
     claims = id_token_claims(user)
-    if scopes & {"profile", "nik", "address", "family"} and may_release_registry_data(user):
-        claims |= _registry_claims(user, scopes)
+    if person is not None and scopes & {"profile", "nik", "address", "family"} and may_release_registry_data(user):
+        claims |= _registry_claims(user, scopes, person)
     if "email" in scopes and user.email:
         claims |= {"email": user.email, "email_verified": user.email_verified_at is not None}
     if "phone" in scopes and user.phone:
@@ -96,10 +99,7 @@ def userinfo_claims(user, scopes) -> dict:
     return claims
 
 
-def _registry_claims(user, scopes: set[str]) -> dict:
-    record = person_record(user.nik)
-    if record is None:
-        return {}
+def _registry_claims(user, scopes: set[str], record) -> dict:
     data = record.data
     claims = {}
     if "profile" in scopes:

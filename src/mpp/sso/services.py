@@ -50,8 +50,8 @@ def revoke_consent(*, consent: Consent) -> Consent:
     return consent
 
 
-def record_release(*, user, client: AgencyClient, claims: dict) -> None:
-    """Record for the citizen that ``claims`` about them went to ``client``.
+def record_release(*, user, client_name: str, agency_name: str, claims: dict) -> None:
+    """Record for the citizen that ``claims`` about them went to the client ``client_name`` of ``agency_name``.
 
     Only claims about the person count (not ``sub``/``acr``); accounts without a NIK (staff)
     have nobody to show the record to, so nothing is recorded for them.
@@ -62,8 +62,8 @@ def record_release(*, user, client: AgencyClient, claims: dict) -> None:
     record_data_access(
         subject_nik=user.nik,
         kind=AccessKind.SSO_RELEASE,
-        actor_label=client.agency_name or client.name,
-        purpose=f"Masuk ke {client.name} (SSO)",
+        actor_label=agency_name or client_name,
+        purpose=f"Masuk ke {client_name} (SSO)",
         fields=fields,
         outcome="dikirim",
     )

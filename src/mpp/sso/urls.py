@@ -11,7 +11,7 @@ from . import views
 
 oauth2_provider_patterns = [
     path("authorize/", views.AuthorizeView.as_view(), name="authorize"),
-    path("token/", dot_views.TokenView.as_view(), name="token"),
+    path("token/", views.TokenView.as_view(), name="token"),
     path("revoke_token/", dot_views.RevokeTokenView.as_view(), name="revoke-token"),
     path(".well-known/openid-configuration", views.DiscoveryView.as_view(), name="oidc-connect-discovery-info"),
     path(
@@ -20,7 +20,7 @@ oauth2_provider_patterns = [
         name="oauth-server-metadata",
     ),
     path(".well-known/jwks.json", dot_views.JwksInfoView.as_view(), name="jwks-info"),
-    path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
+    path("userinfo/", views.userinfo, name="user-info"),
     path("logout/", views.LogoutView.as_view(), name="rp-initiated-logout"),
 ]
 

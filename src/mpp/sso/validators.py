@@ -1,13 +1,17 @@
 """django-oauth-toolkit's request validator, adapted: our subject, our claims, a record of each release."""
 
 import hashlib
+import json
 import threading
 from collections import OrderedDict
 from contextvars import ContextVar
 
+from django.db import transaction
+from oauth2_provider.models import get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauthlib.oauth2.rfc6749 import errors
 
-from . import claims, services
+from . import claims
 
 
 class ClientSecretMemo:
@@ -64,9 +68,22 @@ class ClientSecretMemo:
 
 client_secret_memo = ClientSecretMemo()
 
+#: The ID token this request has just signed and saved (serialized, row), so that saving the
+#: access token does not parse and verify it again to find the row (DOT's ``_load_id_token``).
+_signed_id_token = ContextVar("signed_id_token", default=(None, None))
+
 #: The oauthlib request whose client is being authenticated, for ``_check_secret`` (which DOT
 #: calls with the secrets only, always those of ``request.client`` once it is loaded).
 _authenticating = ContextVar("authenticating", default=None)
+
+
+def resource_indicators_refused(state=None, request=None) -> errors.CustomOAuth2Error:
+    return errors.CustomOAuth2Error(
+        error="invalid_target",
+        description="Resource indicators (RFC 8707) are not supported: access tokens are for userinfo only.",
+        state=state,
+        request=request,
+    )
 
 
 class MppOAuth2Validator(OAuth2Validator):
@@ -93,15 +110,87 @@ class MppOAuth2Validator(OAuth2Validator):
         client_secret_memo.remember(client.client_id, stored_secret, provided_secret)
         return True
 
+    # --- the code exchange: one read of the grant per request ----------------------------------
+    # DOT reads the Grant row again for each question oauthlib asks about the code (scopes,
+    # client, redirect URI, PKCE challenge and method, nonce: six queries, then its user). The
+    # row is read once per request here, with its user; the exchange still deletes it by code
+    # and client, so a code is used once (see mpp.sso.views.TokenView).
+
+    def _grant(self, code, request):
+        cached = getattr(request, "mpp_grant", None)
+        if cached is None or cached.code != code:
+            cached = get_grant_model().objects.select_related("user").filter(code=code).first()
+            request.mpp_grant = cached
+        return cached
+
+    def _client_grant(self, code, client, request):
+        grant = self._grant(code, request)
+        if grant is None or client is None or grant.application_id != client.pk:
+            raise get_grant_model().DoesNotExist
+        return grant
+
+    def get_authorization_code_scopes(self, client_id, code, redirect_uri, request):
+        grant = self._grant(code, request)
+        return grant.scope.split() if grant is not None else []
+
+    def get_authorization_code_nonce(self, client_id, code, redirect_uri, request):
+        grant = self._grant(code, request)
+        return (grant.nonce or None) if grant is not None else None
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        try:
+            grant = self._client_grant(code, client, request)
+        except get_grant_model().DoesNotExist:
+            return False
+        if grant.is_expired():
+            return False
+        request.scopes = grant.scope.split(" ")
+        request.user = grant.user
+        if grant.nonce:
+            request.nonce = grant.nonce
+        if grant.claims:
+            request.claims = json.loads(grant.claims)
+        return True
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
+        return self._client_grant(code, client, request).redirect_uri_allowed(redirect_uri)
+
+    def get_code_challenge(self, code, request):
+        return self._client_grant(code, request.client, request).code_challenge or None
+
+    def get_code_challenge_method(self, code, request):
+        return self._client_grant(code, request.client, request).code_challenge_method or None
+
+    def _check_and_set_request_resource(self, request):
+        """No RFC 8707 resource indicators: our only protected resource is userinfo, so tokens are never restricted.
+
+        (DOT's version reads the grant once more to inherit its indicators, which a grant here never has.)
+        """
+        if getattr(request, "resource", None):
+            raise resource_indicators_refused(getattr(request, "state", None), request=request)
+        request.resource = []
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """DOT's, without a savepoint of its own inside the token endpoint's transaction (mpp.sso.views.TokenView)."""
+        with transaction.atomic(savepoint=False):
+            return self._save_bearer_token(token, request, *args, **kwargs)
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        serialized = super().finalize_id_token(id_token, token, token_handler, request)
+        _signed_id_token.set((serialized, request.id_token))
+        return serialized
+
+    def _load_id_token(self, token):
+        serialized, row = _signed_id_token.get()
+        if token == serialized:
+            return row
+        return super()._load_id_token(token)
+
+    # --- claims ---------------------------------------------------------------------------------
+
     def get_oidc_claims(self, token, token_handler, request):
         """The ID token's claims: who (``sub``, the account's public id) and how sure we are (``acr``)."""
         return claims.id_token_claims(request.user)
-
-    def get_userinfo_claims(self, request):
-        """Everything the access token's scopes grant; each answer is recorded as a release to the client."""
-        released = claims.userinfo_claims(request.user, request.scopes)
-        services.record_release(user=request.user, client=request.client, claims=released)
-        return released
 
     def get_discovery_claims(self, request):
         return claims.supported_claims()

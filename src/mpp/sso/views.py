@@ -5,10 +5,11 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import LogoutDenied, OAuthToolkitError
 from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
@@ -16,7 +17,7 @@ from oauthlib.openid.connect.core.exceptions import ConsentRequired
 
 from mpp.registry.nik import mask_nik
 
-from . import acr, claims, selectors, services
+from . import acr, claims, selectors, services, validators
 from .forms import ConsentForm
 from .models import AgencyClient
 
@@ -55,6 +56,8 @@ class AuthorizeView(dot_views.AuthorizationView):
         if "login" in prompt:
             return self.handle_prompt_login()
         client = selectors.client_by_client_id(credentials["client_id"])
+        if request.GET.get("resource"):
+            return self._refuse(client, credentials, validators.resource_indicators_refused(credentials.get("state")))
         acr_values = request.GET.get("acr_values", "")
         refusal = self._refuse_below_assurance(client, credentials, acr_values, credentials.get("claims"))
         if refusal is not None:
@@ -132,6 +135,74 @@ def _json(text: str):
         return json.loads(text) if text else None
     except ValueError:
         return None  # oauthlib refuses the malformed claims parameter itself
+
+
+class TokenView(dot_views.TokenView):
+    """The token endpoint: django-oauth-toolkit's, each exchange in one transaction.
+
+    DOT saves the ID token, the access and refresh tokens, and deletes the code in three
+    transactions; here they commit together. A code exchange that fails writes nothing: when
+    two requests race with one code, the second's delete finds nothing and what it wrote is
+    rolled back (DOT alone would leave its tokens in the database, unreturned). A refused
+    refresh keeps its writes: refusing a replayed refresh token revokes its whole family.
+    DOT's ``app_authorized`` signal, which costs a query per exchange to find the token again,
+    is not sent: nothing here listens to it.
+    """
+
+    def authorization_flow_token_response(self, request, *args, **kwargs):
+        with transaction.atomic():
+            _uri, headers, body, status = self.create_token_response(request)
+            if status != 200 and request.POST.get("grant_type") == "authorization_code":
+                transaction.set_rollback(True)
+        response = HttpResponse(content=body, status=status, content_type="application/json")
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def userinfo(request):
+    """The OpenID Connect userinfo endpoint (Core 5.3): the claims the access token's scopes grant.
+
+    The access token comes as ``Authorization: Bearer`` or, on POST, as the form field
+    ``access_token`` (RFC 6750 2.1, 2.2), never both. Answers 401 with ``invalid_token`` for an
+    unknown, expired or revoked token, a deactivated client or account, and 403 with
+    ``insufficient_scope`` without ``openid``. Each answer that releases data about the person
+    is recorded for the citizen (``sso.services.record_release``).
+    """
+    header = request.headers.get("Authorization", "")
+    scheme, _space, header_token = header.partition(" ")
+    from_header = header_token.strip() if scheme.lower() == "bearer" else ""
+    from_body = request.POST.get("access_token", "") if request.method == "POST" else ""
+    if from_header and from_body:
+        return _bearer_error(400, "invalid_request", _("Kirim token akses satu kali saja: di header atau di formulir."))
+    token = from_header or from_body
+    if not token:
+        return _bearer_error(401, None, _("Token akses diperlukan (Authorization: Bearer)."))
+    access = selectors.bearer_access(token)
+    if access is None:
+        return _bearer_error(401, "invalid_token", _("Token akses tidak dikenal, kedaluwarsa, atau dicabut."))
+    if "openid" not in access.scopes:
+        return _bearer_error(403, "insufficient_scope", _("Token akses ini tidak mencakup openid."))
+    released = claims.userinfo_claims(access.user, access.scopes, access.person)
+    services.record_release(
+        user=access.user, client_name=access.client_name, agency_name=access.agency_name, claims=released
+    )
+    response = JsonResponse(released)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _bearer_error(status: int, error: str | None, description: str) -> JsonResponse:
+    """An RFC 6750 error: the code in ``WWW-Authenticate`` (none when no token was sent) and a JSON body."""
+    challenge = 'Bearer realm="MPP Digital"'
+    if error:
+        challenge += f', error="{error}"'
+    response = JsonResponse({"error": error or "invalid_request", "error_description": description}, status=status)
+    response["WWW-Authenticate"] = challenge
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class DiscoveryView(dot_views.ConnectDiscoveryInfoView):

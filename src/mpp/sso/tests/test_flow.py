@@ -162,3 +162,54 @@ def test_client_can_revoke_its_refresh_token(rp, signed_in):
     assert response.status_code == 200
     assert rp.refresh(tokens["refresh_token"]).status_code == 400
     assert rp.userinfo(tokens["access_token"]).status_code == 401
+
+
+def test_a_code_exchange_that_fails_late_writes_nothing(rp, signed_in, monkeypatch):
+    # Two requests racing with one code both pass validation; the second finds the code gone
+    # when it deletes it, after its tokens were saved. Its whole exchange must roll back.
+    from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model
+
+    from mpp.sso.validators import MppOAuth2Validator
+
+    code = rp.sign_in("openid")
+    saved = MppOAuth2Validator.save_bearer_token
+
+    def save_then_lose_the_race(self, token, request, *args, **kwargs):
+        saved(self, token, request, *args, **kwargs)
+        get_grant_model().objects.filter(code=request.code).delete()  # the other request's delete
+
+    monkeypatch.setattr(MppOAuth2Validator, "save_bearer_token", save_then_lose_the_race)
+    response = rp.exchange(code)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    assert not get_access_token_model().objects.exists()
+    assert not get_id_token_model().objects.exists()
+
+
+def test_a_code_exchange_costs_a_fixed_number_of_queries(rp, signed_in, django_assert_max_num_queries):
+    code = rp.sign_in("openid profile nik")
+    # Client, grant with its user; ID, access and refresh tokens saved and the code deleted in
+    # one transaction (with DOT's savepoints and its check of the grant's resource indicators).
+    with django_assert_max_num_queries(12):
+        assert rp.exchange(code).status_code == 200
+
+
+def test_resource_indicators_are_refused_at_the_authorization_endpoint(rp, signed_in):
+    response = rp.start("openid", resource="https://api.other.example/")
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert answer["error"] == "invalid_target"
+    assert answer["state"] == rp.state
+
+
+def test_resource_indicators_are_refused_at_the_token_endpoint(rp, signed_in):
+    code = rp.sign_in("openid")
+    response = rp.token(
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=rp.redirect_uri,
+        code_verifier=rp.verifier,
+        resource="https://api.other.example/",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_target"

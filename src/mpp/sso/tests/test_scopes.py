@@ -3,6 +3,7 @@
 import pytest
 
 from mpp.audit.models import DataAccess
+from mpp.registry.selectors import person_record
 from mpp.sso.claims import userinfo_claims
 
 from .conftest import make_citizen, make_client, make_person, query_of
@@ -51,7 +52,7 @@ def test_level_one_account_gets_no_registry_claims(client, rp):
     screen = rp.start("openid profile nik address email")
     assert "baru dikirim setelah NIK akun Anda terverifikasi" in screen.content.decode()
     rp.consent(screen)
-    claims = userinfo_claims(user, ["openid", "profile", "nik", "address", "email"])
+    claims = userinfo_claims(user, ["openid", "profile", "nik", "address", "email"], person_record(user.nik))
     assert set(claims) == {"sub", "acr", "email", "email_verified"}
 
 
@@ -61,7 +62,8 @@ def test_citizen_without_a_registry_copy_gets_no_registry_claims_and_no_empty_va
     from mpp.registry.models import PersonRecord
 
     PersonRecord.objects.filter(nik=siti.nik).delete()
-    assert set(userinfo_claims(siti, ["openid", "profile", "nik", "address", "family", "email", "phone"])) == {
+    scopes = ["openid", "profile", "nik", "address", "family", "email", "phone"]
+    assert set(userinfo_claims(siti, scopes, person_record(siti.nik))) == {
         "sub",
         "acr",
     }
@@ -69,7 +71,7 @@ def test_citizen_without_a_registry_copy_gets_no_registry_claims_and_no_empty_va
 
 def test_unverified_email_is_said_so(siti):
     siti.email_verified_at = None
-    assert userinfo_claims(siti, ["openid", "email"])["email_verified"] is False
+    assert userinfo_claims(siti, ["openid", "email"], person_record(siti.nik))["email_verified"] is False
 
 
 def test_staff_account_without_nik_releases_no_registry_claims_and_leaves_no_record(client):
