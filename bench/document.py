@@ -174,9 +174,10 @@ def _server_choice(results: dict) -> list[str]:
     granian = results["scenarios"][0]
     gunicorn = results["gunicorn_ceiling"]
     lines = [
-        "Granian runs one worker per core with one Python thread each (`--blocking-threads 1`): more "
-        "threads or workers only add GIL and context switches on 2 cores, and granian's WSGI default of "
-        "256 threads per worker keeps a PostgreSQL connection per thread, past `max_connections`.",
+        "Granian runs one worker per core with two Python threads each (`--blocking-threads 2`): the second "
+        "thread works while the first waits for PostgreSQL, which one thread left idle; more threads or "
+        "workers only add GIL hand-offs on 2 cores, and granian's WSGI default of 256 threads per worker "
+        "keeps a PostgreSQL connection per thread, past `max_connections`.",
         "",
         f"`GET /healthz`, same settings, database and load. Gunicorn: `{' '.join(results['gunicorn_args'])}` "
         "(sync workers, its defaults otherwise).",

@@ -13,15 +13,17 @@ from pathlib import Path
 from prerequisites import venv_bin
 
 WSGI_APP = "mpp.wsgi:application"
-# Chosen by measurement on 2 cores: one worker process per core, one Python thread each.
-# --blocking-threads must be explicit: granian's WSGI default is backpressure/2 = 256
-# threads per worker, each holding its own PostgreSQL connection (CONN_MAX_AGE), which
-# ran past max_connections (100) and answered 500s. More threads or workers than cores
-# only added GIL hand-offs and context switches; --runtime-mode st was within noise.
+# Chosen by measurement on 2 cores: one worker process per core, two Python threads each.
+# The second thread runs while the first waits for PostgreSQL (userinfo, token exchange):
+# with one thread the cores sat partly idle; with two, every scenario served more (the
+# ceiling included) and each worker holds two database connections. --blocking-threads
+# must be explicit: granian's WSGI default is backpressure/2 = 256 threads per worker, each
+# holding its own PostgreSQL connection (CONN_MAX_AGE), which ran past max_connections (100)
+# and answered 500s. Three or four threads, or more workers than cores, were not better.
 GRANIAN_ARGS = [
     "--interface", "wsgi",
     "--workers", "2",
-    "--blocking-threads", "1",
+    "--blocking-threads", "2",
     "--no-ws",
     "--log-level", "warning",
 ]  # fmt: skip

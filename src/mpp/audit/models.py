@@ -25,7 +25,7 @@ class AccessKind(models.TextChoices):
 class DataAccess(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    subject_nik = models.CharField(_("NIK yang datanya digunakan"), max_length=16, db_index=True)
+    subject_nik = models.CharField(_("NIK yang datanya digunakan"), max_length=16)  # indexed with created_at below
     kind = models.CharField(_("jenis"), max_length=20, choices=AccessKind.choices)
     # Who: an account of ours (citizen, officer) and/or an outside party (agency client, institution).
     actor = models.ForeignKey(
