@@ -18,6 +18,8 @@ class RequestLogMiddleware:
         request.request_id = request_id
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if not logger.isEnabledFor(logging.INFO):
+            return response
         user = getattr(request, "user", None)
         logger.info(
             "request",

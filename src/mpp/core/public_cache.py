@@ -67,10 +67,13 @@ class PublicCacheMiddleware:
         return response
 
     def _applies(self, request) -> bool:
+        # A request with credentials (a session, or an Authorization header: userinfo, the API
+        # with a token) is never answered from, nor looked up in, the shared cache.
         return (
             settings.PUBLIC_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "authorization" not in request.headers
         )
 
     def _key(self, request) -> str:

@@ -45,3 +45,11 @@ def test_signed_in_visitors_and_errors_are_never_cached(client, samarinda_manage
     assert "X-Cache" not in client.get("/wilayah/99.99/")
     client.force_login(samarinda_manager)
     assert "X-Cache" not in client.get("/wilayah/64.72/")
+
+
+def test_requests_with_credentials_are_never_answered_from_the_cache(client):
+    assert client.get("/api/v1/regions/64.72/services")["X-Cache"] == "miss"
+    assert client.get("/api/v1/regions/64.72/services")["X-Cache"] == "hit"
+    with_token = client.get("/api/v1/regions/64.72/services", HTTP_AUTHORIZATION="Bearer some-token")
+    assert with_token.status_code == 200
+    assert "X-Cache" not in with_token
