@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mpp.registry",
     "oauth2_provider",
     "mpp.sso",
+    "mpp.forms",
     "mpp.applications",
 ]
 
