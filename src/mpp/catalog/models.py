@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mpp.core.models import TimeStampedModel
+from mpp.forms.schema import FormSchema
 from mpp.identity.models import AssuranceLevel
 
 from .standard import Adjustments, ServiceStandard
@@ -151,6 +152,8 @@ class ServiceTemplate(TimeStampedModel):
         _("tingkat jaminan identitas"), choices=AssuranceLevel.choices, default=AssuranceLevel.REGISTERED
     )
     adjustable = models.JSONField(_("yang boleh disesuaikan daerah"), default=list)
+    #: The officers' workflow of its applications, by name (mpp.applications.workflows.WORKFLOWS).
+    workflow = models.CharField(_("alur kerja"), max_length=40, default="verify-approve")
     current_version = models.ForeignKey(
         "TemplateVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -168,6 +171,8 @@ class TemplateVersion(TimeStampedModel):
     template = models.ForeignKey(ServiceTemplate, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("versi"))
     standard = models.JSONField(_("standar pelayanan"))
+    #: The application form (mpp.forms.schema.FormSchema), or {} when the service is not applied for online.
+    form = models.JSONField(_("formulir permohonan"), default=dict, blank=True)
     note = models.CharField(_("catatan perubahan"), max_length=300, blank=True)
 
     class Meta:
@@ -182,6 +187,10 @@ class TemplateVersion(TimeStampedModel):
     @cached_property
     def parsed(self) -> ServiceStandard:
         return ServiceStandard.model_validate(self.standard)
+
+    @cached_property
+    def parsed_form(self) -> FormSchema | None:
+        return FormSchema.model_validate(self.form) if self.form else None
 
 
 class Service(TimeStampedModel):

@@ -23,6 +23,11 @@ def _read(name: str):
         return yaml.safe_load(handle)
 
 
+def _form(slug: str) -> dict | None:
+    """The template's application form from ``data/forms/<slug>.yaml``, if it has one."""
+    return _read(f"forms/{slug}.yaml") if (DATA_DIR / "forms" / f"{slug}.yaml").exists() else None
+
+
 @transaction.atomic
 def seed_catalog() -> dict[str, int]:
     """Load agency kinds, templates and pilot MPPs; return how many of each exist afterwards."""
@@ -37,7 +42,9 @@ def seed_catalog() -> dict[str, int]:
         template, _created = ServiceTemplate.objects.update_or_create(
             slug=row["slug"], defaults={**fields, "agency_kind": kinds[row["agency_kind"]]}
         )
-        publish_template_version(template=template, standard=row["standard"], note="Katalog nasional")
+        publish_template_version(
+            template=template, standard=row["standard"], form=_form(template.slug), note="Katalog nasional"
+        )
 
     templates = list(ServiceTemplate.objects.select_related("current_version"))
     for row in _read("mpps.yaml"):

@@ -6,30 +6,40 @@ from django.utils.translation import gettext as _
 
 from mpp.core.errors import DomainError
 from mpp.core.public_cache import invalidate_public_cache
+from mpp.forms.schema import FormSchema
 
 from .models import Agency, Service, ServiceTemplate, ServiceVersion, TemplateVersion
 from .standard import ADJUSTABLE, Adjustments, ServiceStandard, apply_adjustments
 
 
 @transaction.atomic
-def publish_template_version(*, template: ServiceTemplate, standard: dict, note: str = "") -> TemplateVersion | None:
-    """Publish a new version of a national template's standard and carry it to every regional service.
+def publish_template_version(
+    *, template: ServiceTemplate, standard: dict, form: dict | None = None, note: str = ""
+) -> TemplateVersion | None:
+    """Publish a new version of a national template's standard and form, and carry it to every regional service.
 
-    Validates ``standard`` (raises pydantic's ValidationError). Returns the new version,
-    or None when ``standard`` equals the current one (so re-seeding is a no-op). Each
-    service of the template gets a new version with its region's adjustments re-applied.
+    Validates ``standard`` and ``form`` (raises pydantic's ValidationError; a form may only
+    collect documents for requirements the standard lists). Returns the new version, or None
+    when both equal the current ones (so re-seeding is a no-op). Each service of the template
+    gets a new version with its region's adjustments re-applied.
     """
     template = (
         ServiceTemplate.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=template.pk)
     )
     parsed = ServiceStandard.model_validate(standard)
+    parsed_form = FormSchema.model_validate(form) if form else None
+    if parsed_form is not None:
+        unknown = parsed_form.requirements() - {requirement.code for requirement in parsed.requirements}
+        if unknown:
+            raise DomainError(f"The form collects documents for unknown requirements: {', '.join(sorted(unknown))}")
     current = template.current_version
-    if current is not None and current.parsed == parsed:
+    if current is not None and current.parsed == parsed and current.parsed_form == parsed_form:
         return None
     version = TemplateVersion.objects.create(
         template=template,
         number=(current.number + 1) if current else 1,
         standard=parsed.model_dump(mode="json"),
+        form=parsed_form.model_dump(mode="json", exclude_defaults=True) if parsed_form else {},
         note=note,
     )
     template.current_version = version

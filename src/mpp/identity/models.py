@@ -61,10 +61,18 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     MINISTRY = "ministry", _("Kementerian (KemenPANRB)")
     MPP_MANAGER = "mpp_manager", _("Pengelola MPP")
+    COUNTER_OFFICER = "counter_officer", _("Petugas loket")
+    VERIFIER = "verifier", _("Verifikator")
+    APPROVER = "approver", _("Pejabat penyetuju")
+
+
+#: Roles that work an agency's applications: bound to one agency (and so to its region).
+AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER})
 
 
 class RoleAssignment(TimeStampedModel):
-    """A staff member's role. Ministry roles are national; an MPP manager's is bound to one region."""
+    """A staff member's role. Ministry roles are national; an MPP manager's is bound to one region;
+    an officer's (counter, verifier, approver) to one agency of one region."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("peran"), max_length=32, choices=Role.choices)
@@ -77,6 +85,14 @@ class RoleAssignment(TimeStampedModel):
         verbose_name=_("wilayah"),
         limit_choices_to={"level": 2},
     )
+    agency = models.ForeignKey(
+        "catalog.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instansi"),
+    )
 
     class Meta:
         ordering = ["user__username", "role"]
@@ -85,9 +101,10 @@ class RoleAssignment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_assignment"),
             models.CheckConstraint(
-                condition=models.Q(role="ministry", region__isnull=True)
-                | models.Q(role="mpp_manager", region__isnull=False),
-                name="role_region_matches_scope",
+                condition=models.Q(role="ministry", region__isnull=True, agency__isnull=True)
+                | models.Q(role="mpp_manager", region__isnull=False, agency__isnull=True)
+                | models.Q(role__in=sorted(AGENCY_ROLES), region__isnull=False, agency__isnull=False),
+                name="role_scope_matches_role",
             ),
         ]
 
@@ -99,6 +116,13 @@ class RoleAssignment(TimeStampedModel):
             raise ValidationError({"region": _("Pengelola MPP harus terikat pada satu kabupaten/kota.")})
         if self.role == Role.MINISTRY and self.region_id:
             raise ValidationError({"region": _("Peran kementerian berlaku nasional, tanpa wilayah.")})
+        if self.role in AGENCY_ROLES:
+            if not self.agency_id:
+                raise ValidationError({"agency": _("Petugas harus terikat pada satu instansi.")})
+            # The agency decides the region: an officer works in their agency's kabupaten/kota.
+            self.region_id = self.agency.region_id
+        elif self.agency_id:
+            raise ValidationError({"agency": _("Hanya petugas yang terikat pada instansi.")})
 
 
 class EmailCode(TimeStampedModel):

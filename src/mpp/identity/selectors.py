@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from mpp.registry.selectors import family_record, person_record
 
-from .models import AccountSession, Delegation, User
+from .models import AGENCY_ROLES, AccountSession, Delegation, User
 
 ADULT_AGE = 17  # KTP-el age in Indonesia (or married earlier; the registry's relationship decides then)
 
@@ -71,3 +71,16 @@ def user_by_login(identifier: str) -> User | None:
     """The account a login name (NIK or e-mail) points to."""
     identifier = identifier.strip()
     return User.objects.filter(Q(nik=identifier) | Q(email__iexact=identifier) | Q(username=identifier)).first()
+
+
+def agency_roles(user) -> frozenset[tuple]:
+    """The (agency id, role) pairs an officer holds: what their worklist and actions are scoped to."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return frozenset()
+    cached = getattr(user, "_agency_roles", None)
+    if cached is None:
+        cached = frozenset(
+            user.role_assignments.filter(role__in=AGENCY_ROLES, agency__isnull=False).values_list("agency_id", "role")
+        )
+        user._agency_roles = cached
+    return cached

@@ -1,0 +1,144 @@
+"""Applications (*permohonan*) and their timeline.
+
+An application belongs to a region's service and to its agency (denormalised, so worklists
+and scoping read one table), keeps the service version — and so the standard and the form —
+it was made with, and carries its legal deadline. Every change appends an ``Event``: the
+timeline the citizen sees and the history officers and auditors read.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mpp.core.models import TimeStampedModel
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Daring")
+    COUNTER = "counter", _("Loket MPP")
+    API = "api", _("Sistem instansi")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    IN_PROGRESS = "in_progress", _("Diproses")
+    REVISION = "revision", _("Perlu perbaikan")
+    FORWARDED = "forwarded", _("Diproses di sistem instansi")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+
+
+#: Statuses in which someone still has to act (the deadline clock runs, except in REVISION).
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.REVISION, Status.FORWARDED)
+DONE_STATUSES = (Status.APPROVED, Status.REJECTED)
+
+# Crockford's base-32: no I, L, O, U, so a number read out at the counter is not misheard.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_tracking_number(region_code: str, year_month: str) -> str:
+    """``6472-2611-7KQ3XZ9M``: the kabupaten/kota, the month, 40 random bits (unguessable, no shared counter)."""
+    suffix = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"{region_code.replace('.', '')}-{year_month}-{suffix}"
+
+
+class Application(TimeStampedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tracking_number = models.CharField(_("nomor permohonan"), max_length=32, unique=True, null=True, blank=True)
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="applications")
+    service_version = models.ForeignKey("catalog.ServiceVersion", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="applications")
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("pemohon")
+    )
+    #: Whom the application is for; blank when the service registers a new person (a newborn).
+    beneficiary_nik = models.CharField(_("NIK penerima manfaat"), max_length=16, blank=True)
+    beneficiary_name = models.CharField(_("nama penerima manfaat"), max_length=120, blank=True)
+    #: Why the applicant may act for the beneficiary (identity.selectors.Basis), kept as it was at submission.
+    basis = models.CharField(_("dasar bertindak"), max_length=24)
+    channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices, default=Channel.ONLINE)
+    #: The counter officer who entered an assisted application, with the citizen's recorded consent.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    data = models.JSONField(_("isian"), default=dict)
+    #: Where each prefilled value came from: field name → {"source": ..., "label": ..., "at": ...}.
+    provenance = models.JSONField(default=dict)
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    step = models.CharField(_("tahap"), max_length=40, blank=True)
+    #: The role that acts at the current step (identity.models.Role), for worklists.
+    step_role = models.CharField(max_length=32, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_applications"
+    )
+    #: What the citizen must fix while the application is with them (field names).
+    revision_fields = models.JSONField(default=list, blank=True)
+
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: The submission's idempotency key, unique per applicant: a retried submit finds this row.
+    submit_key = models.CharField(max_length=80, blank=True)
+    #: Bumped by every transition: an officer acts on the version they saw, or gets a conflict.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("permohonan")
+        verbose_name_plural = _("permohonan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "submit_key"],
+                condition=~models.Q(submit_key=""),
+                name="one_application_per_submit_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status", "step_role", "step_due_at"], name="application_worklist"),
+            models.Index(fields=["applicant", "-created_at"], name="application_dashboard"),
+            models.Index(fields=["status", "due_at"], name="application_due"),
+        ]
+
+    def __str__(self):
+        return self.tracking_number or f"draf {self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Event(models.Model):
+    """One entry of an application's timeline: who did what, from which state to which."""
+
+    id = models.BigAutoField(primary_key=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    #: Shown to the citizen: an agency and role, never an officer's name.
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=24)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    from_step = models.CharField(max_length=40, blank=True)
+    to_step = models.CharField(max_length=40, blank=True)
+    note = models.TextField(blank=True)
+    fields = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["application", "at", "id"]
+        verbose_name = _("riwayat permohonan")
+        verbose_name_plural = _("riwayat permohonan")
+
+    def __str__(self):
+        return f"{self.application} · {self.action} → {self.to_status}"

@@ -1,0 +1,346 @@
+"""Writes on applications: submitting, the officers' actions, the citizen's revision, escalation.
+
+Every function here is one transaction and appends the timeline event(s) of what it did.
+Submission is idempotent per applicant and key: a double click, a retried request or a
+resubmitted form finds the application the first attempt created. Officers act on the
+version of the application they saw: of two officers acting on one step at once, one
+succeeds and the other gets a ``Conflict``.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.audit.models import AccessKind
+from mpp.audit.services import record_data_access
+from mpp.catalog.models import Service
+from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.forms.prefill import prefill
+from mpp.forms.validation import clean
+from mpp.identity.models import Role, User
+from mpp.identity.selectors import Basis, agency_roles, can_act_for
+
+from . import calendar
+from .models import Application, Channel, Event, Status, new_tracking_number
+from .workflows import APPROVED, REJECTED, REVISION, workflow_named
+
+
+class FormInvalid(DomainError):
+    """The form has errors; ``errors`` maps each field to its message in the user's language."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(_("Periksa kembali isian yang ditandai."))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Submitted:
+    application: Application
+    #: False when this call found the application an earlier attempt with the same key created.
+    created: bool
+
+
+def submit(
+    *,
+    applicant: User,
+    service: Service,
+    data: dict,
+    submit_key: str,
+    beneficiary_nik: str = "",
+    channel: str = Channel.ONLINE,
+    entered_by: User | None = None,
+    now=None,
+) -> Submitted:
+    """Submit an application for ``service``; returns it with its tracking number and deadline.
+
+    Raises DomainError when the account's level of assurance is too low, the service is not
+    open, or the applicant may not act for the beneficiary; FormInvalid with field errors.
+    """
+    if not submit_key or len(submit_key) > 80:
+        raise DomainError(_("Kunci pengajuan tidak sah."))
+    existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
+    if existing is not None:
+        return Submitted(existing, created=False)
+    now = now or timezone.now()
+    service = Service.objects.select_related("region", "agency", "template", "current_version__template_version").get(
+        pk=service.pk
+    )
+    version = service.current_version
+    form = version.template_version.parsed_form if version else None
+    if not service.is_active or form is None:
+        raise DomainError(_("Layanan ini tidak menerima permohonan daring."))
+    if not applicant.has_assurance(service.template.assurance_level):
+        raise DomainError(_("Tingkat verifikasi akun Anda belum cukup untuk layanan ini."))
+    basis = Basis.SELF if not beneficiary_nik else can_act_for(applicant, beneficiary_nik)
+    if basis is None:
+        raise DomainError(_("Anda tidak berhak mengajukan permohonan atas nama orang ini."))
+
+    known = prefill(form, applicant=applicant, beneficiary_nik=beneficiary_nik)
+    cleaned = clean(form, data, locked={name: found.value for name, found in known.items() if found.locked})
+    if not cleaned.is_valid:
+        raise FormInvalid(cleaned.errors)
+
+    workflow = workflow_named(service.template.workflow)
+    first = workflow.first
+    zone = service.region.time_zone
+    due_at = calendar.deadline(now, version.parsed.duration_days, zone)
+    application = Application(
+        service=service,
+        service_version=version,
+        region=service.region,
+        agency=service.agency,
+        applicant=applicant,
+        beneficiary_nik=beneficiary_nik,
+        beneficiary_name=_beneficiary_name(cleaned.values),
+        basis=basis,
+        channel=channel,
+        entered_by=entered_by,
+        consent_recorded_at=now if entered_by else None,
+        data=cleaned.values,
+        provenance={
+            name: {"source": found.source, "label": found.label, "at": _iso(found.retrieved_at)}
+            for name, found in known.items()
+            if name in cleaned.values
+        },
+        status=Status.IN_PROGRESS,
+        step=first.code,
+        step_role=first.role,
+        submitted_at=now,
+        due_at=due_at,
+        step_due_at=_step_due(first, now, due_at, zone),
+        submit_key=submit_key,
+        version=1,
+    )
+    year_month = timezone.localtime(now).strftime("%y%m")
+    try:
+        with transaction.atomic():
+            application.tracking_number = new_tracking_number(service.region_id, year_month)
+            application.save(force_insert=True)
+            _event(
+                application,
+                at=now,
+                actor=entered_by or applicant,
+                label=_actor_label(applicant, entered_by),
+                action="submit",
+                to_status=Status.IN_PROGRESS,
+                to_step=first.code,
+            )
+            if basis != Basis.SELF:
+                _record_on_behalf(application, applicant)
+    except IntegrityError:
+        # The same key committed by a concurrent attempt (a double click): that one is the application.
+        existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
+        if existing is None:
+            raise
+        return Submitted(existing, created=False)
+    return Submitted(application, created=True)
+
+
+@transaction.atomic
+def act(*, application_id, officer: User, action: str, expected_version: int, note: str = "", fields=(), now=None):
+    """An officer's action at the application's current step (accept, revise, reject, approve, return).
+
+    Raises NotFound outside the officer's agency and role, Conflict when the application
+    changed since the officer saw it (``expected_version``), DomainError for an action the
+    step does not offer or a missing reason.
+    """
+    now = now or timezone.now()
+    application = _for_update_by(officer, application_id)
+    if application.version != expected_version:
+        raise Conflict(_("Permohonan ini baru saja diubah petugas lain. Muat ulang untuk melihat keadaannya."))
+    if application.status != Status.IN_PROGRESS:
+        raise Conflict(_("Permohonan ini tidak sedang menunggu tindakan petugas."))
+    if (application.agency_id, application.step_role) not in agency_roles(officer):
+        raise DomainError(_("Tahap ini bukan tugas peran Anda."))
+    if application.assignee_id not in (None, officer.pk):
+        raise Conflict(_("Permohonan ini sedang ditangani petugas lain."))
+    workflow = workflow_named(application.service.template.workflow)
+    step = workflow.step(application.step)
+    chosen = step.action(action) if step else None
+    if chosen is None:
+        raise DomainError(_("Tindakan ini tidak tersedia pada tahap ini."))
+    note = note.strip()
+    if chosen.needs_note and not note:
+        raise DomainError(_("Tuliskan alasannya untuk pemohon."))
+    fields = list(dict.fromkeys(fields))
+    form = application.service_version.template_version.parsed_form
+    if chosen.goes_to == REVISION:
+        unknown = [name for name in fields if form is None or form.field(name) is None or form.field(name).locked]
+        if not fields or unknown:
+            raise DomainError(_("Pilih isian atau dokumen yang harus diperbaiki pemohon."))
+
+    before_status, before_step = application.status, application.step
+    zone = application.region.time_zone
+    if chosen.goes_to == REVISION:
+        application.status, application.paused_at, application.revision_fields = Status.REVISION, now, fields
+    elif chosen.goes_to in (APPROVED, REJECTED):
+        application.status, application.decided_at = chosen.goes_to, now
+        application.step, application.step_role, application.step_due_at = "", "", None
+    else:
+        following = workflow.step(chosen.goes_to)
+        application.step, application.step_role = following.code, following.role
+        application.step_due_at = _step_due(following, now, application.due_at, zone)
+    application.assignee = None
+    application.version += 1
+    application.save()
+    _event(
+        application,
+        at=now,
+        actor=officer,
+        label=_officer_label(application, officer),
+        action=action,
+        from_status=before_status,
+        to_status=application.status,
+        from_step=before_step,
+        to_step=application.step,
+        note=note,
+        fields=fields,
+    )
+    return application
+
+
+@transaction.atomic
+def claim(*, application_id, officer: User, expected_version: int, now=None) -> Application:
+    """Take an application from the shared worklist: other officers see who holds it and cannot act on it."""
+    application = _for_update_by(officer, application_id)
+    if application.version != expected_version or application.assignee_id not in (None, officer.pk):
+        raise Conflict(_("Permohonan ini baru saja diambil atau diubah petugas lain."))
+    if application.status != Status.IN_PROGRESS or (application.agency_id, application.step_role) not in agency_roles(
+        officer
+    ):
+        raise DomainError(_("Tahap ini bukan tugas peran Anda."))
+    if application.assignee_id == officer.pk:
+        return application
+    application.assignee = officer
+    application.version += 1
+    application.save(update_fields=["assignee", "version", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Application:
+    """The citizen's answer to a revision: only the flagged fields change; the clock starts again, later by the
+    working days it stood still."""
+    now = now or timezone.now()
+    application = _for_update(application_id)
+    if application is None or application.applicant_id != applicant.pk:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    if application.status != Status.REVISION:
+        raise Conflict(_("Permohonan ini tidak sedang menunggu perbaikan dari Anda."))
+    form = application.service_version.template_version.parsed_form
+    merged = {**application.data, **{name: data.get(name) for name in application.revision_fields}}
+    locked = {name: application.data[name] for name in application.data if form.field(name) and form.field(name).locked}
+    cleaned = clean(form, merged, locked=locked)
+    if not cleaned.is_valid:
+        raise FormInvalid(cleaned.errors)
+    zone = application.region.time_zone
+    application.due_at = calendar.extend(application.due_at, application.paused_at, now, zone)
+    step = workflow_named(application.service.template.workflow).step(application.step)
+    application.step_due_at = _step_due(step, now, application.due_at, zone)
+    fixed = application.revision_fields
+    application.data, application.status = cleaned.values, Status.IN_PROGRESS
+    application.paused_at, application.revision_fields = None, []
+    application.version += 1
+    application.save()
+    _event(
+        application,
+        at=now,
+        actor=applicant,
+        label=_actor_label(applicant, None),
+        action="resubmit",
+        from_status=Status.REVISION,
+        to_status=Status.IN_PROGRESS,
+        from_step=application.step,
+        to_step=application.step,
+        fields=fixed,
+    )
+    return application
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _for_update(application_id) -> Application | None:
+    try:
+        return (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("service__template", "service_version__template_version", "region", "agency")
+            .filter(pk=application_id)
+            .first()
+        )
+    except (ValidationError, ValueError, TypeError):  # not a UUID
+        return None
+
+
+def _for_update_by(officer: User, application_id) -> Application:
+    """The application, locked, when it belongs to one of the officer's agencies; NotFound otherwise."""
+    application = _for_update(application_id)
+    if application is None or application.agency_id not in {agency for agency, _role in agency_roles(officer)}:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    return application
+
+
+def _step_due(step, start, due_at, zone):
+    if step is None or step.days is None:
+        return due_at
+    return min(calendar.deadline(start, step.days, zone), due_at)
+
+
+def _event(
+    application, *, at, actor, label, action, to_status, from_status="", from_step="", to_step="", note="", fields=()
+):
+    Event.objects.create(
+        application=application,
+        at=at,
+        actor=actor,
+        actor_label=label,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        from_step=from_step,
+        to_step=to_step,
+        note=note,
+        fields=list(fields),
+    )
+
+
+def _actor_label(applicant: User, entered_by: User | None) -> str:
+    return _("Petugas loket MPP") if entered_by else _("Pemohon")
+
+
+def _officer_label(application: Application, officer: User) -> str:
+    roles = {role for agency, role in agency_roles(officer) if agency == application.agency_id}
+    role = application.step_role if application.step_role in roles else next(iter(roles), "")
+    return f"{Role(role).label if role else _('Petugas')} · {application.agency.name}"
+
+
+def _beneficiary_name(values: dict) -> str:
+    for name in ("child_name", "name"):
+        if values.get(name):
+            return str(values[name])[:120]
+    return ""
+
+
+def _record_on_behalf(application: Application, applicant: User) -> None:
+    """An act on someone's behalf is recorded against both persons (each sees it in "who used my data")."""
+    purpose = _("Permohonan %(number)s diajukan atas nama Anda") % {"number": application.tracking_number}
+    for subject, other in ((application.beneficiary_nik, applicant.nik), (applicant.nik, application.beneficiary_nik)):
+        record_data_access(
+            subject_nik=subject,
+            kind=AccessKind.ON_BEHALF,
+            actor=applicant,
+            actor_label=_("Pemohon atas nama anggota keluarga atau pemberi kuasa"),
+            purpose=purpose,
+            fields=["permohonan"],
+            outcome=application.basis,
+            on_behalf_of_nik=other if subject == applicant.nik else "",
+        )
+
+
+def _iso(value):
+    return value.isoformat() if value else None

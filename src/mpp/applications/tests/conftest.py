@@ -1,0 +1,105 @@
+"""A family in Kota Samarinda, the city's Disdukcapil officers, and a birth-certificate form that fills itself."""
+
+import itertools
+
+import pytest
+
+from mpp.catalog.models import Agency, Service
+from mpp.identity.models import Role, RoleAssignment
+from mpp.identity.tests.factories import UserFactory, make_citizen, make_family, make_person_record
+
+KK = "6472010101100001"
+SITI_NIK = "6472015204900003"  # mother, the applicant
+BUDI_NIK = "6472010309870001"  # father, head of the family
+PUTRI_NIK = "6472015506150002"  # a daughter, 11
+FILE_ID = "0b8f4f5e-6a39-4f55-9a0e-1f0d6f7e2c11"
+_keys = itertools.count()
+
+
+@pytest.fixture
+def family(db):
+    make_person_record(
+        BUDI_NIK,
+        name="BUDI SANTOSO",
+        kk_number=KK,
+        relationship="KEPALA KELUARGA",
+        birth_date="1987-09-03",
+        sex="LAKI-LAKI",
+    )
+    make_person_record(SITI_NIK, name="SITI RAHMAWATI", kk_number=KK, relationship="ISTRI", birth_date="1990-04-12")
+    make_person_record(PUTRI_NIK, name="PUTRI SANTOSO", kk_number=KK, relationship="ANAK", birth_date="2015-06-15")
+    make_family(
+        KK,
+        [
+            {"nik": BUDI_NIK, "name": "BUDI SANTOSO", "relationship": "KEPALA KELUARGA", "birth_date": "1987-09-03"},
+            {"nik": SITI_NIK, "name": "SITI RAHMAWATI", "relationship": "ISTRI", "birth_date": "1990-04-12"},
+            {"nik": PUTRI_NIK, "name": "PUTRI SANTOSO", "relationship": "ANAK", "birth_date": "2015-06-15"},
+        ],
+    )
+
+
+@pytest.fixture
+def siti(family):
+    return make_citizen(SITI_NIK, level=2)
+
+
+@pytest.fixture
+def budi(family):
+    return make_citizen(BUDI_NIK, level=2)
+
+
+def officer(username: str, role: str, region: str = "64.72", kind: str = "disdukcapil"):
+    user = UserFactory(username=username, staff=True)
+    agency = Agency.objects.get(region_id=region, kind__code=kind)
+    RoleAssignment.objects.create(user=user, role=role, region_id=region, agency=agency)
+    return user
+
+
+@pytest.fixture
+def verifier(db):
+    return officer("verifikator.samarinda", Role.VERIFIER)
+
+
+@pytest.fixture
+def second_verifier(db):
+    return officer("verifikator2.samarinda", Role.VERIFIER)
+
+
+@pytest.fixture
+def approver(db):
+    return officer("kadis.samarinda", Role.APPROVER)
+
+
+@pytest.fixture
+def surakarta_verifier(db):
+    return officer("verifikator.surakarta", Role.VERIFIER, region="33.72")
+
+
+@pytest.fixture
+def health_verifier(db):
+    return officer("verifikator.dinkes.samarinda", Role.VERIFIER, kind="dinkes")
+
+
+@pytest.fixture
+def birth_service(db):
+    return Service.objects.get(region_id="64.72", template__slug="akta-kelahiran")
+
+
+def birth_form(**changes) -> dict:
+    return {
+        "child_name": "Ayu Lestari Santoso",
+        "child_sex": "PEREMPUAN",
+        "birth_date": "2026-11-20",
+        "birth_time": "07:45",
+        "birth_place": "Samarinda",
+        "birth_order": "2",
+        "birth_attendant": "bidan",
+        "has_birth_letter": "ya",
+        "birth_letter": {"source": "upload", "id": FILE_ID},
+        "truth": "on",
+        **changes,
+    }
+
+
+def new_key() -> str:
+    return f"test-{next(_keys)}"

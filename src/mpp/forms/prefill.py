@@ -1,0 +1,96 @@
+"""Values the state already holds, for the fields that name a ``prefill`` source.
+
+Sources (``FormField.prefill``):
+
+- ``registry.applicant.self`` — the applicant as a person (their NIK);
+- ``registry.applicant.spouse`` — the applicant's spouse on the family card;
+- ``registry.applicant.kk_number`` — the applicant's family card number;
+- ``registry.applicant.<key>`` — any item of the applicant's registry record (``name``, ``address`` …);
+- ``registry.<key>`` — the same for the beneficiary (the person the application is for);
+- ``profile.email`` / ``profile.phone`` — the account's contact data.
+
+Registry values come from our dated copy (``registry.PersonRecord``/``FamilyRecord``) and
+say so: the source and when it was read, for the form to show next to the value.
+Document sources (``vault.<type>``) are resolved by the documents vault.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from mpp.registry.selectors import family_record, person_record
+
+from .schema import FormSchema
+
+SPOUSE_RELATIONSHIPS = {"KEPALA KELUARGA", "ISTRI", "SUAMI"}
+
+
+@dataclass(frozen=True)
+class Prefill:
+    value: object
+    source: str
+    #: For the citizen: where the value comes from.
+    label: str
+    retrieved_at: datetime | None
+    locked: bool
+
+
+def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "") -> dict[str, Prefill]:
+    """What the state holds for each prefilled field of ``schema``; fields with nothing known are left out."""
+    records = {}
+
+    def record(nik):
+        if nik and nik not in records:
+            records[nik] = person_record(nik)
+        return records.get(nik)
+
+    found = {}
+    for field in schema.fields:
+        source = field.prefill
+        if not source:
+            continue
+        if source.startswith("profile."):
+            value = getattr(applicant, source.removeprefix("profile."), None) if source in _PROFILE else None
+            if value:
+                found[field.name] = Prefill(value, source, _("Profil akun Anda"), None, locked=False)
+            continue
+        if not source.startswith("registry."):
+            continue  # vault sources are the documents vault's
+        key = source.removeprefix("registry.")
+        nik = applicant.nik
+        if key.startswith("applicant."):
+            key = key.removeprefix("applicant.")
+        else:
+            nik = beneficiary_nik
+        person = record(nik)
+        if person is None:
+            continue
+        value = _registry_value(person, key)
+        if value not in (None, "", {}):
+            found[field.name] = Prefill(value, source, person.source, person.retrieved_at, locked=True)
+    return found
+
+
+_PROFILE = {"profile.email", "profile.phone"}
+
+
+def _registry_value(person, key: str):
+    if key == "self":
+        return {"nik": person.nik}
+    if key == "kk_number":
+        return person.kk_number or person.data.get("kk_number")
+    if key == "spouse":
+        family = family_record(person.kk_number)
+        if family is None or person.data.get("relationship") not in SPOUSE_RELATIONSHIPS:
+            return None
+        spouse = next(
+            (
+                member
+                for member in family.data.get("members", [])
+                if member.get("nik") != person.nik and member.get("relationship") in SPOUSE_RELATIONSHIPS
+            ),
+            None,
+        )
+        return {"nik": spouse["nik"]} if spouse and spouse.get("nik") else None
+    return person.data.get(key)
