@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mpp.sso",
     "mpp.forms",
     "mpp.applications",
+    "mpp.notifications",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,14 @@ RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
 DUKCAPIL_URL = env_str("DUKCAPIL_URL", "http://127.0.0.1:8100")
 DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY", "")
 DUKCAPIL_TIMEOUT_SECONDS = float(env_str("DUKCAPIL_TIMEOUT_SECONDS", "3"))
+
+# The SMS/WhatsApp gateway, real or simulated: known only by URL and API key. Without a URL,
+# notifications go in the app and by e-mail only.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY", "")
+SMS_GATEWAY_TIMEOUT_SECONDS = float(env_str("SMS_GATEWAY_TIMEOUT_SECONDS", "5"))
+# The platform's public address, for links in e-mails and SMS.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Seconds a public catalog answer is served from the cache (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0 if TESTING else 60)

@@ -9,6 +9,7 @@ succeeds and the other gets a ``Conflict``.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
+from mpp.notifications.services import notify
 
 from . import calendar
 from .models import Application, Channel, Event, Status, new_tracking_number
@@ -121,7 +123,7 @@ def submit(
         with transaction.atomic():
             application.tracking_number = new_tracking_number(service.region_id, year_month)
             application.save(force_insert=True)
-            _event(
+            event = _event(
                 application,
                 at=now,
                 actor=entered_by or applicant,
@@ -130,6 +132,7 @@ def submit(
                 to_status=Status.IN_PROGRESS,
                 to_step=first.code,
             )
+            _tell_applicant(application, "assisted" if entered_by else "submitted", event)
             if basis != Basis.SELF:
                 _record_on_behalf(application, applicant)
     except IntegrityError:
@@ -188,7 +191,7 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
     application.assignee = None
     application.version += 1
     application.save()
-    _event(
+    event = _event(
         application,
         at=now,
         actor=officer,
@@ -201,6 +204,8 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
         note=note,
         fields=fields,
     )
+    if application.status in (Status.REVISION, Status.APPROVED, Status.REJECTED):
+        _tell_applicant(application, application.status, event, note=note)
     return application
 
 
@@ -291,10 +296,28 @@ def _step_due(step, start, due_at, zone):
     return min(calendar.deadline(start, step.days, zone), due_at)
 
 
+def _tell_applicant(application: Application, kind: str, event: Event, note: str = "") -> None:
+    notify(
+        user=application.applicant,
+        kind=kind,
+        key=f"application-event:{event.pk}",
+        application=application,
+        now=event.at,
+        context={
+            "number": application.tracking_number,
+            "service": application.service.template.name,
+            "due_at": application.due_at.isoformat() if application.due_at else "",
+            "zone": application.region.time_zone,
+            "note": note,
+            "url": f"{settings.SITE_URL}/permohonan/{application.tracking_number}/",
+        },
+    )
+
+
 def _event(
     application, *, at, actor, label, action, to_status, from_status="", from_step="", to_step="", note="", fields=()
 ):
-    Event.objects.create(
+    return Event.objects.create(
         application=application,
         at=at,
         actor=actor,

@@ -183,3 +183,23 @@ def test_two_officers_racing_on_one_step_make_one_transition(siti, birth_service
     assert sum(isinstance(result, Conflict) for result in results) == 1
     assert Event.objects.filter(application=application, action="accept").count() == 1
     assert Application.objects.get(pk=application.pk).version == 2
+
+
+def test_the_citizen_is_told_of_each_decision_by_email(application, verifier, approver, smtp_server):
+    from mpp.notifications.services import deliver_due
+
+    services.act(
+        application_id=application.pk,
+        officer=verifier,
+        action="revise",
+        expected_version=1,
+        note="Surat keterangan lahir tidak terbaca.",
+        fields=["birth_letter"],
+    )
+    deliver_due()
+    subjects = [message["Subject"] for message in smtp_server.messages]
+    assert subjects == [
+        f"Permohonan {application.tracking_number} diterima",
+        f"Permohonan {application.tracking_number} perlu perbaikan",
+    ]
+    assert "Surat keterangan lahir tidak terbaca." in smtp_server.last_body()

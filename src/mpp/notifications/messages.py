@@ -1,0 +1,81 @@
+"""The words of each notification, in Indonesian and (through gettext) English.
+
+A message is rendered when it is sent or shown, in the recipient's language, from the
+context stored with it: the tracking number, the service, a note, a deadline (ISO time and
+the region's zone, shown as local time with its WIB/WITA/WIT abbreviation).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils import formats, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: Promise
+    text: Promise
+
+
+MESSAGES = {
+    "submitted": Message(
+        _("Permohonan %(number)s diterima"),
+        _(
+            "Permohonan %(service)s Anda diterima dengan nomor %(number)s. "
+            "Batas waktu penyelesaian: %(due)s. Pantau prosesnya di %(url)s"
+        ),
+    ),
+    "assisted": Message(
+        _("Permohonan %(number)s diajukan untuk Anda di loket MPP"),
+        _(
+            "Petugas loket MPP mengajukan permohonan %(service)s atas nama Anda dengan persetujuan Anda, "
+            "nomor %(number)s. Bila Anda tidak pernah memintanya, hubungi MPP. Pantau di %(url)s"
+        ),
+    ),
+    "revision": Message(
+        _("Permohonan %(number)s perlu perbaikan"),
+        _(
+            "Permohonan %(service)s nomor %(number)s perlu perbaikan: %(note)s "
+            "Perbaiki hanya bagian yang ditandai di %(url)s. "
+            "Waktu penyelesaian berhenti sampai Anda mengirim perbaikan."
+        ),
+    ),
+    "approved": Message(
+        _("Permohonan %(number)s disetujui"),
+        _("Permohonan %(service)s nomor %(number)s telah disetujui. Lihat hasilnya di %(url)s"),
+    ),
+    "rejected": Message(
+        _("Permohonan %(number)s ditolak"),
+        _("Permohonan %(service)s nomor %(number)s ditolak. Alasan: %(note)s Lihat rinciannya di %(url)s"),
+    ),
+    "overdue": Message(
+        _("Permohonan %(number)s melewati batas waktu"),
+        _(
+            "Permohonan %(service)s nomor %(number)s belum selesai pada batas waktunya (%(due)s). "
+            "Tahap saat ini: %(step)s. Buka di %(url)s"
+        ),
+    ),
+}
+
+
+def render(kind: str, context: dict, language: str) -> tuple[str, str]:
+    """The subject and text of a ``kind`` message in ``language``."""
+    message = MESSAGES[kind]
+    with translation.override(language):
+        values = {key: str(value) for key, value in context.items()} | {"due": _deadline(context)}
+        values.setdefault("note", "")
+        values.setdefault("step", "")
+        return str(message.subject) % values, str(message.text) % values
+
+
+def _deadline(context: dict) -> str:
+    if not context.get("due_at"):
+        return ""
+    zone = context.get("zone", "Asia/Jakarta")
+    local = dt.datetime.fromisoformat(context["due_at"]).astimezone(ZoneInfo(zone))
+    return f"{formats.date_format(local, 'j F Y')} {local:%H.%M} {ZONE_NAMES.get(zone, zone)}"

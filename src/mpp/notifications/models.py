@@ -1,0 +1,76 @@
+"""What citizens and officers are told: in the app, by e-mail and by SMS/WhatsApp.
+
+``Notification`` is the in-app message, rendered in the reader's language when shown.
+``OutboxMessage`` is the transactional outbox: written in the same transaction as the change
+it reports (so nothing acknowledged goes untold, and nothing rolled back is told), then sent
+by the notifier (``manage.py deliver_notifications``) with retries and backoff. Its id is the
+idempotency key given to the gateway and the e-mail's Message-ID, so a retry after a crash
+never becomes a second message.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Surel")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class Delivery(models.TextChoices):
+    PENDING = "pending", _("Menunggu dikirim")
+    SENT = "sent", _("Terkirim")
+    FAILED = "failed", _("Gagal")
+
+
+class Notification(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    context = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return f"{self.kind} → {self.user_id}"
+
+
+class OutboxMessage(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField()
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    recipient = models.CharField(max_length=254)
+    kind = models.CharField(max_length=32)
+    context = models.JSONField(default=dict)
+    language = models.CharField(max_length=8, default="id")
+    #: One message per change and channel, however often the change is reported.
+    dedup_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=12, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    #: Claimed by a notifier until then; a notifier that dies leaves the claim to expire.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = _("pesan keluar")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.channel} → {self.recipient} · {self.kind} · {self.status}"

@@ -1,0 +1,125 @@
+"""Telling people: ``notify`` inside the change's transaction, ``deliver_due`` in the notifier.
+
+Delivery is at-least-once made exactly-once at the receiver: a message is claimed for a lease,
+sent with its id as idempotency key (gateway) or Message-ID (e-mail), and marked sent only
+after the receiver accepted it. A notifier that dies mid-send leaves the claim to expire; the
+next one sends again with the same key, and the gateway answers "duplicate". Failures are
+retried with exponential backoff and jitter; a message refused outright, or still failing
+after ``MAX_ATTEMPTS``, is marked failed with its error (visible in the admin).
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from . import gateway
+from .messages import render
+from .models import Channel, Delivery, Notification, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(seconds=60)
+
+
+def notify(*, user, kind: str, key: str, context: dict, application=None, now=None) -> None:
+    """Tell ``user`` about a change: in the app, and by e-mail and SMS where they gave us an address.
+
+    Call inside the transaction of the change: it commits or rolls back with it. ``key``
+    identifies the change (e.g. the timeline event): reporting it twice sends nothing twice.
+    """
+    now = now or timezone.now()
+    Notification.objects.create(
+        user=user, application=application, kind=kind, context=context | {"key": key}, created_at=now
+    )
+    channels = []
+    if user.email and user.email_verified_at:
+        channels.append((Channel.EMAIL, user.email))
+    if user.phone and settings.SMS_GATEWAY_URL:
+        channels.append((Channel.SMS, user.phone))
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                dedup_key=f"{key}:{channel}",
+                created_at=now,
+                channel=channel,
+                recipient=recipient,
+                kind=kind,
+                context=context,
+                language=language,
+                next_attempt_at=now,
+            )
+            for channel, recipient in channels
+        ],
+        ignore_conflicts=True,  # the same change reported again: its messages already wait
+    )
+
+
+def claim_due(*, limit: int = 20, now=None) -> list[OutboxMessage]:
+    """Take up to ``limit`` messages that are due and not held by another notifier, for one lease."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(status=Delivery.PENDING, next_attempt_at__lte=now)
+            .exclude(locked_until__gt=now)
+            .order_by("next_attempt_at")[:limit]
+        )
+        OutboxMessage.objects.filter(pk__in=[message.pk for message in due]).update(locked_until=now + LEASE)
+    return due
+
+
+def deliver(message: OutboxMessage) -> bool:
+    """Send one claimed message and record the outcome; True when it was delivered."""
+    try:
+        _send(message)
+    except gateway.GatewayRefused as error:
+        _failed(message, str(error), retry=False)
+        return False
+    except Exception as error:  # the network, SMTP, the gateway: everything else is worth retrying
+        logger.warning("notification not sent; will retry", extra={"message_id": str(message.pk), "error": str(error)})
+        _failed(message, f"{type(error).__name__}: {error}", retry=True)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
+        status=Delivery.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, locked_until=None, last_error=""
+    )
+    return True
+
+
+def deliver_due(*, limit: int = 20) -> int:
+    """One round of the notifier: claim what is due and send it; returns how many were sent."""
+    return sum(deliver(message) for message in claim_due(limit=limit))
+
+
+def _send(message: OutboxMessage) -> None:
+    subject, text = render(message.kind, message.context, message.language)
+    if message.channel == Channel.EMAIL:
+        email = EmailMessage(
+            subject=subject,
+            body=text,
+            to=[message.recipient],
+            headers={"Message-ID": f"<{message.pk}@mpp-digital>"},
+        )
+        email.send()
+    else:
+        gateway.send(
+            channel=message.channel, to=message.recipient, text=text, key=str(message.pk), reference=message.kind
+        )
+
+
+def _failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
+    attempts = message.attempts + 1
+    if retry and attempts < MAX_ATTEMPTS:
+        delay = min(2**attempts, 3600) * random.uniform(0.8, 1.2)
+        changes = {"next_attempt_at": timezone.now() + timedelta(seconds=delay)}
+    else:
+        changes = {"status": Delivery.FAILED}
+    OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
+        attempts=attempts, locked_until=None, last_error=error[:500], **changes
+    )
