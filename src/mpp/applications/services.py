@@ -7,18 +7,23 @@ version of the application they saw: of two officers acting on one step at once,
 succeeds and the other gets a ``Conflict``.
 """
 
+import hashlib
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_data_access
 from mpp.catalog.models import Service
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.core.uploads import validate_document
 from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
@@ -26,7 +31,7 @@ from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 
 from . import calendar
-from .models import Application, Channel, Event, Status, new_tracking_number
+from .models import Application, Channel, Event, Status, Upload, new_tracking_number
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
 
@@ -84,8 +89,9 @@ def submit(
 
     known = prefill(form, applicant=applicant, beneficiary_nik=beneficiary_nik)
     cleaned = clean(form, data, locked={name: found.value for name, found in known.items() if found.locked})
-    if not cleaned.is_valid:
-        raise FormInvalid(cleaned.errors)
+    errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
+    if errors:
+        raise FormInvalid(errors)
 
     workflow = workflow_named(service.template.workflow)
     first = workflow.first
@@ -241,8 +247,9 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
     merged = {**application.data, **{name: data.get(name) for name in application.revision_fields}}
     locked = {name: application.data[name] for name in application.data if form.field(name) and form.field(name).locked}
     cleaned = clean(form, merged, locked=locked)
-    if not cleaned.is_valid:
-        raise FormInvalid(cleaned.errors)
+    errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
+    if errors:
+        raise FormInvalid(errors)
     zone = application.region.time_zone
     application.due_at = calendar.extend(application.due_at, application.paused_at, now, zone)
     step = workflow_named(application.service.template.workflow).step(application.step)
@@ -267,7 +274,35 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
     return application
 
 
+def store_upload(*, owner: User, uploaded, now=None) -> Upload:
+    """Keep a checked copy of an uploaded file (PDF, JPEG or PNG, at most 5 MB); ValidationError otherwise."""
+    content, content_type = validate_document(uploaded)
+    name = get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas"
+    upload = Upload(
+        owner=owner,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=content_type,
+        size=len(content),
+        original_name=name[-120:],
+        created_at=now or timezone.now(),
+    )
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.save(force_insert=True)
+    return upload
+
+
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _foreign_documents(form, values: dict, owner: User) -> dict[str, str]:
+    """Field errors for documents that are not the applicant's own uploads (the vault's come with it)."""
+    chosen = {
+        name: value["id"]
+        for name, value in values.items()
+        if isinstance(value, dict) and value.get("source") in ("upload", "vault") and form.field(name) is not None
+    }
+    owned = {str(pk) for pk in Upload.objects.filter(owner=owner, pk__in=chosen.values()).values_list("pk", flat=True)}
+    return {name: _("Unggah berkasnya lagi.") for name, upload_id in chosen.items() if upload_id not in owned}
 
 
 def _for_update(application_id) -> Application | None:

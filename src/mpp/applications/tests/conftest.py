@@ -3,7 +3,10 @@
 import itertools
 
 import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
+from mpp.applications.models import Upload
 from mpp.catalog.models import Agency, Service
 from mpp.identity.models import Role, RoleAssignment
 from mpp.identity.tests.factories import UserFactory, make_citizen, make_family, make_person_record
@@ -38,14 +41,39 @@ def family(db):
     )
 
 
-@pytest.fixture
-def siti(family):
-    return make_citizen(SITI_NIK, level=2)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+BUDI_FILE_ID = "7a1c2b3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+
+def make_upload(owner, pk: str, content: bytes = PDF) -> Upload:
+    upload = Upload(
+        pk=pk,
+        owner=owner,
+        sha256="0" * 64,
+        content_type="application/pdf",
+        size=len(content),
+        original_name="surat-lahir.pdf",
+        created_at=timezone.now(),
+    )
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.save(force_insert=True)
+    return upload
 
 
 @pytest.fixture
-def budi(family):
-    return make_citizen(BUDI_NIK, level=2)
+def siti(family, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    user = make_citizen(SITI_NIK, level=2)
+    make_upload(user, FILE_ID)
+    return user
+
+
+@pytest.fixture
+def budi(family, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    user = make_citizen(BUDI_NIK, level=2)
+    make_upload(user, BUDI_FILE_ID)
+    return user
 
 
 def officer(username: str, role: str, region: str = "64.72", kind: str = "disdukcapil"):

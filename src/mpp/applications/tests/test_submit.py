@@ -11,7 +11,7 @@ from mpp.audit.models import AccessKind, DataAccess
 from mpp.core.errors import DomainError
 from mpp.identity.tests.factories import make_citizen
 
-from .conftest import BUDI_NIK, KK, PUTRI_NIK, SITI_NIK, birth_form, new_key
+from .conftest import BUDI_FILE_ID, BUDI_NIK, KK, PUTRI_NIK, SITI_NIK, birth_form, new_key
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
@@ -75,8 +75,16 @@ def test_the_same_key_twice_returns_the_first_application(siti, birth_service):
 def test_another_citizen_may_use_the_same_key(siti, budi, birth_service):
     key = new_key()
     services.submit(applicant=siti, service=birth_service, data=birth_form(), submit_key=key)
-    services.submit(applicant=budi, service=birth_service, data=birth_form(), submit_key=key)
+    budis = birth_form(birth_letter={"source": "upload", "id": BUDI_FILE_ID})
+    services.submit(applicant=budi, service=birth_service, data=budis, submit_key=key)
     assert Application.objects.count() == 2
+
+
+def test_a_document_uploaded_by_someone_else_is_refused(siti, budi, birth_service):
+    stolen = birth_form(birth_letter={"source": "upload", "id": BUDI_FILE_ID})
+    with pytest.raises(services.FormInvalid) as raised:
+        services.submit(applicant=siti, service=birth_service, data=stolen, submit_key=new_key())
+    assert raised.value.errors == {"birth_letter": "Unggah berkasnya lagi."}
 
 
 def test_an_account_below_the_services_level_is_refused(family, birth_service):

@@ -12,7 +12,7 @@ from mpp.applications import services
 from mpp.applications.models import Application, Event, Status
 from mpp.core.errors import Conflict, DomainError, NotFound
 
-from .conftest import FILE_ID, birth_form, new_key
+from .conftest import FILE_ID, birth_form, make_upload, new_key
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
@@ -87,6 +87,7 @@ def test_revision_pauses_the_clock_and_only_the_flagged_fields_change(applicatio
     )
     assert revised.status == Status.REVISION and revised.revision_fields == ["birth_letter"]
     new_file = "5c1d7a61-3e0b-4f8e-9f9a-2b7c9d1e4a55"
+    make_upload(siti, new_file)
     # The citizen answers on Thursday: Tue, Wed, Thu = 3 working days stood still.
     fixed = services.resubmit(
         application_id=application.pk,

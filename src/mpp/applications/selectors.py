@@ -1,0 +1,123 @@
+"""Reads of applications, each scoped to who asks: a citizen sees their own, an officer their agency's.
+
+Anything outside the asker's scope is simply not found (None / an empty list): pages answer 404.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mpp.identity.selectors import agency_roles
+
+from .models import Application, Event, Status
+
+#: Worklist orderings an officer may choose (the first is the default).
+WORKLIST_ORDERS = {
+    "due": ("step_due_at", "submitted_at"),
+    "-due": ("-step_due_at", "-submitted_at"),
+    "submitted": ("submitted_at",),
+    "-submitted": ("-submitted_at",),
+}
+
+
+def officer_agencies(officer) -> set:
+    return {agency for agency, _role in agency_roles(officer)}
+
+
+def worklist(officer, *, mine: bool = False, overdue: bool = False, service=None, order: str = "due") -> QuerySet:
+    """Applications waiting at a step the officer's role acts on, in their agencies: one query, whatever its size.
+
+    ``mine`` keeps those the officer claimed; ``overdue`` those past the step's due date.
+    """
+    pairs = agency_roles(officer)
+    if not pairs:
+        return Application.objects.none()
+    queryset = Application.objects.filter(status=Status.IN_PROGRESS)
+    scope = None
+    for agency, role in pairs:
+        condition = {"agency_id": agency, "step_role": role}
+        scope = queryset.filter(**condition) if scope is None else scope | queryset.filter(**condition)
+    queryset = scope
+    if mine:
+        queryset = queryset.filter(assignee=officer)
+    if overdue:
+        queryset = queryset.filter(step_due_at__lt=timezone.now())
+    if service is not None:
+        queryset = queryset.filter(service_id=service)
+    return (
+        queryset.select_related("service__template", "assignee")
+        .only(
+            "id",
+            "tracking_number",
+            "service__id",
+            "service__template__name",
+            "beneficiary_name",
+            "channel",
+            "step",
+            "step_role",
+            "submitted_at",
+            "step_due_at",
+            "due_at",
+            "version",
+            "assignee__id",
+            "assignee__username",
+            "assignee__first_name",
+            "assignee__last_name",
+        )
+        .order_by(*WORKLIST_ORDERS.get(order, WORKLIST_ORDERS["due"]))
+    )
+
+
+def application_for_officer(officer, application_id) -> Application | None:
+    """An application of one of the officer's agencies (any step or status), or None."""
+    agencies = officer_agencies(officer)
+    if not agencies:
+        return None
+    try:
+        return (
+            Application.objects.select_related(
+                "service__template", "service_version__template_version", "region", "agency", "applicant", "assignee"
+            )
+            .filter(pk=application_id, agency_id__in=agencies)
+            .first()
+        )
+    except (ValidationError, ValueError, TypeError):  # not a UUID
+        return None
+
+
+def citizen_applications(user) -> QuerySet:
+    """The citizen's own applications, newest first (drafts included), for the dashboard: one query."""
+    return (
+        Application.objects.filter(applicant=user)
+        .select_related("service__template", "agency")
+        .only(
+            "id",
+            "tracking_number",
+            "status",
+            "step",
+            "step_role",
+            "beneficiary_name",
+            "submitted_at",
+            "due_at",
+            "decided_at",
+            "created_at",
+            "region_id",
+            "service__id",
+            "service__template__name",
+            "agency__id",
+            "agency__name",
+        )
+        .order_by("-created_at")
+    )
+
+
+def citizen_application(user, tracking_number: str) -> Application | None:
+    return (
+        Application.objects.select_related("service__template", "service_version__template_version", "region", "agency")
+        .filter(applicant=user, tracking_number=tracking_number)
+        .first()
+    )
+
+
+def timeline(application: Application) -> QuerySet[Event]:
+    return Event.objects.filter(application=application).order_by("at", "id")
