@@ -13,6 +13,7 @@ urlpatterns = [
     path("", region_views.home, name="home"),
     path("", include("mpp.regions.urls")),
     path("", include("mpp.catalog.urls")),
+    path("", include("mpp.applications.urls")),
     path("", include("mpp.identity.urls")),
     path("", include("mpp.sso.urls")),
     path("api/v1/", api.urls),

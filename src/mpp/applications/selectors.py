@@ -89,7 +89,7 @@ def citizen_applications(user) -> QuerySet:
     """The citizen's own applications, newest first (drafts included), for the dashboard: one query."""
     return (
         Application.objects.filter(applicant=user)
-        .select_related("service__template", "agency")
+        .select_related("service__template", "agency", "region")
         .only(
             "id",
             "tracking_number",
@@ -106,6 +106,8 @@ def citizen_applications(user) -> QuerySet:
             "service__template__name",
             "agency__id",
             "agency__name",
+            "region__code",
+            "region__time_zone",
         )
         .order_by("-created_at")
     )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -367,14 +367,20 @@ def _event(
     )
 
 
+# Labels stored in the timeline and the data-use log are written in the record's language,
+# Indonesian, whatever language the request that caused them was in.
+
+
 def _actor_label(applicant: User, entered_by: User | None) -> str:
-    return _("Petugas loket MPP") if entered_by else _("Pemohon")
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Petugas loket MPP") if entered_by else _("Pemohon")
 
 
 def _officer_label(application: Application, officer: User) -> str:
     roles = {role for agency, role in agency_roles(officer) if agency == application.agency_id}
     role = application.step_role if application.step_role in roles else next(iter(roles), "")
-    return f"{Role(role).label if role else _('Petugas')} · {application.agency.name}"
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{Role(role).label if role else _('Petugas')} · {application.agency.name}"
 
 
 def _beneficiary_name(values: dict) -> str:
@@ -386,13 +392,15 @@ def _beneficiary_name(values: dict) -> str:
 
 def _record_on_behalf(application: Application, applicant: User) -> None:
     """An act on someone's behalf is recorded against both persons (each sees it in "who used my data")."""
-    purpose = _("Permohonan %(number)s diajukan atas nama Anda") % {"number": application.tracking_number}
+    with translation.override(settings.LANGUAGE_CODE):
+        purpose = _("Permohonan %(number)s diajukan atas nama Anda") % {"number": application.tracking_number}
+        label = _("Pemohon atas nama anggota keluarga atau pemberi kuasa")
     for subject, other in ((application.beneficiary_nik, applicant.nik), (applicant.nik, application.beneficiary_nik)):
         record_data_access(
             subject_nik=subject,
             kind=AccessKind.ON_BEHALF,
             actor=applicant,
-            actor_label=_("Pemohon atas nama anggota keluarga atau pemberi kuasa"),
+            actor_label=label,
             purpose=purpose,
             fields=["permohonan"],
             outcome=application.basis,

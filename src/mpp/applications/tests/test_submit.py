@@ -110,3 +110,13 @@ def test_an_application_for_a_child_is_recorded_against_both_persons(siti, birth
     records = DataAccess.objects.filter(kind=AccessKind.ON_BEHALF)
     assert {record.subject_nik for record in records} == {SITI_NIK, PUTRI_NIK}
     assert records.get(subject_nik=SITI_NIK).on_behalf_of_nik == PUTRI_NIK
+
+
+def test_the_timeline_is_written_in_indonesian_whatever_the_request_language(siti, birth_service):
+    from django.utils import translation
+
+    with translation.override("en"):
+        application = services.submit(
+            applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key()
+        ).application
+    assert Event.objects.get(application=application).actor_label == "Pemohon"

@@ -1,0 +1,308 @@
+"""The citizen's pages: apply with a form that fills itself, follow every application, answer a revision."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from mpp.catalog import presentation
+from mpp.catalog import selectors as catalog_selectors
+from mpp.catalog.models import Mode
+from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.forms.prefill import SPOUSE_RELATIONSHIPS, prefill
+from mpp.forms.schema import (
+    AddressField,
+    ChoiceField,
+    DeclarationField,
+    DocumentField,
+    FormSchema,
+    PersonField,
+)
+from mpp.identity import selectors as identity_selectors
+from mpp.identity.access import assurance_redirect
+from mpp.identity.models import Role
+from mpp.registry.selectors import family_record, person_record
+
+from .. import calendar, selectors, services
+from ..models import Status, Upload
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, service_id):
+    """Apply for a service: its level of assurance first (sign in or upgrade, then back here), then
+    the form with what the state holds already filled in and locked, and the receipt."""
+    service = catalog_selectors.service_detail(service_id)
+    if service is None or service.template.mode != Mode.APPLICATION:
+        raise Http404
+    detour = assurance_redirect(request, service.template.assurance_level)
+    if detour is not None:
+        return detour
+    detail = presentation.service_detail(service)
+    schema = service.current_version.template_version.parsed_form
+    if schema is None:
+        children = identity_selectors.minor_children(request.user)
+        return render(request, "applications/citizen_apply_start.html", {"detail": detail, "children": children})
+
+    known = prefill(schema, applicant=request.user)
+    errors, problem, status = {}, "", 200
+    data = {}
+    if request.method == "POST":
+        data, upload_errors = _posted(request, schema)
+        try:
+            if upload_errors:
+                raise services.FormInvalid(upload_errors)
+            result = services.submit(
+                applicant=request.user,
+                service=service,
+                data=data,
+                submit_key=request.POST.get("submit_key", ""),
+            )
+        except services.FormInvalid as invalid:
+            errors, problem, status = invalid.errors | upload_errors, invalid.message, 422
+        except DomainError as refused:
+            problem, status = refused.message, refused.status_code
+        else:
+            number = result.application.tracking_number
+            messages.success(request, _("Permohonan Anda diterima dengan nomor %(number)s.") % {"number": number})
+            return redirect("applications:detail", tracking_number=number)
+    context = {
+        "detail": detail,
+        "fields": _field_views(schema, known, data, errors, request.user),
+        "problem": problem,
+        "submit_key": request.POST.get("submit_key") or uuid.uuid4().hex,
+    }
+    return render(request, "applications/citizen_apply.html", context, status=status)
+
+
+@login_required
+def dashboard(request):
+    applications = list(selectors.citizen_applications(request.user)[:200])
+    now = timezone.now()
+    rows = [{"application": application, "clock": _clock(application, now)} for application in applications]
+    return render(request, "applications/citizen_dashboard.html", {"rows": rows})
+
+
+@login_required
+def detail(request, tracking_number):
+    application = selectors.citizen_application(request.user, tracking_number)
+    if application is None:
+        raise Http404
+    schema = application.service_version.template_version.parsed_form
+    return render(
+        request,
+        "applications/citizen_detail.html",
+        {
+            "application": application,
+            "clock": _clock(application, timezone.now()),
+            "answers": _answers(schema, application),
+            "timeline": selectors.timeline(application),
+            "holder": _holder(application),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revise(request, tracking_number):
+    """Answer a revision: only the fields the officer flagged are open; everything else stays as it was."""
+    application = selectors.citizen_application(request.user, tracking_number)
+    if application is None:
+        raise Http404
+    if application.status != Status.REVISION:
+        return redirect("applications:detail", tracking_number=tracking_number)
+    schema = application.service_version.template_version.parsed_form
+    # The flagged fields were shown when the officer flagged them: no condition hides them now.
+    open_fields = FormSchema(
+        fields=[
+            spec.model_copy(update={"visible_if": None})
+            for spec in schema.fields
+            if spec.name in application.revision_fields
+        ]
+    )
+    errors, problem, status, data = {}, "", 200, {}
+    if request.method == "POST":
+        data, upload_errors = _posted(request, open_fields)
+        try:
+            if upload_errors:
+                raise services.FormInvalid(upload_errors)
+            services.resubmit(application_id=application.pk, applicant=request.user, data=data)
+        except services.FormInvalid as invalid:
+            errors, problem, status = invalid.errors | upload_errors, invalid.message, 422
+        except (NotFound, Conflict) as refused:
+            problem, status = refused.message, refused.status_code
+        else:
+            messages.success(request, _("Perbaikan terkirim. Permohonan Anda diproses kembali."))
+            return redirect("applications:detail", tracking_number=tracking_number)
+    note = selectors.timeline(application).filter(action="revise").last()
+    return render(
+        request,
+        "applications/citizen_revise.html",
+        {
+            "application": application,
+            "note": note.note if note else "",
+            "fields": _field_views(open_fields, {}, data or application.data, errors, request.user),
+            "problem": problem,
+        },
+        status=status,
+    )
+
+
+# --- the form, both ways ---------------------------------------------------------------------
+
+
+@dataclass
+class FieldView:
+    """One field as the template shows it."""
+
+    spec: object
+    kind: str
+    name: str
+    label: str
+    help: str
+    value: object = None
+    error: str = ""
+    locked: bool = False
+    source: str = ""
+    choices: list = field(default_factory=list)
+    shown_when: str = ""
+    text: str = ""
+    upload: Upload | None = None
+
+
+def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, user) -> list[FieldView]:
+    english = get_language() == "en"
+    members = _family_choices(user)
+    upload_ids = [value["id"] for value in posted.values() if isinstance(value, dict) and "id" in value]
+    uploads = {str(upload.pk): upload for upload in Upload.objects.filter(owner=user, pk__in=upload_ids)}
+    views = []
+    for spec in schema.fields:
+        found = known.get(spec.name)
+        view = FieldView(
+            spec=spec,
+            kind=spec.type,
+            name=spec.name,
+            label=spec.label_en if english else spec.label,
+            help=(spec.help_en if english else spec.help) or "",
+            value=found.value if found and found.locked else posted.get(spec.name, found.value if found else None),
+            error=errors.get(spec.name, ""),
+            locked=bool(found and found.locked),
+            source=found.label if found else "",
+        )
+        if isinstance(spec, ChoiceField):
+            view.choices = [(choice.value, choice.label_en if english else choice.label) for choice in spec.choices]
+        if isinstance(spec, PersonField):
+            view.choices = _person_choices(spec, members, user)
+            view.text = dict(view.choices).get((view.value or {}).get("nik", ""), "")
+        if isinstance(spec, DeclarationField):
+            view.text = spec.text_en if english else spec.text
+        if isinstance(spec, DocumentField) and isinstance(view.value, dict):
+            view.upload = uploads.get(view.value.get("id", ""))
+        if spec.visible_if is not None:
+            view.shown_when = f"{spec.visible_if.field}={spec.visible_if.equals}"
+        views.append(view)
+    return views
+
+
+def _family_choices(user) -> list[dict]:
+    record = person_record(user.nik) if user.nik else None
+    family = family_record(record.kk_number) if record else None
+    return family.data.get("members", []) if family else []
+
+
+def _person_choices(spec: PersonField, members: list[dict], user) -> list[tuple[str, str]]:
+    choices = [(user.nik, _("Saya sendiri"))] if spec.allow_self and user.nik else []
+    allowed = set(spec.relationships) or SPOUSE_RELATIONSHIPS
+    choices += [
+        (member["nik"], f"{member.get('name', '')} ({member.get('relationship', '').lower()})")
+        for member in members
+        if member.get("nik") and member.get("nik") != user.nik and member.get("relationship") in allowed
+    ]
+    return choices
+
+
+def _posted(request, schema: FormSchema) -> tuple[dict, dict]:
+    """The form's values from a POST, with new files checked and stored; and the errors of refused files.
+
+    A file stored on an earlier, failed attempt comes back as ``<name>__id``, so nothing the
+    citizen uploaded is lost when another field was wrong.
+    """
+    data, errors = {}, {}
+    post = request.POST
+    for spec in schema.fields:
+        name = spec.name
+        if isinstance(spec, AddressField):
+            data[name] = {part: post.get(f"{name}__{part}", "") for part in ("village_code", "street", "rt", "rw")}
+        elif isinstance(spec, PersonField):
+            data[name] = {"nik": post[name]} if post.get(name) else None
+        elif isinstance(spec, DocumentField):
+            uploaded = request.FILES.get(f"{name}__file")
+            if uploaded is not None:
+                try:
+                    stored = services.store_upload(owner=request.user, uploaded=uploaded)
+                except ValidationError as refused:
+                    errors[name] = refused.messages[0]
+                    continue
+                data[name] = {"source": "upload", "id": str(stored.pk)}
+            elif post.get(f"{name}__id"):
+                data[name] = {"source": "upload", "id": post[f"{name}__id"]}
+        elif isinstance(spec, DeclarationField):
+            data[name] = post.get(name) == "on"
+        else:
+            data[name] = post.get(name, "")
+    return data, errors
+
+
+# --- reading an application ------------------------------------------------------------------
+
+
+def _answers(schema: FormSchema | None, application) -> list[dict]:
+    if schema is None:
+        return []
+    english = get_language() == "en"
+    answers = []
+    for spec in schema.fields:
+        if spec.name not in application.data:
+            continue
+        value = application.data[spec.name]
+        if isinstance(spec, ChoiceField):
+            value = next(((c.label_en if english else c.label) for c in spec.choices if c.value == value), value)
+        elif isinstance(spec, PersonField | DocumentField):
+            value = value.get("nik") or _("berkas terlampir")
+        elif isinstance(spec, DeclarationField):
+            value = _("Dinyatakan")
+        elif isinstance(spec, AddressField):
+            value = f"{value['street']} RT {value['rt']}/RW {value['rw']} ({value['village_code']})"
+        answers.append(
+            {
+                "label": spec.label_en if english else spec.label,
+                "value": value,
+                "source": application.provenance.get(spec.name, {}).get("label", ""),
+                "flagged": spec.name in application.revision_fields,
+            }
+        )
+    return answers
+
+
+def _holder(application) -> str:
+    """Who holds the application now: the agency and role, or the citizen; never an officer's name."""
+    if application.status == Status.REVISION:
+        return _("Anda (perlu perbaikan)")
+    if application.status != Status.IN_PROGRESS:
+        return ""
+    return f"{Role(application.step_role).label} · {application.agency.name}"
+
+
+def _clock(application, now) -> dict | None:
+    """Working days left ({"left": n}) or late ({"late": n}) while the agency holds the application."""
+    if application.status != Status.IN_PROGRESS or application.due_at is None:
+        return None
+    left = calendar.working_days_left(now, application.due_at, application.region.time_zone)
+    return {"left": left} if left >= 0 else {"late": -left}

@@ -1,0 +1,13 @@
+// Conditional fields: a field with data-shown-when="other=value" shows only while that choice is made.
+// Without JavaScript every field shows, and the server ignores the ones that do not apply.
+document.querySelectorAll("form[data-conditional]").forEach(function (form) {
+  var update = function () {
+    form.querySelectorAll("[data-shown-when]").forEach(function (box) {
+      var rule = box.getAttribute("data-shown-when").split("=");
+      var chosen = form.querySelector('[name="' + rule[0] + '"]:checked') || form.querySelector('select[name="' + rule[0] + '"]');
+      box.hidden = !(chosen && chosen.value === rule[1]);
+    });
+  };
+  form.addEventListener("change", update);
+  update();
+});
