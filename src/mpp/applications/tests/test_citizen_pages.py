@@ -75,9 +75,7 @@ def test_field_errors_keep_everything_typed_and_uploaded(signed_in, birth_servic
     kept = Upload.objects.exclude(pk=FILE_ID).get()
     assert f'name="birth_letter__id" value="{kept.pk}"' in html
     assert not Application.objects.exists()
-    again = signed_in.post(
-        apply_url(birth_service), posted(birth_letter__file=None, birth_letter__id=str(kept.pk))
-    )
+    again = signed_in.post(apply_url(birth_service), posted(birth_letter__file=None, birth_letter__id=str(kept.pk)))
     assert again.status_code == 302
     assert Application.objects.get().data["birth_letter"]["id"] == str(kept.pk)
 
