@@ -9,6 +9,9 @@ STAMP := $(VENV)/.installed-$(shell cat $(REQUIREMENTS) | cksum | cut -d' ' -f1)
 # Demo only: the simulated registry's key for MPP Digital (the real one comes from Dukcapil).
 DUKCAPIL_PORT ?= 8100
 DUKCAPIL_API_KEY ?= demo-only-dukcapil-key-for-mpp-digital
+# Demo only: the simulated SMS/WhatsApp gateway's key for MPP Digital.
+GATEWAY_PORT ?= 8030
+GATEWAY_API_KEY ?= demo-only-gateway-key-for-mpp-digital
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -35,10 +38,14 @@ run: install
 	$(BIN)/python -m simulators.dukcapil seed --persons 100000 --seed 42 --db var/dukcapil.sqlite3
 	$(BIN)/python -m simulators.dukcapil add-institution --db var/dukcapil.sqlite3 --name "MPP Digital" \
 		--fields all --quota 100000 --key "$(DUKCAPIL_API_KEY)"
+	$(BIN)/python -m simulators.gateway add-client --db var/gateway.sqlite3 --name "MPP Digital" \
+		--api-key "$(GATEWAY_API_KEY)"
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	DEBUG=true MPP_DEMO_MODE=true MPP_PORT=$(PORT) MPP_SMTP_PORT=$(SMTP_PORT) EMAIL_PORT=$(SMTP_PORT) \
 		DUKCAPIL_PORT=$(DUKCAPIL_PORT) DUKCAPIL_URL=http://127.0.0.1:$(DUKCAPIL_PORT) \
 		DUKCAPIL_API_KEY="$(DUKCAPIL_API_KEY)" DUKCAPIL_DB=var/dukcapil.sqlite3 DUKCAPIL_ADMIN_TOKEN=demo-admin \
+		GATEWAY_PORT=$(GATEWAY_PORT) GATEWAY_DB=var/gateway.sqlite3 GATEWAY_ADMIN_TOKEN=demo-admin \
+		SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) SMS_GATEWAY_API_KEY="$(GATEWAY_API_KEY)" \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
+from typing import NoReturn
 
 from . import institutions, store
 from .demo_persons import demo_people
@@ -75,45 +75,20 @@ def _access_log(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace) -> NoReturn:
     """Replace this process with granian, so a supervisor's signals reach the server."""
-    from . import faults
+    from .. import common
 
     db = store.db_path_from_env(args.db).resolve()
     conn = store.connect(db)
-    faults.reset(conn)  # a restart starts from the environment's faults
+    common.reset_faults(conn)  # a restart starts from the environment's faults
     if not store.count_persons(conn):
         print(f"serve: {db} holds no population yet; run `seed` first", file=sys.stderr)
     conn.close()
     os.environ["DUKCAPIL_DB"] = str(db)
-    argv = [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "wsgi",
-        "--factory",
-        "simulators.dukcapil.app:create_app",
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--workers",
-        str(args.workers),
-        # Each request holds a thread; simulated timeouts hold theirs for seconds.
-        "--blocking-threads",
-        str(args.threads),
-        "--workers-kill-timeout",
-        "5",
-        "--no-ws",
-        "--log-level",
-        "warning",
-        "--working-dir",
-        str(Path(__file__).resolve().parents[2]),
-    ]
-    sys.stdout.flush()
-    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter and arguments, no shell
-    return 0  # not reached
+    common.exec_granian(
+        "simulators.dukcapil.app:create_app", host=args.host, port=args.port, workers=args.workers, threads=args.threads
+    )
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import sqlite3
-import threading
 import time
 from collections.abc import Mapping
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import FileStorage
-from werkzeug.exceptions import HTTPException
 
+from .. import common
+from ..common import Refusal, json_error
 from . import faces, faults, institutions, records, schemas, store
 from .faces import PhotoError
 from .schemas import InvalidInput
@@ -31,35 +30,11 @@ API_PREFIX = "/api/v1/"
 MAX_REQUEST_BYTES = schemas.MAX_FRAMES * faces.MAX_PHOTO_BYTES + 512 * 1024
 
 
-class _Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, dict(headers or {})
-
-
-def _error(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> Response:
-    response = jsonify(error=code, message=message)
-    response.status_code = status
-    response.headers.update(headers or {})
-    return response
-
-
-class _Connections(threading.local):
-    """One SQLite connection per server thread and database file."""
-
-    def __init__(self) -> None:
-        self.by_path: dict[str, sqlite3.Connection] = {}
-
-
-_connections = _Connections()
+_connections = common.ThreadConnections()
 
 
 def _db() -> sqlite3.Connection:
-    path = current_app.config["DB_PATH"]
-    conn = _connections.by_path.get(path)
-    if conn is None:
-        conn = _connections.by_path[path] = store.connect(path)
-    return conn
+    return _connections.get(current_app.config["DB_PATH"], store.connect)
 
 
 def create_app(db_path: str | None = None, environ: Mapping[str, str] | None = None) -> Flask:
@@ -109,10 +84,12 @@ def _register_hooks(app: Flask) -> None:
         if fault is not None:
             return fault
         if g.institution is None:
-            return _error(401, "unauthorized", "send Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"})
+            return json_error(
+                401, "unauthorized", "send Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"}
+            )
         if not institutions.take_quota(conn, g.institution, at=g.started):
             retry = institutions.seconds_until_quota_resets(g.started)
-            return _error(
+            return json_error(
                 429,
                 "quota_exceeded",
                 f"daily quota of {g.institution.daily_quota} calls used up; it resets at midnight WIB",
@@ -142,25 +119,13 @@ def _register_hooks(app: Flask) -> None:
 
     @app.errorhandler(InvalidInput)
     def invalid_input(exc: InvalidInput) -> Response:
-        return _error(422, exc.code, exc.message)
+        return json_error(422, exc.code, exc.message)
 
     @app.errorhandler(PhotoError)
     def bad_photo(exc: PhotoError) -> Response:
-        return _error(422, exc.code, exc.message)
+        return json_error(422, exc.code, exc.message)
 
-    @app.errorhandler(_Refusal)
-    def refused(exc: _Refusal) -> Response:
-        return _error(exc.status, exc.code, exc.message, exc.headers)
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        code = "payload_too_large" if exc.code == 413 else (exc.name or "error").lower().replace(" ", "_")
-        return _error(exc.code or 500, code, exc.description or exc.name)
-
-    @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> Response:
-        log.exception("unexpected error")
-        return _error(500, "internal_error", "the registry simulator failed; see its log")
+    common.install_error_handlers(app, what="the registry simulator")
 
 
 def _identify(conn: sqlite3.Connection) -> institutions.Institution | None:
@@ -171,15 +136,12 @@ def _identify(conn: sqlite3.Connection) -> institutions.Institution | None:
 
 
 def _apply_faults(conn: sqlite3.Connection) -> Response | None:
-    active = faults.current(conn, current_app.config["FAULT_DEFAULTS"])
-    if active.latency_ms:
-        time.sleep(active.latency_ms / 1000)
-    outcome = faults.draw(active)
+    outcome = common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"]))
     if outcome == "timeout":
         time.sleep(current_app.config["HANG_SECONDS"])
-        return _error(504, "upstream_timeout", "the registry did not answer in time (simulated)")
+        return json_error(504, "upstream_timeout", "the registry did not answer in time (simulated)")
     if outcome == "error":
-        return _error(503, "unavailable", "the registry is overloaded (simulated)", {"Retry-After": "5"})
+        return json_error(503, "unavailable", "the registry is overloaded (simulated)", {"Retry-After": "5"})
     return None
 
 
@@ -207,18 +169,18 @@ def _register_routes(app: Flask) -> None:
         schemas.parse_nik(nik)
         row = store.get_person(_db(), nik)
         if row is None:
-            raise _Refusal(404, "not_found", "no person with this NIK")
+            raise Refusal(404, "not_found", "no person with this NIK")
         return jsonify(records.person_view(row, _allowed()))
 
     @app.get("/api/v1/families/<kk_number>")
     def family(kk_number: str) -> Response:
         schemas.parse_kk_number(kk_number)
         if "family" not in _allowed():
-            raise _Refusal(403, "forbidden", "the agreement does not include family data")
+            raise Refusal(403, "forbidden", "the agreement does not include family data")
         conn = _db()
         row = store.get_family(conn, kk_number)
         if row is None:
-            raise _Refusal(404, "not_found", "no family card with this number")
+            raise Refusal(404, "not_found", "no family card with this number")
         return jsonify(records.family_view(row, store.family_members(conn, kk_number), _allowed()))
 
     @app.post("/api/v1/faces/enroll")
@@ -229,7 +191,7 @@ def _register_routes(app: Flask) -> None:
             raise InvalidInput("missing_photo", "send the photo as a file named 'photo'")
         conn = _db()
         if not store.person_exists(conn, nik):
-            raise _Refusal(404, "not_found", "no person with this NIK")
+            raise Refusal(404, "not_found", "no person with this NIK")
         data = _read(photo)
         face = faces.read_face(data)
         store.save_enrolment(
@@ -249,10 +211,10 @@ def _register_routes(app: Flask) -> None:
         schemas.check_frame_count(len(uploads))
         conn = _db()
         if not store.person_exists(conn, nik):
-            raise _Refusal(404, "not_found", "no person with this NIK")
+            raise Refusal(404, "not_found", "no person with this NIK")
         enrolment = store.get_enrolment(conn, nik)
         if enrolment is None:
-            raise _Refusal(404, "not_enrolled", "no face is recorded for this NIK")
+            raise Refusal(404, "not_enrolled", "no face is recorded for this NIK")
         frames = []
         for index, upload in enumerate(uploads, start=1):
             try:
@@ -276,18 +238,8 @@ def _register_routes(app: Flask) -> None:
 
     @app.route("/_sim/faults", methods=["GET", "POST", "DELETE"])
     def sim_faults() -> Response:
-        expected = current_app.config["ADMIN_TOKEN"]
-        given = request.headers.get("X-Sim-Admin", "")
-        if not expected:
-            raise _Refusal(403, "admin_disabled", "set DUKCAPIL_ADMIN_TOKEN to use /_sim endpoints")
-        if not secrets.compare_digest(given.encode(), expected.encode()):
-            raise _Refusal(401, "unauthorized", "send X-Sim-Admin: <DUKCAPIL_ADMIN_TOKEN>")
-        conn, defaults = _db(), current_app.config["FAULT_DEFAULTS"]
-        if request.method == "POST":
-            return jsonify(faults.update(conn, defaults, request.get_json(silent=True, force=True)).as_dict())
-        if request.method == "DELETE":
-            faults.reset(conn)
-        return jsonify(faults.current(conn, defaults).as_dict())
+        common.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Sim-Admin", variable="DUKCAPIL_ADMIN_TOKEN")
+        return common.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
 
 
 def _read(upload: FileStorage) -> bytes:

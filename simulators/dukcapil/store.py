@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .. import common
+
 DEFAULT_DB = "var/dukcapil.sqlite3"
 
 PERSON_COLUMNS = (
@@ -113,13 +115,6 @@ CREATE TABLE IF NOT EXISTS face_enrolments (
     photo_sha256 TEXT NOT NULL,
     enrolled_at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS fault_settings (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    latency_ms INTEGER NOT NULL,
-    error_rate REAL NOT NULL,
-    timeout_rate REAL NOT NULL,
-    updated_at TEXT NOT NULL
-);
 """
 # Created after a bulk load rather than maintained row by row during it.
 _POPULATION_INDEXES = "CREATE INDEX IF NOT EXISTS persons_family ON persons (kk_number, family_order);"
@@ -131,21 +126,10 @@ def db_path_from_env(explicit: str | None = None) -> Path:
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (creating if needed) the database in autocommit mode with the schema in place.
-
-    WAL lets the CLI seed or add an institution while a server reads, and several
-    server workers write the access log concurrently; busy_timeout makes writers wait
-    for each other instead of failing.
-    """
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=True)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
-    conn.executescript(_SCHEMA)
-    return conn
+    """Open (creating if needed) the database with the schema in place (see common.open_database):
+    the CLI can seed or add an institution while a server reads, and several server
+    workers write the access log concurrently."""
+    return common.open_database(path, _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
 
 
 # --- meta -------------------------------------------------------------------------
@@ -334,26 +318,3 @@ def save_enrolment(conn: sqlite3.Connection, *, nik: str, encoding: bytes, photo
 
 def get_enrolment(conn: sqlite3.Connection, nik: str) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM face_enrolments WHERE nik = ?", (nik,)).fetchone()
-
-
-# --- faults ------------------------------------------------------------------------
-
-
-def get_fault_override(conn: sqlite3.Connection) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM fault_settings WHERE id = 1").fetchone()
-
-
-def set_fault_override(
-    conn: sqlite3.Connection, *, latency_ms: int, error_rate: float, timeout_rate: float, now: str
-) -> None:
-    conn.execute(
-        "INSERT INTO fault_settings (id, latency_ms, error_rate, timeout_rate, updated_at)"
-        " VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET latency_ms = excluded.latency_ms,"
-        " error_rate = excluded.error_rate, timeout_rate = excluded.timeout_rate,"
-        " updated_at = excluded.updated_at",
-        (latency_ms, error_rate, timeout_rate, now),
-    )
-
-
-def clear_fault_override(conn: sqlite3.Connection) -> None:
-    conn.execute("DELETE FROM fault_settings")

@@ -11,24 +11,17 @@ For the simulator's own tests and for the platform's end-to-end tests:
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..common import REPO as REPO
+from ..common import post_admin_json, running_server
 from . import store
 from .institutions import parse_fields, save_institution
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULT_ADMIN_TOKEN = "test-admin-token-0123456789"
 #: The institution key the platform's tests give MPP Digital in a test registry.
 PLATFORM_TEST_KEY = "platform-test-key-0123456789abcdef"
@@ -57,31 +50,6 @@ def prepare_database(
         conn.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _is_up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310 - our loopback URL
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            # The process group this module started (start_new_session), nothing else.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-
-
 @contextmanager
 def running_simulator(
     db: Path,
@@ -99,38 +67,13 @@ def running_simulator(
     """
     environment = {k: v for k, v in os.environ.items() if k not in _FAULT_VARIABLES}
     environment.update({"DUKCAPIL_ADMIN_TOKEN": admin_token, **(env or {})})
+    command = ["-m", "simulators.dukcapil", "serve", "--workers", str(workers), "--db", str(db)]
     log_path = db.with_name(db.name + ".server.log")
-    with log_path.open("ab") as log:
-        for _attempt in range(3):  # a free port can be taken between probing and binding
-            port = free_port()
-            url = f"http://127.0.0.1:{port}"
-            command = [sys.executable, "-m", "simulators.dukcapil", "serve", "--port", str(port)]
-            command += ["--workers", str(workers), "--db", str(db)]
-            process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
-                command, cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-            deadline = time.monotonic() + startup_seconds
-            while time.monotonic() < deadline and process.poll() is None and not _is_up(url):
-                time.sleep(0.2)
-            if process.poll() is None and _is_up(url):
-                break
-            _stop(process)
-        else:
-            raise RuntimeError(f"the Dukcapil simulator did not start; see {log_path}")
-        try:
-            yield RunningSimulator(url=url, db=db, admin_token=admin_token)
-        finally:
-            _stop(process)
+    with running_server(command, env=environment, log_path=log_path, startup_seconds=startup_seconds) as url:
+        yield RunningSimulator(url=url, db=db, admin_token=admin_token)
 
 
 def set_faults(simulator: RunningSimulator, **faults: float) -> None:
     """Switch the running simulator's faults (latency_ms, error_rate, timeout_rate); none given: healthy."""
-    body = json.dumps({"latency_ms": 0, "error_rate": 0, "timeout_rate": 0, **faults}).encode()
-    request = urllib.request.Request(  # noqa: S310 - our loopback URL
-        f"{simulator.url}/_sim/faults",
-        data=body,
-        method="POST",
-        headers={"X-Sim-Admin": simulator.admin_token, "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-        response.read()
+    faults = {"latency_ms": 0, "error_rate": 0, "timeout_rate": 0, **faults}
+    post_admin_json(f"{simulator.url}/_sim/faults", faults, {"X-Sim-Admin": simulator.admin_token})
