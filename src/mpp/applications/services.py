@@ -176,7 +176,8 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
     note = note.strip()
     if chosen.needs_note and not note:
         raise DomainError(_("Tuliskan alasannya untuk pemohon."))
-    fields = list(dict.fromkeys(fields))
+    # Only a revision names fields (what the citizen must fix); any other action ignores them.
+    fields = list(dict.fromkeys(fields)) if chosen.goes_to == REVISION else []
     form = application.service_version.template_version.parsed_form
     if chosen.goes_to == REVISION:
         unknown = [name for name in fields if form is None or form.field(name) is None or form.field(name).locked]

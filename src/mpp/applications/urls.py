@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen
+from .views import citizen, officer
 
 app_name = "applications"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("permohonan/", citizen.dashboard, name="dashboard"),
     path("permohonan/<str:tracking_number>/", citizen.detail, name="detail"),
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
+    path("petugas/", officer.worklist, name="worklist"),
+    path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
+    path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),
+    path("petugas/permohonan/<uuid:application_id>/tindakan/", officer.act, name="act"),
 ]

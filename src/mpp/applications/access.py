@@ -1,0 +1,48 @@
+"""Recording officers' views of an application, for the citizen's "who used my data" page."""
+
+from django.conf import settings
+from django.utils import translation
+
+from mpp.audit.models import AccessKind, DataAccess
+from mpp.audit.services import record_data_access
+from mpp.identity.models import Role
+from mpp.identity.selectors import agency_roles
+
+from .models import Application
+
+
+def shown_fields(application: Application) -> list[str]:
+    """The form fields an officer's page shows: those of the form that hold a value, in the form's order."""
+    form = application.service_version.template_version.parsed_form
+    if form is None:
+        return []
+    return [field.name for field in form.fields if field.name in application.data]
+
+
+def record_officer_view(application: Application, officer) -> list[DataAccess]:
+    """Record that ``officer`` saw the application's data; returns the rows written.
+
+    One row about the applicant, and one about the beneficiary when that is someone else
+    (a parent applying for their child): each sees the view in their own list. The officer
+    is named by role and agency only, never by name.
+    """
+    roles = sorted(role for agency, role in agency_roles(officer) if agency == application.agency_id)
+    role = application.step_role if application.step_role in roles else next(iter(roles), "")
+    # Kept in the site's language: the citizen reads it, whatever language the officer uses.
+    with translation.override(settings.LANGUAGE_CODE):
+        label = f"{Role(role).label if role else translation.gettext('Petugas')} · {application.agency.name}"
+        purpose = translation.gettext("Memproses permohonan %(number)s") % {"number": application.tracking_number}
+    fields = shown_fields(application)
+    subjects = dict.fromkeys(nik for nik in (application.applicant.nik, application.beneficiary_nik) if nik)
+    return [
+        record_data_access(
+            subject_nik=nik,
+            kind=AccessKind.OFFICER_VIEW,
+            actor=officer,
+            actor_label=label,
+            purpose=purpose,
+            fields=fields,
+            outcome="dilihat",
+        )
+        for nik in subjects
+    ]
