@@ -73,13 +73,25 @@ def _cpu_bound_notes(rows: list[dict], cores: int) -> list[str]:
             continue
         ms = _server_cpu_ms(row)
         ceiling = cores * 1000 / ms if ms else 0.0
+        used = row["cpu_cores"]
+        postgres_ms = used["postgres"] * 1000 / row["rps"]
+        if ceiling >= row["min_rps"]:
+            verdict = (
+                f"The platform's own work fits the target: its {cores} cores alone would serve about "
+                f"{ceiling:,.0f} {row['unit']}. What holds the figure below it here is PostgreSQL "
+                f"({postgres_ms:.2f} ms of CPU per request) and wrk running on the same {cores} cores, "
+                "where production gives the database a machine of its own."
+            )
+        else:
+            verdict = (
+                "The server's own CPU per request is the limit: only less work per request or more cores reach it."
+            )
         notes.append(
             f"- **{row['name']}** missed {row['min_rps']:,.0f} {row['unit']}: the workers spent {ms:.1f} ms of CPU "
             f"per request, so {cores} cores could serve at most {ceiling:,.0f} {row['unit']} even if PostgreSQL "
-            f"and wrk cost nothing; during the run the machine had {row['cpu_cores']['idle']:.2f} cores idle "
-            f"(server {row['cpu_cores']['server']:.2f}, PostgreSQL {row['cpu_cores']['postgres']:.2f}, "
-            f"wrk {row['cpu_cores']['wrk']:.2f}, other work {row['cpu_cores']['other']:.2f}). The server's own "
-            "CPU per request is the limit: only less work per request or more cores reach the target."
+            f"and wrk cost nothing; during the run the machine had {used['idle']:.2f} cores idle "
+            f"(server {used['server']:.2f}, PostgreSQL {used['postgres']:.2f}, "
+            f"wrk {used['wrk']:.2f}, other work {used['other']:.2f}). " + verdict
         )
     return notes
 

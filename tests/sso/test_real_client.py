@@ -61,7 +61,8 @@ def platform(tmp_path, dukcapil_simulator):
     url = f"http://127.0.0.1:{port}"
     manage("migrate", "--noinput", "-v0", env=env)
     # The same commands as `make run`: demo citizens, then the demo client (fresh secret).
-    manage("load_regions", env=env)  # the demo MPP managers belong to regions
+    manage("load_regions", env=env)  # the demo MPP managers belong to regions,
+    manage("seed_catalog", env=env)  # and its officers to agencies
     manage("seed_demo", env=env)
     seeded = manage("seed_sso_demo", "--redirect-uri", f"{url}/callback", env=env)
     credentials = dict(line.split("=", 1) for line in seeded.splitlines() if line.startswith("MPP_CLIENT_"))

@@ -123,3 +123,19 @@ def citizen_application(user, tracking_number: str) -> Application | None:
 
 def timeline(application: Application) -> QuerySet[Event]:
     return Event.objects.filter(application=application).order_by("at", "id")
+
+
+def tracked(tracking_number: str, nik_last4: str) -> Application | None:
+    """The application with this number whose applicant's NIK ends in ``nik_last4``; None for anything else.
+
+    The second factor keeps a guessed or overheard number from showing anything; a wrong pair
+    and an unknown number look the same.
+    """
+    if not (tracking_number and len(nik_last4) == 4 and nik_last4.isdigit()):
+        return None
+    return (
+        Application.objects.select_related("service__template", "agency", "region")
+        .filter(tracking_number=tracking_number.strip().upper(), applicant__nik__endswith=nik_last4)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )

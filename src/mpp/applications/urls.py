@@ -9,6 +9,7 @@ urlpatterns = [
     path("permohonan/", citizen.dashboard, name="dashboard"),
     path("permohonan/<str:tracking_number>/", citizen.detail, name="detail"),
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
+    path("lacak/", citizen.track, name="track"),
     path("petugas/", officer.worklist, name="worklist"),
     path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
     path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),

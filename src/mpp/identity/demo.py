@@ -6,6 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from mpp.catalog.models import Agency
 from mpp.regions.models import Region
 
 from .models import AssuranceLevel, Role, RoleAssignment, User
@@ -21,10 +22,12 @@ DEMO_CITIZENS = [
 ]
 
 DEMO_STAFF = [
-    # username, name, role, region
-    ("kemenpanrb", "Admin KemenPANRB", Role.MINISTRY, None),
-    ("pengelola.samarinda", "Pengelola MPP Kota Samarinda", Role.MPP_MANAGER, "64.72"),
-    ("pengelola.surakarta", "Pengelola MPP Kota Surakarta", Role.MPP_MANAGER, "33.72"),
+    # username, name, role, region, agency kind (officers only)
+    ("kemenpanrb", "Admin KemenPANRB", Role.MINISTRY, None, None),
+    ("pengelola.samarinda", "Pengelola MPP Kota Samarinda", Role.MPP_MANAGER, "64.72", None),
+    ("pengelola.surakarta", "Pengelola MPP Kota Surakarta", Role.MPP_MANAGER, "33.72", None),
+    ("verifikator.samarinda", "Verifikator Disdukcapil Samarinda", Role.VERIFIER, "64.72", "disdukcapil"),
+    ("kadis.samarinda", "Kepala Disdukcapil Samarinda", Role.APPROVER, "64.72", "disdukcapil"),
 ]
 
 
@@ -33,10 +36,10 @@ def seed_demo_accounts() -> list[str]:
     """Create (or reset) the demo staff accounts. Refuses outside demo mode."""
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured("Demo accounts are created only when MPP_DEMO_MODE=true.")
-    if not Region.objects.filter(code__in=[region for *_rest, region in DEMO_STAFF if region]).exists():
+    if not Region.objects.filter(code__in=[region for *_rest, region, _kind in DEMO_STAFF if region]).exists():
         raise ImproperlyConfigured("Load the regions first (manage.py load_regions): demo managers belong to one.")
     created = []
-    for username, name, role, region in DEMO_STAFF:
+    for username, name, role, region, kind in DEMO_STAFF:
         first, _, last = name.partition(" ")
         user, _new = User.objects.update_or_create(
             username=username,
@@ -49,7 +52,8 @@ def seed_demo_accounts() -> list[str]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        RoleAssignment.objects.get_or_create(user=user, role=role, region_id=region)
+        agency = Agency.objects.get(region_id=region, kind__code=kind) if kind else None
+        RoleAssignment.objects.get_or_create(user=user, role=role, region_id=region, agency=agency)
         created.append(username)
     now = timezone.now()
     for nik, email, level in DEMO_CITIZENS:

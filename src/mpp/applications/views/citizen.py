@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
@@ -32,6 +33,7 @@ from mpp.identity.models import Role
 from mpp.registry.selectors import family_record, person_record
 
 from .. import calendar, selectors, services
+from ..forms import TrackForm
 from ..models import Status, Upload
 
 
@@ -306,3 +308,34 @@ def _clock(application, now) -> dict | None:
         return None
     left = calendar.working_days_left(now, application.due_at, application.region.time_zone)
     return {"left": left} if left >= 0 else {"late": -left}
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """Public tracking: the tracking number and the last four digits of the applicant's NIK.
+
+    Shows the service, the status, who holds it (agency and role) and the deadline, never a
+    name or a NIK. Limited per address and per number, so numbers cannot be tried in bulk.
+    """
+    form = TrackForm(request.POST or None)
+    application, status = None, 200
+    if request.method == "POST":
+        number = request.POST.get("tracking_number", "")[:40].strip().upper()
+        if _limited(request, "track-ip", "ip", "20/h") or _limited(request, "track-number", lambda *_: number, "10/h"):
+            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam satu jam."))
+            status = 429
+        elif form.is_valid():
+            application = selectors.tracked(form.cleaned_data["tracking_number"], form.cleaned_data["nik_last4"])
+            if application is None:
+                form.add_error(None, _("Tidak ada permohonan dengan nomor dan NIK itu."))
+                status = 404
+        else:
+            status = 400
+    context = {"form": form, "application": application}
+    if application is not None:
+        context |= {"clock": _clock(application, timezone.now()), "holder": _holder(application)}
+    return render(request, "applications/track.html", context, status=status)
+
+
+def _limited(request, group: str, key, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
