@@ -43,6 +43,10 @@ def test_an_update_in_flight_when_the_simulator_stops_is_sent_again_with_the_sam
 
     with start_agency(tmp_path) as agency:
         wait_until(lambda: len(platform.calls(number)) == 3, what="the held call and both updates after restart")
+        wait_until(
+            lambda: [u["state"] for u in agency.cases(tracking_number=number)[0]["status_updates"]] == ["sent"] * 2,
+            what="both updates recorded as sent",
+        )
         [case] = agency.cases(tracking_number=number)
     keys = Counter(c.idempotency_key for c in platform.calls(number))
     assert keys == {f"{case_id}:in_process": 2, f"{case_id}:approved": 1}

@@ -49,6 +49,11 @@ def test_a_case_is_put_in_process_then_approved_with_a_registration_number(agenc
     assert "Penerbitan Akta Kelahiran" in approved.body["note"]
     assert in_process.token == approved.token  # the cached token serves both
 
+    # The simulator records an update as sent just after the platform answered: wait for that.
+    wait_until(
+        lambda: [u["state"] for u in agency.case(case_id)["status_updates"]] == ["sent", "sent"],
+        what="both updates recorded as sent",
+    )
     case = agency.case(case_id)
     assert (case["state"], case["decision"]) == ("decided", "approved")
     assert case["external_reference"] == approved.body["external_reference"]
