@@ -253,6 +253,8 @@ DUKCAPIL_TIMEOUT_SECONDS = float(env_str("DUKCAPIL_TIMEOUT_SECONDS", "3"))
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_API_KEY = env_str("SMS_GATEWAY_API_KEY", "")
 SMS_GATEWAY_TIMEOUT_SECONDS = float(env_str("SMS_GATEWAY_TIMEOUT_SECONDS", "5"))
+# How long a notifier holds the messages it claimed: one that dies leaves them to another after this.
+NOTIFIER_LEASE_SECONDS = env_int("NOTIFIER_LEASE_SECONDS", 60)
 # The platform's public address, for links in e-mails and SMS.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

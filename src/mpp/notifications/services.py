@@ -2,7 +2,8 @@
 
 Delivery is at-least-once made exactly-once at the receiver: a message is claimed for a lease,
 sent with its id as idempotency key (gateway) or Message-ID (e-mail), and marked sent only
-after the receiver accepted it. A notifier that dies mid-send leaves the claim to expire; the
+after the receiver accepted it. A notifier that dies mid-send leaves the claim to expire
+(``NOTIFIER_LEASE_SECONDS``); the
 next one sends again with the same key, and the gateway answers "duplicate". Failures are
 retried with exponential backoff and jitter; a message refused outright, or still failing
 after ``MAX_ATTEMPTS``, is marked failed with its error (visible in the admin).
@@ -24,7 +25,6 @@ from .models import Channel, Delivery, Notification, OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-LEASE = timedelta(seconds=60)
 
 
 def notify(*, user, kind: str, key: str, context: dict, application=None, now=None) -> None:
@@ -71,7 +71,8 @@ def claim_due(*, limit: int = 20, now=None) -> list[OutboxMessage]:
             .exclude(locked_until__gt=now)
             .order_by("next_attempt_at")[:limit]
         )
-        OutboxMessage.objects.filter(pk__in=[message.pk for message in due]).update(locked_until=now + LEASE)
+        lease = timedelta(seconds=settings.NOTIFIER_LEASE_SECONDS)
+        OutboxMessage.objects.filter(pk__in=[message.pk for message in due]).update(locked_until=now + lease)
     return due
 
 
