@@ -148,6 +148,9 @@ FormField = Annotated[
 
 
 class FormSchema(_Strict):
+    #: Whom an application is for: the applicant or someone they may act for (a minor child on
+    #: their KK, a grantor of a delegation) — or a person the service registers (a newborn).
+    beneficiary: Literal["self_or_family", "new_person"] = "self_or_family"
     fields: list[FormField] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")

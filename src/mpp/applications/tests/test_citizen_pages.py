@@ -139,3 +139,51 @@ def test_pages_in_english(signed_in, birth_service):
     html = signed_in.get(apply_url(birth_service)).content.decode()
     assert "Child&#x27;s full name" in html or "Child's full name" in html
     assert "Send the application" in html
+
+
+@pytest.fixture
+def kia_service(db):
+    """The child ID card with a small form about the chosen child (the seeded form may differ)."""
+    from mpp.catalog.models import Service
+    from mpp.catalog.services import publish_template_version
+
+    service = Service.objects.select_related("template__current_version").get(region_id="64.72", template__slug="kia")
+    form = {
+        "fields": [
+            {"name": "child", "type": "text", "label": "Nama anak", "label_en": "Child", "prefill": "registry.name"},
+            {
+                "name": "truth",
+                "type": "declaration",
+                "label": "Pernyataan",
+                "label_en": "Declaration",
+                "text": "Data yang saya isi benar.",
+                "text_en": "The data I entered are true.",
+            },
+        ]
+    }
+    publish_template_version(template=service.template, standard=service.template.current_version.standard, form=form)
+    return Service.objects.get(pk=service.pk)
+
+
+def test_a_parent_applies_for_a_minor_child_on_the_kk(signed_in, kia_service):
+    from .conftest import PUTRI_NIK
+
+    page = signed_in.get(f"{apply_url(kia_service)}?untuk={PUTRI_NIK}").content.decode()
+    assert "PUTRI SANTOSO (anak)" in page  # offered in the chooser
+    assert "PUTRI SANTOSO" in page.split("Nama anak")[1]  # the child's registry name, prefilled
+    response = signed_in.post(
+        f"{apply_url(kia_service)}?untuk={PUTRI_NIK}",
+        {"submit_key": "kia-1", "beneficiary": PUTRI_NIK, "truth": "on"},
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert (application.beneficiary_nik, application.basis) == (PUTRI_NIK, "parent_of_minor")
+    assert application.data["child"] == "PUTRI SANTOSO"
+
+
+def test_a_person_the_citizen_may_not_act_for_is_refused(signed_in, kia_service):
+    stranger = "3372015107950004"
+    assert signed_in.get(f"{apply_url(kia_service)}?untuk={stranger}").status_code == 404
+    response = signed_in.post(apply_url(kia_service), {"submit_key": "kia-2", "beneficiary": stranger, "truth": "on"})
+    assert response.status_code == 404
+    assert not Application.objects.exists()

@@ -53,7 +53,13 @@ def apply(request, service_id):
         children = identity_selectors.minor_children(request.user)
         return render(request, "applications/citizen_apply_start.html", {"detail": detail, "children": children})
 
-    known = prefill(schema, applicant=request.user)
+    people = _people(request.user) if schema.beneficiary == "self_or_family" else []
+    chosen = request.POST.get("beneficiary") or request.GET.get("untuk") or ""
+    if chosen and chosen not in {nik for nik, _label in people}:
+        # Only people the citizen may act for are offered; anything else is refused, never swapped for them.
+        raise Http404
+    beneficiary = chosen if chosen != request.user.nik else ""
+    known = prefill(schema, applicant=request.user, beneficiary_nik=beneficiary)
     errors, problem, status = {}, "", 200
     data = {}
     if request.method == "POST":
@@ -66,6 +72,7 @@ def apply(request, service_id):
                 service=service,
                 data=data,
                 submit_key=request.POST.get("submit_key", ""),
+                beneficiary_nik=beneficiary,
             )
         except services.FormInvalid as invalid:
             errors, problem, status = invalid.errors | upload_errors, invalid.message, 422
@@ -80,6 +87,8 @@ def apply(request, service_id):
         "fields": _field_views(schema, known, data, errors, request.user),
         "problem": problem,
         "submit_key": request.POST.get("submit_key") or uuid.uuid4().hex,
+        "people": people,
+        "beneficiary": beneficiary or request.user.nik,
     }
     return render(request, "applications/citizen_apply.html", context, status=status)
 
@@ -211,6 +220,22 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
             view.shown_when = f"{spec.visible_if.field}={spec.visible_if.equals}"
         views.append(view)
     return views
+
+
+def _people(user) -> list[tuple[str, str]]:
+    """For whom the citizen may apply: themselves, minor children on their KK, grantors of their delegations."""
+    people = [(user.nik, _("Diri sendiri"))] if user.nik else []
+    people += [
+        (child["nik"], _("%(name)s (anak)") % {"name": child.get("name", "")})
+        for child in identity_selectors.minor_children(user)
+        if child.get("nik")
+    ]
+    people += [
+        (grant.grantor.nik, _("%(name)s (kuasa)") % {"name": grant.grantor.get_full_name() or grant.grantor.nik})
+        for grant in identity_selectors.active_delegations_to(user)
+        if grant.grantor.nik
+    ]
+    return people
 
 
 def _family_choices(user) -> list[dict]:
