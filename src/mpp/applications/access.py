@@ -19,20 +19,26 @@ def shown_fields(application: Application) -> list[str]:
     return [field.name for field in form.fields if field.name in application.data]
 
 
-def record_officer_view(application: Application, officer) -> list[DataAccess]:
-    """Record that ``officer`` saw the application's data; returns the rows written.
+def officer_label(application: Application, officer) -> str:
+    """The officer as the citizen sees them: role and agency, never a name; in the site's language."""
+    roles = sorted(role for agency, role in agency_roles(officer) if agency == application.agency_id)
+    role = application.step_role if application.step_role in roles else next(iter(roles), "")
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{Role(role).label if role else translation.gettext('Petugas')} · {application.agency.name}"
+
+
+def record_officer_view(application: Application, officer, *, fields: list[str] | None = None) -> list[DataAccess]:
+    """Record that ``officer`` saw the application's data (or the ``fields`` named); returns the rows written.
 
     One row about the applicant, and one about the beneficiary when that is someone else
     (a parent applying for their child): each sees the view in their own list. The officer
     is named by role and agency only, never by name.
     """
-    roles = sorted(role for agency, role in agency_roles(officer) if agency == application.agency_id)
-    role = application.step_role if application.step_role in roles else next(iter(roles), "")
+    label = officer_label(application, officer)
     # Kept in the site's language: the citizen reads it, whatever language the officer uses.
     with translation.override(settings.LANGUAGE_CODE):
-        label = f"{Role(role).label if role else translation.gettext('Petugas')} · {application.agency.name}"
         purpose = translation.gettext("Memproses permohonan %(number)s") % {"number": application.tracking_number}
-    fields = shown_fields(application)
+    fields = shown_fields(application) if fields is None else fields
     subjects = dict.fromkeys(nik for nik in (application.applicant.nik, application.beneficiary_nik) if nik)
     return [
         record_data_access(

@@ -159,6 +159,10 @@ class Upload(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
+    #: The application that submitted it: its agency's officers may then open the file.
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
+    )
     file = models.FileField(upload_to=_upload_path)
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(max_length=40)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mpp.identity.selectors import agency_roles
 
-from .models import Application, Event, Status
+from .models import Application, Event, Status, Upload
 
 #: Worklist orderings an officer may choose (the first is the default).
 WORKLIST_ORDERS = {
@@ -139,3 +139,24 @@ def tracked(tracking_number: str, nik_last4: str) -> Application | None:
         .exclude(status=Status.DRAFT)
         .first()
     )
+
+
+def upload_for(user, upload_id):
+    """An uploaded file the user may open: their own, or one of an application of their agencies; else None."""
+    try:
+        upload = (
+            Upload.objects.select_related(
+                "application__agency", "application__applicant", "application__service_version__template_version"
+            )
+            .filter(pk=upload_id)
+            .first()
+        )
+    except (ValidationError, ValueError, TypeError):
+        return None
+    if upload is None:
+        return None
+    if upload.owner_id == user.pk:
+        return upload
+    if upload.application_id and upload.application.agency_id in officer_agencies(user):
+        return upload
+    return None

@@ -26,11 +26,12 @@ from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.uploads import validate_document
 from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
-from mpp.identity.models import Role, User
+from mpp.identity.models import User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 
 from . import calendar
+from .access import officer_label
 from .models import Application, Channel, Event, Status, Upload, new_tracking_number
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
@@ -141,6 +142,7 @@ def submit(
             _tell_applicant(application, "assisted" if entered_by else "submitted", event)
             if basis != Basis.SELF:
                 _record_on_behalf(application, applicant)
+            _attach_uploads(application)
     except IntegrityError:
         # The same key committed by a concurrent attempt (a double click): that one is the application.
         existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
@@ -202,7 +204,7 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
         application,
         at=now,
         actor=officer,
-        label=_officer_label(application, officer),
+        label=officer_label(application, officer),
         action=action,
         from_status=before_status,
         to_status=application.status,
@@ -260,6 +262,7 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
     application.paused_at, application.revision_fields = None, []
     application.version += 1
     application.save()
+    _attach_uploads(application)
     _event(
         application,
         at=now,
@@ -293,6 +296,14 @@ def store_upload(*, owner: User, uploaded, now=None) -> Upload:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _attach_uploads(application: Application) -> None:
+    """The applicant's uploads the application uses now belong to it (its officers may open them)."""
+    ids = [value["id"] for value in application.data.values() if isinstance(value, dict) and "id" in value]
+    Upload.objects.filter(owner=application.applicant, pk__in=ids, application__isnull=True).update(
+        application=application
+    )
 
 
 def _foreign_documents(form, values: dict, owner: User) -> dict[str, str]:
@@ -375,13 +386,6 @@ def _event(
 def _actor_label(applicant: User, entered_by: User | None) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _("Petugas loket MPP") if entered_by else _("Pemohon")
-
-
-def _officer_label(application: Application, officer: User) -> str:
-    roles = {role for agency, role in agency_roles(officer) if agency == application.agency_id}
-    role = application.step_role if application.step_role in roles else next(iter(roles), "")
-    with translation.override(settings.LANGUAGE_CODE):
-        return f"{Role(role).label if role else _('Petugas')} · {application.agency.name}"
 
 
 def _beneficiary_name(values: dict) -> str:

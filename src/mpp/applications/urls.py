@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, officer
+from .views import citizen, files, officer
 
 app_name = "applications"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("permohonan/<str:tracking_number>/", citizen.detail, name="detail"),
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
     path("lacak/", citizen.track, name="track"),
+    path("berkas/<uuid:upload_id>/", files.download, name="download"),
     path("petugas/", officer.worklist, name="worklist"),
     path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
     path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),

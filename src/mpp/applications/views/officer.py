@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -179,6 +180,8 @@ class ShownField:
     source: str
     locked: bool
     flagged: bool
+    #: For a document: where the officer opens it (each opening is recorded for the citizen).
+    link: str = ""
 
 
 @dataclass(frozen=True)
@@ -348,6 +351,7 @@ def _shown_fields(application: Application, form, english: bool) -> list[ShownFi
                 source=provenance.get("label", ""),
                 locked=spec.locked,
                 flagged=name in application.revision_fields,
+                link=_document_link(spec, application.data[name]),
             )
         )
     return shown
@@ -362,6 +366,12 @@ def _village_names(form, data: dict) -> dict[str, str]:
     if not codes:
         return {}
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _document_link(spec, value) -> str:
+    if isinstance(spec, DocumentField) and isinstance(value, dict) and value.get("source") == "upload":
+        return reverse("applications:download", args=[value["id"]])
+    return ""
 
 
 def _display(spec, value, english: bool, villages: dict[str, str]) -> str:
