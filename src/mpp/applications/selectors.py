@@ -97,6 +97,7 @@ def citizen_applications(user) -> QuerySet:
             "step",
             "step_role",
             "beneficiary_name",
+            "beneficiary_nik",
             "submitted_at",
             "due_at",
             "decided_at",

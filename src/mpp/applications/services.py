@@ -143,6 +143,9 @@ def submit(
             if basis != Basis.SELF:
                 _record_on_behalf(application, applicant)
             _attach_uploads(application)
+            Application.objects.filter(
+                applicant=applicant, service=service, beneficiary_nik=beneficiary_nik, status=Status.DRAFT
+            ).delete()
     except IntegrityError:
         # The same key committed by a concurrent attempt (a double click): that one is the application.
         existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
@@ -276,6 +279,45 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
         fields=fixed,
     )
     return application
+
+
+MAX_DRAFT_VALUE = 5000
+
+
+def save_draft(*, applicant: User, service: Service, data: dict, beneficiary_nik: str = "", now=None) -> Application:
+    """Keep what the citizen has typed so far (unchecked; files are stored by ``store_upload``): one draft per
+    service and beneficiary, replaced on every save, removed when the application is submitted."""
+    version = service.current_version
+    form = version.template_version.parsed_form if version else None
+    if form is None:
+        raise DomainError(_("Layanan ini tidak menerima permohonan daring."))
+    if beneficiary_nik and can_act_for(applicant, beneficiary_nik) is None:
+        raise DomainError(_("Anda tidak berhak mengajukan permohonan atas nama orang ini."))
+    kept = {
+        spec.name: data[spec.name]
+        for spec in form.fields
+        if not spec.locked and spec.name in data and len(str(data[spec.name])) <= MAX_DRAFT_VALUE
+    }
+    draft, _created = Application.objects.update_or_create(
+        applicant=applicant,
+        service=service,
+        beneficiary_nik=beneficiary_nik,
+        status=Status.DRAFT,
+        defaults={
+            "service_version": version,
+            "region_id": service.region_id,
+            "agency_id": service.agency_id,
+            "basis": Basis.SELF if not beneficiary_nik else "",
+            "data": kept,
+        },
+    )
+    return draft
+
+
+def draft_of(*, applicant: User, service: Service, beneficiary_nik: str = "") -> Application | None:
+    return Application.objects.filter(
+        applicant=applicant, service=service, beneficiary_nik=beneficiary_nik, status=Status.DRAFT
+    ).first()
 
 
 def store_upload(*, owner: User, uploaded, now=None) -> Upload:

@@ -6,6 +6,7 @@ app_name = "applications"
 
 urlpatterns = [
     path("layanan/<uuid:service_id>/ajukan/", citizen.apply, name="apply"),
+    path("layanan/<uuid:service_id>/ajukan/draf/", citizen.save_draft, name="draft"),
     path("permohonan/", citizen.dashboard, name="dashboard"),
     path("permohonan/<str:tracking_number>/", citizen.detail, name="detail"),
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),

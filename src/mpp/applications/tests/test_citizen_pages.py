@@ -187,3 +187,26 @@ def test_a_person_the_citizen_may_not_act_for_is_refused(signed_in, kia_service)
     response = signed_in.post(apply_url(kia_service), {"submit_key": "kia-2", "beneficiary": stranger, "truth": "on"})
     assert response.status_code == 404
     assert not Application.objects.exists()
+
+
+def test_the_form_is_kept_as_a_draft_while_typing_and_resumed(signed_in, siti, birth_service):
+    saved = signed_in.post(f"{apply_url(birth_service)}draf/", {"child_name": "Ayu", "birth_place": "Samarinda"})
+    assert saved.status_code == 200 and "Draf tersimpan" in saved.content.decode()
+    draft = Application.objects.get(status=Status.DRAFT)
+    assert draft.data["child_name"] == "Ayu" and draft.tracking_number is None
+    assert "kk_number" not in draft.data  # registry values are never taken from the request
+    page = signed_in.get(apply_url(birth_service)).content.decode()
+    assert 'value="Ayu"' in page and "Melanjutkan draf" in page
+    assert "Lanjutkan draf" in signed_in.get("/permohonan/").content.decode()
+    signed_in.post(apply_url(birth_service), posted())
+    assert not Application.objects.filter(status=Status.DRAFT).exists()
+    assert Application.objects.get().status == Status.IN_PROGRESS
+
+
+def test_drafts_are_only_for_the_citizen_and_the_people_they_may_act_for(signed_in, birth_service, client):
+    stranger = "3372015107950004"
+    refused = signed_in.post(f"{apply_url(birth_service)}draf/", {"child_name": "X", "beneficiary": stranger})
+    assert refused.status_code == 400
+    client.logout()
+    assert client.post(f"{apply_url(birth_service)}draf/", {"child_name": "X"}).status_code == 302
+    assert not Application.objects.exists()

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from mpp.catalog import presentation
@@ -61,7 +61,8 @@ def apply(request, service_id):
     beneficiary = chosen if chosen != request.user.nik else ""
     known = prefill(schema, applicant=request.user, beneficiary_nik=beneficiary)
     errors, problem, status = {}, "", 200
-    data = {}
+    draft = services.draft_of(applicant=request.user, service=service, beneficiary_nik=beneficiary)
+    data = draft.data if draft is not None else {}
     if request.method == "POST":
         data, upload_errors = _posted(request, schema)
         try:
@@ -89,8 +90,32 @@ def apply(request, service_id):
         "submit_key": request.POST.get("submit_key") or uuid.uuid4().hex,
         "people": people,
         "beneficiary": beneficiary or request.user.nik,
+        "draft": draft,
     }
     return render(request, "applications/citizen_apply.html", context, status=status)
+
+
+@login_required
+@require_POST
+def save_draft(request, service_id):
+    """Autosave of the apply form (htmx, on every change): what was typed so far, files excepted."""
+    service = catalog_selectors.service_detail(service_id)
+    if service is None or service.template.mode != Mode.APPLICATION:
+        raise Http404
+    if not request.user.has_assurance(service.template.assurance_level):
+        raise Http404
+    schema = service.current_version.template_version.parsed_form
+    if schema is None:
+        raise Http404
+    beneficiary = request.POST.get("beneficiary", "")
+    beneficiary = "" if beneficiary == request.user.nik else beneficiary
+    data, _errors = _posted(request, schema, store_files=False)
+    try:
+        draft = services.save_draft(applicant=request.user, service=service, data=data, beneficiary_nik=beneficiary)
+    except DomainError as refused:
+        return HttpResponse(refused.message, status=refused.status_code)
+    saved_at = timezone.localtime(draft.updated_at).strftime("%H.%M")
+    return HttpResponse(_("Draf tersimpan pukul %(time)s.") % {"time": saved_at})
 
 
 @login_required
@@ -255,7 +280,7 @@ def _person_choices(spec: PersonField, members: list[dict], user) -> list[tuple[
     return choices
 
 
-def _posted(request, schema: FormSchema) -> tuple[dict, dict]:
+def _posted(request, schema: FormSchema, *, store_files: bool = True) -> tuple[dict, dict]:
     """The form's values from a POST, with new files checked and stored; and the errors of refused files.
 
     A file stored on an earlier, failed attempt comes back as ``<name>__id``, so nothing the
@@ -270,7 +295,7 @@ def _posted(request, schema: FormSchema) -> tuple[dict, dict]:
         elif isinstance(spec, PersonField):
             data[name] = {"nik": post[name]} if post.get(name) else None
         elif isinstance(spec, DocumentField):
-            uploaded = request.FILES.get(f"{name}__file")
+            uploaded = request.FILES.get(f"{name}__file") if store_files else None
             if uploaded is not None:
                 try:
                     stored = services.store_upload(owner=request.user, uploaded=uploaded)
