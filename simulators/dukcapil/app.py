@@ -13,6 +13,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import FileStorage
@@ -108,8 +109,8 @@ def _register_hooks(app: Flask) -> None:
                     endpoint=request.url_rule.rule if request.url_rule else request.path,
                     nik=g.get("nik") or (request.view_args or {}).get("nik"),
                     kk_number=g.get("kk_number") or (request.view_args or {}).get("kk_number"),
-                    purpose=request.headers.get("X-Purpose"),
-                    actor=request.headers.get("X-Actor"),
+                    purpose=_header_text("X-Purpose"),
+                    actor=_header_text("X-Actor"),
                     status=response.status_code,
                     at=g.started,
                 )
@@ -245,3 +246,9 @@ def _register_routes(app: Flask) -> None:
 def _read(upload: FileStorage) -> bytes:
     """The upload's bytes, reading at most one byte past the limit (which then fails)."""
     return upload.stream.read(faces.MAX_PHOTO_BYTES + 1)
+
+
+def _header_text(name: str) -> str | None:
+    """A header the platform sends percent-encoded as UTF-8 (HTTP headers are ASCII)."""
+    value = request.headers.get(name)
+    return unquote(value) if value is not None else None

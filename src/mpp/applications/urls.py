@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, files, officer
+from .views import citizen, counter, files, officer
 
 app_name = "applications"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("lacak/", citizen.track, name="track"),
     path("berkas/<uuid:upload_id>/", files.download, name="download"),
     path("petugas/", officer.worklist, name="worklist"),
+    path("loket/", counter.start, name="counter"),
+    path("loket/formulir/", counter.apply, name="counter_form"),
     path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
     path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),
     path("petugas/permohonan/<uuid:application_id>/tindakan/", officer.act, name="act"),

@@ -28,6 +28,7 @@ DEMO_STAFF = [
     ("pengelola.surakarta", "Pengelola MPP Kota Surakarta", Role.MPP_MANAGER, "33.72", None),
     ("verifikator.samarinda", "Verifikator Disdukcapil Samarinda", Role.VERIFIER, "64.72", "disdukcapil"),
     ("kadis.samarinda", "Kepala Disdukcapil Samarinda", Role.APPROVER, "64.72", "disdukcapil"),
+    ("loket.samarinda", "Petugas Loket Disdukcapil Samarinda", Role.COUNTER_OFFICER, "64.72", "disdukcapil"),
 ]
 
 

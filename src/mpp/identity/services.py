@@ -256,3 +256,27 @@ def revoke_delegation(*, grantor: User, delegation_id) -> Delegation:
         delegation.revoked_at = timezone.now()
         delegation.save(update_fields=["revoked_at", "updated_at"])
     return delegation
+
+
+def account_for_walk_in(*, nik: str, phone: str = "") -> User:
+    """The account of a citizen served at an MPP counter: theirs, or one opened for them.
+
+    An opened account has no password and cannot be signed in to; the NIK was confirmed by the
+    registry and the KTP-el shown in person (level 2). The citizen takes it over by setting a
+    password through a reset to an e-mail address they confirm, or at the counter; it is never
+    handed to whoever registers online with the same NIK.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(nik=nik).first()
+        if user is not None:
+            if phone and not user.phone:
+                user.phone = phone
+                user.save(update_fields=["phone"])
+            return user
+        now = timezone.now()
+        user = User(
+            username=nik, nik=nik, phone=phone, assurance_level=AssuranceLevel.NIK_VERIFIED, nik_verified_at=now
+        )
+        user.set_unusable_password()
+        user.save()
+        return user

@@ -8,6 +8,7 @@ down registry costs users a clear message, not a hanging page.
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import httpx
 import pybreaker
@@ -41,6 +42,8 @@ class FaceRejected(Exception):
 class _Transient(Exception):
     pass
 
+
+_READABLE = " ,.:;/()-_'&"
 
 # One breaker per process: five failures in a row open it for 30 s.
 breaker = pybreaker.CircuitBreaker(fail_max=5, reset_timeout=30, name="dukcapil")
@@ -129,10 +132,11 @@ class DukcapilClient:
         return body
 
     def _send(self, method, path, actor: Actor, **kwargs) -> httpx.Response:
+        # HTTP headers are ASCII: who asks and why travel percent-encoded as UTF-8 ("Petugas loket · Dinas …").
         headers = {
             "Authorization": f"Bearer {self.api_key}",
-            "X-Actor": actor.label[:200],
-            "X-Purpose": actor.purpose[:300],
+            "X-Actor": quote(actor.label[:200], safe=_READABLE),
+            "X-Purpose": quote(actor.purpose[:300], safe=_READABLE),
         }
         response = httpx.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
         if response.status_code >= 500:

@@ -280,7 +280,7 @@ def _person_choices(spec: PersonField, members: list[dict], user) -> list[tuple[
     return choices
 
 
-def _posted(request, schema: FormSchema, *, store_files: bool = True) -> tuple[dict, dict]:
+def _posted(request, schema: FormSchema, *, store_files: bool = True, owner=None) -> tuple[dict, dict]:
     """The form's values from a POST, with new files checked and stored; and the errors of refused files.
 
     A file stored on an earlier, failed attempt comes back as ``<name>__id``, so nothing the
@@ -298,7 +298,7 @@ def _posted(request, schema: FormSchema, *, store_files: bool = True) -> tuple[d
             uploaded = request.FILES.get(f"{name}__file") if store_files else None
             if uploaded is not None:
                 try:
-                    stored = services.store_upload(owner=request.user, uploaded=uploaded)
+                    stored = services.store_upload(owner=owner or request.user, uploaded=uploaded)
                 except ValidationError as refused:
                     errors[name] = refused.messages[0]
                     continue
