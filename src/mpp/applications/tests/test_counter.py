@@ -1,4 +1,4 @@
-"""The assisted channel: a counter officer applies for a walk-in citizen, with the registry lookup and consent recorded."""
+"""The assisted channel: a counter officer applies for a walk-in citizen, lookup and consent recorded."""
 
 import pytest
 
