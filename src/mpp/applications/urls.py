@@ -18,4 +18,9 @@ urlpatterns = [
     path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
     path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),
     path("petugas/permohonan/<uuid:application_id>/tindakan/", officer.act, name="act"),
+    path(
+        "petugas/permohonan/<uuid:application_id>/kependudukan/",
+        officer.registry_lookup,
+        name="registry_lookup",
+    ),
 ]

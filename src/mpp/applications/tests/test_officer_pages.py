@@ -316,3 +316,29 @@ def test_actions_need_post_and_csrf(application, verifier):
     assert client.get(act_url(application)).status_code == 405
     assert client.post(act_url(application), {"action": "accept", "version": 1}).status_code == 403
     assert Application.objects.get(pk=application.pk).version == 1
+
+
+def test_an_officer_checks_the_registry_with_a_reason_the_citizen_sees(client, verifier, siti, birth_service, dukcapil):
+    application = services.submit(
+        applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key()
+    ).application
+    client.force_login(verifier)
+    url = f"/petugas/permohonan/{application.pk}/kependudukan/"
+    short = client.post(url, {"reason": "cek"})
+    assert short.status_code == 400 and "paling sedikit 10 karakter" in short.content.decode()
+    assert not DataAccess.objects.filter(kind=AccessKind.REGISTRY_READ).exists()
+    client.post(url, {"reason": "Nama ibu di surat lahir berbeda"})
+    lookup = DataAccess.objects.get(kind=AccessKind.REGISTRY_READ)
+    assert lookup.subject_nik == siti.nik
+    assert lookup.purpose == f"Nama ibu di surat lahir berbeda (permohonan {application.tracking_number})"
+    assert lookup.actor_label.startswith("Verifikator · ")
+
+
+def test_another_agencys_officer_cannot_look_up_the_applicant(client, health_verifier, siti, birth_service):
+    application = services.submit(
+        applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key()
+    ).application
+    client.force_login(health_verifier)
+    response = client.post(f"/petugas/permohonan/{application.pk}/kependudukan/", {"reason": "Ingin tahu saja ya"})
+    assert response.status_code == 404
+    assert not DataAccess.objects.filter(kind=AccessKind.REGISTRY_READ).exists()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,8 +19,8 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,9 +29,11 @@ from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.forms.schema import AddressField, ChoiceField, DeclarationField, DocumentField, PersonField
 from mpp.identity.selectors import agency_roles
 from mpp.regions.models import Region, TimeZone
+from mpp.registry import services as registry
+from mpp.registry.dukcapil import Actor, RegistryUnavailable
 
 from .. import calendar, selectors, services
-from ..access import record_officer_view, shown_fields
+from ..access import officer_label, record_officer_view, shown_fields
 from ..models import Application, Status
 from ..workflows import REVISION, WORKFLOWS, workflow_named
 
@@ -53,6 +56,9 @@ HELD_BY_LABELS = {
     "issued_document": gettext_lazy("Dokumen yang pernah diterbitkan pemerintah"),
 }
 BAD_FORM = gettext_lazy("Formulir tidak lengkap atau sudah tidak berlaku. Muat ulang halaman lalu coba lagi.")
+LOOKUP_REASON_NEEDED = gettext_lazy("Tuliskan alasan pemeriksaan (paling sedikit 10 karakter): warga membacanya.")
+REGISTRY_DOWN = gettext_lazy("Database kependudukan sedang tidak dapat dihubungi. Coba lagi sebentar.")
+NOT_IN_REGISTRY = gettext_lazy("NIK ini tidak ditemukan di database kependudukan.")
 
 
 def officer_required(view):
@@ -278,6 +284,26 @@ def act(request, application_id):
     return redirect("applications:officer_detail", application_id=application.pk)
 
 
+@officer_required
+@require_POST
+def registry_lookup(request, application_id):
+    """On-demand registry lookup of the applicant, with the officer's reason; recorded for the citizen."""
+    application = _application_or_404(request.user, application_id)
+    reason = " ".join(request.POST.get("reason", "").split())[:200]
+    if len(reason) < 10:
+        return _render_detail(request, application, status=400, lookup_error=str(LOOKUP_REASON_NEEDED))
+    nik = application.beneficiary_nik or application.applicant.nik
+    with translation.override(settings.LANGUAGE_CODE):
+        purpose = f"{reason} ({gettext('permohonan')} {application.tracking_number})"
+    try:
+        person = registry.read_person(
+            nik=nik, actor=Actor(officer_label(application, request.user), purpose), actor_user=request.user
+        )
+    except RegistryUnavailable:
+        return _render_detail(request, application, status=503, lookup_error=str(REGISTRY_DOWN))
+    return _render_detail(request, application, person=person, lookup_error="" if person else str(NOT_IN_REGISTRY))
+
+
 def _application_or_404(officer, application_id) -> Application:
     application = selectors.application_for_officer(officer, application_id)
     if application is None:
@@ -291,7 +317,9 @@ def _action_label(application: Application, name: str) -> str:
     return str(labels.get(name, name))
 
 
-def _render_detail(request, application, *, status=200, typed: Typed | None = None, error="", alert=""):
+def _render_detail(
+    request, application, *, status=200, typed: Typed | None = None, error="", alert="", person=None, lookup_error=""
+):
     """The application's file as the officer sees it; every rendering is recorded as a use of the citizen's data."""
     officer = request.user
     record_officer_view(application, officer)
@@ -327,6 +355,8 @@ def _render_detail(request, application, *, status=200, typed: Typed | None = No
         "actions": actions,
         "alert": alert,
         "error": shown_error,
+        "person": person,
+        "lookup_error": lookup_error,
     }
     return render(request, "applications/officer_detail.html", context, status=status)
 
