@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mpp.identity.models import User
 from mpp.identity.selectors import agency_roles
 
 from .models import Application, Event, Status, Upload
@@ -161,3 +162,15 @@ def upload_for(user, upload_id):
     if upload.application_id and upload.application.agency_id in officer_agencies(user):
         return upload
     return None
+
+
+def assignable_officers(application: Application) -> list:
+    """The officers who act at the application's current step in its agency (for an approver to assign)."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            is_staff=True,
+            role_assignments__agency=application.agency_id,
+            role_assignments__role=application.step_role,
+        ).order_by("username")
+    )

@@ -26,7 +26,7 @@ from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.uploads import validate_document
 from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
-from mpp.identity.models import User
+from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 
@@ -236,6 +236,37 @@ def claim(*, application_id, officer: User, expected_version: int, now=None) -> 
     application.assignee = officer
     application.version += 1
     application.save(update_fields=["assignee", "version", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def assign(*, application_id, supervisor: User, officer_id, expected_version: int, now=None) -> Application:
+    """An approving official hands the current step to one of the officers who act at it."""
+    now = now or timezone.now()
+    application = _for_update_by(supervisor, application_id)
+    if (application.agency_id, Role.APPROVER) not in agency_roles(supervisor):
+        raise DomainError(_("Hanya pejabat penyetuju instansi ini yang dapat menugaskan."))
+    if application.version != expected_version:
+        raise Conflict(_("Permohonan ini baru saja diubah petugas lain. Muat ulang untuk melihat keadaannya."))
+    if application.status != Status.IN_PROGRESS:
+        raise Conflict(_("Permohonan ini tidak sedang menunggu tindakan petugas."))
+    officer = User.objects.filter(pk=officer_id, is_active=True, is_staff=True).first() if officer_id else None
+    if officer is None or (application.agency_id, application.step_role) not in agency_roles(officer):
+        raise DomainError(_("Pilih petugas yang bertugas pada tahap ini."))
+    application.assignee = officer
+    application.version += 1
+    application.save(update_fields=["assignee", "version", "updated_at"])
+    _event(
+        application,
+        at=now,
+        actor=supervisor,
+        label=officer_label(application, supervisor),
+        action="assign",
+        from_status=application.status,
+        to_status=application.status,
+        from_step=application.step,
+        to_step=application.step,
+    )
     return application
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("loket/formulir/", counter.apply, name="counter_form"),
     path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
     path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),
+    path("petugas/permohonan/<uuid:application_id>/tugaskan/", officer.assign, name="assign"),
     path("petugas/permohonan/<uuid:application_id>/tindakan/", officer.act, name="act"),
     path(
         "petugas/permohonan/<uuid:application_id>/kependudukan/",

@@ -342,3 +342,20 @@ def test_another_agencys_officer_cannot_look_up_the_applicant(client, health_ver
     response = client.post(f"/petugas/permohonan/{application.pk}/kependudukan/", {"reason": "Ingin tahu saja ya"})
     assert response.status_code == 404
     assert not DataAccess.objects.filter(kind=AccessKind.REGISTRY_READ).exists()
+
+
+def test_the_approver_assigns_from_the_page(client, approver, second_verifier, siti, birth_service):
+    application = services.submit(
+        applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key()
+    ).application
+    client.force_login(approver)
+    page = client.get(f"/petugas/permohonan/{application.pk}/").content.decode()
+    assert "Tugaskan kepada" in page and second_verifier.username in page
+    response = client.post(
+        f"/petugas/permohonan/{application.pk}/tugaskan/", {"version": "1", "officer": str(second_verifier.pk)}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.assignee == second_verifier
+    stale = client.post(f"/petugas/permohonan/{application.pk}/tugaskan/", {"version": "1", "officer": "x"})
+    assert stale.status_code == 409

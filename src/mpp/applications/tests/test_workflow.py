@@ -204,3 +204,21 @@ def test_the_citizen_is_told_of_each_decision_by_email(application, verifier, ap
         f"Permohonan {application.tracking_number} perlu perbaikan",
     ]
     assert "Surat keterangan lahir tidak terbaca." in smtp_server.last_body()
+
+
+def test_an_approver_assigns_the_step_to_a_verifier(application, approver, verifier, second_verifier):
+    assigned = services.assign(
+        application_id=application.pk, supervisor=approver, officer_id=second_verifier.pk, expected_version=1
+    )
+    assert assigned.assignee == second_verifier
+    with pytest.raises(Conflict, match="ditangani petugas lain"):
+        services.act(application_id=application.pk, officer=verifier, action="accept", expected_version=2)
+    services.act(application_id=application.pk, officer=second_verifier, action="accept", expected_version=2)
+
+
+def test_only_an_approver_assigns_and_only_to_an_officer_of_the_step(application, approver, verifier, health_verifier):
+    with pytest.raises(DomainError, match="pejabat penyetuju"):
+        services.assign(application_id=application.pk, supervisor=verifier, officer_id=verifier.pk, expected_version=1)
+    for wrong in (approver, health_verifier):  # not at this step / another agency
+        with pytest.raises(DomainError, match="bertugas pada tahap ini"):
+            services.assign(application_id=application.pk, supervisor=approver, officer_id=wrong.pk, expected_version=1)

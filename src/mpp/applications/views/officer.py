@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mpp.catalog.models import Service
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.forms.schema import AddressField, ChoiceField, DeclarationField, DocumentField, PersonField
+from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
 from mpp.regions.models import Region, TimeZone
 from mpp.registry import services as registry
@@ -286,6 +287,33 @@ def act(request, application_id):
 
 @officer_required
 @require_POST
+def assign(request, application_id):
+    """An approving official hands the current step to a named officer."""
+    application = _application_or_404(request.user, application_id)
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, error=str(BAD_FORM))
+    try:
+        services.assign(
+            application_id=application.pk,
+            supervisor=request.user,
+            officer_id=request.POST.get("officer", ""),
+            expected_version=form.cleaned_data["version"],
+        )
+    except NotFound:
+        raise Http404 from None
+    except Conflict as conflict:
+        return _render_detail(
+            request, _application_or_404(request.user, application_id), status=409, alert=conflict.message
+        )
+    except (DomainError, ValueError) as error:
+        return _render_detail(request, application, status=400, error=getattr(error, "message", str(BAD_FORM)))
+    messages.success(request, _("Permohonan ditugaskan."))
+    return redirect("applications:officer_detail", application_id=application.pk)
+
+
+@officer_required
+@require_POST
 def registry_lookup(request, application_id):
     """On-demand registry lookup of the applicant, with the officer's reason; recorded for the citizen."""
     application = _application_or_404(request.user, application_id)
@@ -357,6 +385,9 @@ def _render_detail(
         "error": shown_error,
         "person": person,
         "lookup_error": lookup_error,
+        "assignable": selectors.assignable_officers(application)
+        if application.status == Status.IN_PROGRESS and (application.agency_id, Role.APPROVER) in agency_roles(officer)
+        else [],
     }
     return render(request, "applications/officer_detail.html", context, status=status)
 
