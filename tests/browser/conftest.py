@@ -7,11 +7,19 @@ population, with Siti Rahmawati's face enrolled) and sends its mail to a real SM
 server in this process, whose messages the tests read. Pages are checked with axe-core
 from ``node_modules`` (``npm ci``). Nothing here downloads a browser: ``playwright
 install`` is never needed.
+
+Tests of the applications workflow use ``demo_platform`` instead: a second app process with
+``make run``'s demo accounts (Siti and the Samarinda officers) and its notifier process.
 """
 
 import os
 import re
+import sqlite3
+import subprocess
+import sys
 import time
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,6 +46,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 #: The demo citizen whose face the registry simulator knows (the browser tests verify it).
 FACE_ENROLLED_NIK = "6472035204900001"
+#: The app's SQLite database in its MPP_VAR_DIR (settings.DATABASES).
+DATABASE = "mpp.sqlite3"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -107,16 +117,18 @@ class Mailbox:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
-    def wait_for(self, recipient: str, timeout: float = 10):
-        """The newest message to ``recipient``, waiting for it up to ``timeout`` seconds."""
+    def wait_for(self, recipient: str, timeout: float = 10, *, subject: str = ""):
+        """The newest message to ``recipient`` (whose subject contains ``subject``), waiting for it up to
+        ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while True:
             for message in reversed(list(self.messages)):
-                if recipient.lower() in str(message["To"]).lower():
+                if recipient.lower() in str(message["To"]).lower() and subject in str(message["Subject"]):
                     return message
             if time.monotonic() > deadline:
-                received = [str(m["To"]) for m in self.messages]
-                pytest.fail(f"no e-mail to {recipient} within {timeout} s; received mail to: {received}")
+                received = [f"{m['To']}: {m['Subject']}" for m in self.messages]
+                wanted = f"{recipient} ({subject!r})" if subject else recipient
+                pytest.fail(f"no e-mail to {wanted} within {timeout} s; received: {received}")
             time.sleep(0.1)
 
     def code_for(self, recipient: str, timeout: float = 10) -> str:
@@ -141,12 +153,72 @@ def mailbox(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def live_url(chromium_path, tmp_path_factory, registry_simulator, mailbox):
+def loaded_database(chromium_path, tmp_path_factory, registry_simulator, mailbox) -> Path:
+    """An SQLite database loaded as ``make run`` loads it (migrations, regions, catalog), for each app to copy."""
+    var_dir = tmp_path_factory.mktemp("loaded-app")
+    env = _app_env(var_dir, registry_simulator, mailbox)
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("load_regions", env=env)
+    manage("seed_catalog", env=env)
+    return var_dir / DATABASE
+
+
+@pytest.fixture(scope="session")
+def live_url(chromium_path, tmp_path_factory, loaded_database, registry_simulator, mailbox):
     """Base URL of the app served by its own process on a fresh SQLite database; stopped after the session.
 
     It reads the registry from ``registry_simulator`` and sends e-mail to ``mailbox``.
     """
     var_dir = tmp_path_factory.mktemp("live-app")
+    env = _app_env(var_dir, registry_simulator, mailbox)
+    _copy_database(loaded_database, var_dir)
+    with running_platform(env, var_dir / "runserver.log") as url:
+        yield url
+
+
+@dataclass(frozen=True)
+class DemoPlatform:
+    url: str
+    #: The notifier's output, to read when an e-mail does not come.
+    notifier_log: Path
+
+
+@pytest.fixture(scope="session")
+def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_simulator, mailbox):
+    """The app as ``make run`` starts it, demo accounts included (``manage.py seed_demo``), with its notifier
+    (``manage.py deliver_notifications``) sending the outbox to ``mailbox``; stopped after the session.
+
+    Its own database, not ``live_url``'s: the account tests register Siti Rahmawati themselves, and here
+    she is the demo citizen with her password. Same registry simulator and SMTP server.
+    """
+    var_dir = tmp_path_factory.mktemp("demo-app")
+    port = free_port()
+    env = _app_env(var_dir, registry_simulator, mailbox) | {"SITE_URL": f"http://127.0.0.1:{port}"}
+    _copy_database(loaded_database, var_dir)
+    manage("seed_demo", env=env)
+    notifier_log = var_dir / "notifier.log"
+    with open(notifier_log, "wb") as log:
+        notifier = subprocess.Popen(
+            [sys.executable, "manage.py", "deliver_notifications", "--interval", "0.1"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        with running_platform(env, var_dir / "runserver.log", port) as url:
+            yield DemoPlatform(url=url, notifier_log=notifier_log)
+    finally:
+        notifier.terminate()  # SIGTERM: it finishes the round it is in, then exits
+        try:
+            notifier.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            notifier.kill()
+            notifier.wait()
+
+
+def _app_env(var_dir: Path, registry_simulator, mailbox) -> dict[str, str]:
+    """The app's environment: a fresh SQLite database in ``var_dir``, the registry simulator, the SMTP server."""
     env = {**os.environ, "DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
     env.pop("DATABASE_URL", None)  # SQLite even when the rest of the suite runs on PostgreSQL
     env.pop("REDIS_URL", None)  # the rate limits live in this process only: a fresh count per session
@@ -160,12 +232,13 @@ def live_url(chromium_path, tmp_path_factory, registry_simulator, mailbox):
         EMAIL_HOST_USER="",
         EMAIL_HOST_PASSWORD="",
     )
+    return env
 
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("load_regions", env=env)
-    manage("seed_catalog", env=env)
-    with running_platform(env, var_dir / "runserver.log") as url:
-        yield url
+
+def _copy_database(database: Path, var_dir: Path) -> None:
+    """``database`` as the app's database in ``var_dir``, copied by SQLite (whatever its journal holds)."""
+    with closing(sqlite3.connect(database)) as source, closing(sqlite3.connect(var_dir / DATABASE)) as copy:
+        source.backup(copy)
 
 
 @pytest.fixture(scope="session")

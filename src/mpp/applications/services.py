@@ -10,6 +10,7 @@ succeeds and the other gets a ``Conflict``.
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -315,7 +316,9 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
 MAX_DRAFT_VALUE = 5000
 
 
-def save_draft(*, applicant: User, service: Service, data: dict, beneficiary_nik: str = "", now=None) -> Application:
+def save_draft(
+    *, applicant: User, service: Service, data: dict, beneficiary_nik: str = "", now=None
+) -> Application | None:
     """Keep what the citizen has typed so far (unchecked; files are stored by ``store_upload``): one draft per
     service and beneficiary, replaced on every save, removed when the application is submitted."""
     version = service.current_version
@@ -324,6 +327,16 @@ def save_draft(*, applicant: User, service: Service, data: dict, beneficiary_nik
         raise DomainError(_("Layanan ini tidak menerima permohonan daring."))
     if beneficiary_nik and can_act_for(applicant, beneficiary_nik) is None:
         raise DomainError(_("Anda tidak berhak mengajukan permohonan atas nama orang ini."))
+    now = now or timezone.now()
+    just_submitted = Application.objects.filter(
+        applicant=applicant,
+        service=service,
+        beneficiary_nik=beneficiary_nik,
+        submitted_at__gte=now - timedelta(minutes=1),
+    ).exists()
+    if just_submitted:
+        # An autosave that left just before the submission arrives after it: nothing to keep.
+        return None
     kept = {
         spec.name: data[spec.name]
         for spec in form.fields

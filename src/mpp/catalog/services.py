@@ -19,7 +19,8 @@ def publish_template_version(
     """Publish a new version of a national template's standard and form, and carry it to every regional service.
 
     Validates ``standard`` and ``form`` (raises pydantic's ValidationError; a form may only
-    collect documents for requirements the standard lists). Returns the new version, or None
+    collect documents for requirements the standard lists). ``form=None`` keeps the current
+    form; ``{}`` removes it (the service is then applied for at the counter). Returns the new version, or None
     when both equal the current ones (so re-seeding is a no-op). Each service of the template
     gets a new version with its region's adjustments re-applied.
     """
@@ -27,12 +28,14 @@ def publish_template_version(
         ServiceTemplate.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=template.pk)
     )
     parsed = ServiceStandard.model_validate(standard)
+    current = template.current_version
+    if form is None:  # not given: the current form stays ({} removes it)
+        form = current.form if current is not None else {}
     parsed_form = FormSchema.model_validate(form) if form else None
     if parsed_form is not None:
         unknown = parsed_form.requirements() - {requirement.code for requirement in parsed.requirements}
         if unknown:
             raise DomainError(f"The form collects documents for unknown requirements: {', '.join(sorted(unknown))}")
-    current = template.current_version
     if current is not None and current.parsed == parsed and current.parsed_form == parsed_form:
         return None
     version = TemplateVersion.objects.create(

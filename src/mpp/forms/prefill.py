@@ -6,7 +6,8 @@ Sources (``FormField.prefill``):
 - ``registry.applicant.spouse`` — the applicant's spouse on the family card;
 - ``registry.applicant.kk_number`` — the applicant's family card number;
 - ``registry.applicant.<key>`` — any item of the applicant's registry record (``name``, ``address`` …);
-- ``registry.<key>`` — the same for the beneficiary (the person the application is for);
+- ``registry.<key>`` — the same for the beneficiary (the person the application is for: the
+  applicant themselves when they apply for no one else);
 - ``profile.email`` / ``profile.phone`` — the account's contact data.
 
 Registry values come from our dated copy (``registry.PersonRecord``/``FamilyRecord``) and
@@ -62,7 +63,7 @@ def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "") -> dict
         if key.startswith("applicant."):
             key = key.removeprefix("applicant.")
         else:
-            nik = beneficiary_nik
+            nik = beneficiary_nik or applicant.nik  # an application for oneself is about the applicant
         person = record(nik)
         if person is None:
             continue

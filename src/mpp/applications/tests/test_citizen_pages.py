@@ -210,3 +210,16 @@ def test_drafts_are_only_for_the_citizen_and_the_people_they_may_act_for(signed_
     client.logout()
     assert client.post(f"{apply_url(birth_service)}draf/", {"child_name": "X"}).status_code == 302
     assert not Application.objects.exists()
+
+
+def test_the_form_as_a_browser_sends_it_with_the_citizens_own_nik(signed_in, siti, birth_service):
+    response = signed_in.post(apply_url(birth_service), posted(beneficiary=siti.nik))
+    assert response.status_code == 302
+    assert Application.objects.get().beneficiary_nik == ""
+
+
+def test_an_autosave_arriving_after_the_submission_keeps_no_draft(signed_in, birth_service):
+    signed_in.post(apply_url(birth_service), posted())
+    late = signed_in.post(f"{apply_url(birth_service)}draf/", {"child_name": "Ayu"})
+    assert late.status_code == 200
+    assert not Application.objects.filter(status=Status.DRAFT).exists()

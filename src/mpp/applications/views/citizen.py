@@ -55,7 +55,7 @@ def apply(request, service_id):
 
     people = _people(request.user) if schema.beneficiary == "self_or_family" else []
     chosen = request.POST.get("beneficiary") or request.GET.get("untuk") or ""
-    if chosen and chosen not in {nik for nik, _label in people}:
+    if chosen and chosen != request.user.nik and chosen not in {nik for nik, _label in people}:
         # Only people the citizen may act for are offered; anything else is refused, never swapped for them.
         raise Http404
     beneficiary = chosen if chosen != request.user.nik else ""
@@ -114,6 +114,8 @@ def save_draft(request, service_id):
         draft = services.save_draft(applicant=request.user, service=service, data=data, beneficiary_nik=beneficiary)
     except DomainError as refused:
         return HttpResponse(refused.message, status=refused.status_code)
+    if draft is None:
+        return HttpResponse("")
     saved_at = timezone.localtime(draft.updated_at).strftime("%H.%M")
     return HttpResponse(_("Draf tersimpan pukul %(time)s.") % {"time": saved_at})
 
@@ -242,7 +244,11 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
         if isinstance(spec, DocumentField) and isinstance(view.value, dict):
             view.upload = uploads.get(view.value.get("id", ""))
         if spec.visible_if is not None:
-            view.shown_when = f"{spec.visible_if.field}={spec.visible_if.equals}"
+            condition = spec.visible_if
+            values = condition.one_of if condition.one_of is not None else [condition.equals]
+            view.shown_when = f"{condition.field}={'|'.join(_as_posted(value) for value in values)}"
+        if isinstance(spec, AddressField) and isinstance(view.value, dict):
+            view.text = _address_text(view.value)
         views.append(view)
     return views
 
@@ -261,6 +267,17 @@ def _people(user) -> list[tuple[str, str]]:
         if grant.grantor.nik
     ]
     return people
+
+
+def _as_posted(value) -> str:
+    """A condition's value as the browser posts it (a declaration or boolean choice is "on"/"true")."""
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def _address_text(address: dict) -> str:
+    parts = [address.get("street", ""), f"RT {address.get('rt', '')}/RW {address.get('rw', '')}"]
+    parts += [address.get(key, "") for key in ("village_name", "district_name", "regency_name")]
+    return ", ".join(part for part in parts if part and part != "RT /RW ")
 
 
 def _family_choices(user) -> list[dict]:

@@ -5,7 +5,7 @@ document.querySelectorAll("form[data-conditional]").forEach(function (form) {
     form.querySelectorAll("[data-shown-when]").forEach(function (box) {
       var rule = box.getAttribute("data-shown-when").split("=");
       var chosen = form.querySelector('[name="' + rule[0] + '"]:checked') || form.querySelector('select[name="' + rule[0] + '"]');
-      box.hidden = !(chosen && chosen.value === rule[1]);
+      box.hidden = !(chosen && rule[1].split("|").indexOf(chosen.value) !== -1);
     });
   };
   form.addEventListener("change", update);
