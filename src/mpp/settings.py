@@ -95,6 +95,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Health checks probe only connections idle for this long (mpp.core.db); 0 probes before every request.
+DATABASE_HEALTH_CHECK_IDLE_SECONDS = env_int("DATABASE_HEALTH_CHECK_IDLE_SECONDS", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "mpp.core.db"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker write while the web process reads; IMMEDIATE avoids
     # "database is locked" upgrades from read to write transactions.
