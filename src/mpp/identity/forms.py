@@ -90,6 +90,12 @@ class CodeForm(forms.Form):
 class ContactForm(forms.Form):
     email = forms.EmailField(label=_("Alamat surel"))
     phone = RegistrationForm.base_fields["phone"]
+    phone_channel = forms.ChoiceField(
+        label=_("Pemberitahuan ke ponsel lewat"),
+        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
+        initial="sms",
+        required=False,
+    )
 
 
 class FaceForm(forms.Form):

@@ -33,6 +33,13 @@ class User(AbstractUser):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
+    #: How notices reach the phone: by SMS or by WhatsApp (both through the gateway).
+    phone_channel = models.CharField(
+        _("pemberitahuan ke ponsel lewat"),
+        max_length=12,
+        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
+        default="sms",
+    )
     email_verified_at = models.DateTimeField(_("surel terverifikasi pada"), null=True, blank=True)
     assurance_level = models.PositiveSmallIntegerField(
         _("tingkat jaminan identitas"), choices=AssuranceLevel.choices, default=AssuranceLevel.REGISTERED

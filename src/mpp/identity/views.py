@@ -184,7 +184,9 @@ def account(request):
             "family": family,
             "masked_nik": mask_nik(user.nik or ""),
             "levels": AssuranceLevel.choices,
-            "contact_form": ContactForm(initial={"email": user.email, "phone": user.phone}),
+            "contact_form": ContactForm(
+                initial={"email": user.email, "phone": user.phone, "phone_channel": user.phone_channel}
+            ),
             "sso_consents_url": reverse("sso:consents"),
         },
     )
@@ -212,9 +214,10 @@ def update_contact(request):
             messages.error(request, _("Alamat surel ini sudah dipakai akun lain."))
             return redirect("identity:account")
         user.email, user.phone = form.cleaned_data["email"], form.cleaned_data["phone"]
+        user.phone_channel = form.cleaned_data["phone_channel"] or user.phone_channel
         if email_changed:
             user.email_verified_at = None
-        user.save(update_fields=["email", "phone", "email_verified_at"])
+        user.save(update_fields=["email", "phone", "phone_channel", "email_verified_at"])
         if email_changed:
             services.send_email_code(user=user)
             return redirect("identity:confirm_email")

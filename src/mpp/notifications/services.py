@@ -41,7 +41,7 @@ def notify(*, user, kind: str, key: str, context: dict, application=None, now=No
     if user.email and user.email_verified_at:
         channels.append((Channel.EMAIL, user.email))
     if user.phone and settings.SMS_GATEWAY_URL:
-        channels.append((Channel.SMS, user.phone))
+        channels.append((Channel.WHATSAPP if user.phone_channel == "whatsapp" else Channel.SMS, user.phone))
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
     OutboxMessage.objects.bulk_create(
         [

@@ -70,3 +70,13 @@ def test_a_message_the_gateway_refuses_is_not_retried(sms, siti):
     assert services.deliver_due() == 0
     message = OutboxMessage.objects.get(channel=Channel.SMS)
     assert message.status == Delivery.FAILED and "HTTP 422" in message.last_error
+
+
+def test_a_citizen_who_prefers_whatsapp_gets_it_there(sms, siti):
+    siti.phone_channel = "whatsapp"
+    siti.save()
+    services.notify(user=siti, kind="approved", key="gw:5", context=CONTEXT)
+    assert OutboxMessage.objects.get().channel == Channel.WHATSAPP
+    assert services.deliver_due() == 1
+    [message] = [sent for sent in sent_to_phone(sms, "approved") if sent["channel"] == "whatsapp"]
+    assert message["idempotency_key"] == str(OutboxMessage.objects.get().pk)
