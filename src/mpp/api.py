@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from mpp.applications.api import BearerRefused, bearer_refused
+from mpp.applications.api import router as agency_router
 from mpp.catalog.api import router as catalog_router
 from mpp.core.errors import DomainError
 from mpp.regions.api import router as regions_router
@@ -17,6 +19,8 @@ api = NinjaAPI(
 )
 api.add_router("", regions_router)
 api.add_router("", catalog_router)
+api.add_router("", agency_router)
+api.add_exception_handler(BearerRefused, bearer_refused)
 
 
 @api.exception_handler(DomainError)

@@ -29,7 +29,7 @@ def escalate_overdue(now=None) -> int:
             batch = list(
                 Application.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("service__template", "agency", "region")
-                .filter(status=Status.IN_PROGRESS, escalated_at__isnull=True)
+                .filter(status__in=[Status.IN_PROGRESS, Status.FORWARDED], escalated_at__isnull=True)
                 .filter(Q(step_due_at__lt=now) | Q(due_at__lt=now))
                 .order_by("step_due_at")[:BATCH]
             )

@@ -6,10 +6,12 @@ it was made with, and carries its legal deadline. Every change appends an ``Even
 timeline the citizen sees and the history officers and auditors read.
 """
 
+import base64
 import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -178,3 +180,130 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# --- external processing: applications forwarded to an agency's own system ----------------------
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks signing secret: ``whsec_`` and 32 random bytes in base64."""
+    return f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}"
+
+
+class ExternalSystem(TimeStampedModel):
+    """An agency's own back-office system that processes the applications forwarded to it.
+
+    It receives each application as a signed webhook (``webhook_url``, ``webhook_secret``) and
+    posts status updates back through the API as its OAuth2 system client (``client``: client
+    credentials, scope ``applications.status``). Registered by the ministry, like every client.
+
+    The webhook secret is stored as it is, unlike the client's secret (kept hashed): we sign
+    with it on every delivery, so we need the secret itself, not a way to check it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(
+        _("nama sistem"), max_length=120, help_text=_("Ditampilkan kepada warga di riwayat permohonan.")
+    )
+    agency = models.ForeignKey(
+        "catalog.Agency", on_delete=models.PROTECT, related_name="external_systems", verbose_name=_("instansi")
+    )
+    webhook_url = models.URLField(_("alamat webhook"), max_length=200)
+    webhook_secret = models.CharField(_("rahasia webhook"), max_length=100, default=new_webhook_secret)
+    client = models.OneToOneField(
+        "sso.AgencyClient",
+        on_delete=models.PROTECT,
+        related_name="external_system",
+        verbose_name=_("klien OAuth2"),
+    )
+    is_active = models.BooleanField(
+        _("aktif"),
+        default=True,
+        help_text=_("Sistem nonaktif tidak menerima permohonan baru dan tidak dapat mengirim status."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sistem instansi")
+        verbose_name_plural = _("sistem instansi")
+
+    def __str__(self):
+        return self.name
+
+
+class Forwarding(TimeStampedModel):
+    """A regional service whose applications go to an agency system instead of the back office."""
+
+    service = models.OneToOneField(
+        "catalog.Service", on_delete=models.CASCADE, related_name="forwarding", verbose_name=_("layanan")
+    )
+    external_system = models.ForeignKey(
+        ExternalSystem, on_delete=models.PROTECT, related_name="forwardings", verbose_name=_("sistem instansi")
+    )
+
+    class Meta:
+        ordering = ["service"]
+        verbose_name = _("penerusan layanan")
+        verbose_name_plural = _("penerusan layanan")
+
+    def __str__(self):
+        return f"{self.service} → {self.external_system}"
+
+    def clean(self):
+        if self.service_id and self.external_system_id and self.service.agency_id != self.external_system.agency_id:
+            raise ValidationError(
+                {"external_system": _("Pilih sistem milik instansi yang menyelenggarakan layanan ini.")}
+            )
+
+
+class ExternalCase(models.Model):
+    """An application forwarded to an agency system: which one (the only one that may update it) and since when."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="external_case"
+    )
+    external_system = models.ForeignKey(ExternalSystem, on_delete=models.PROTECT, related_name="cases")
+    forwarded_at = models.DateTimeField(_("diteruskan pada"))
+    #: The agency system's own number for the case (its registration number), from its latest update naming one.
+    external_reference = models.CharField(_("nomor di sistem instansi"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-forwarded_at"]
+        verbose_name = _("permohonan diteruskan")
+        verbose_name_plural = _("permohonan diteruskan")
+
+    def __str__(self):
+        return f"{self.application} → {self.external_system}"
+
+
+class StatusUpdate(models.Model):
+    """A status update an agency system posted, kept under its Idempotency-Key.
+
+    The same key again is answered from here (``response``) and changes nothing; the key with
+    another request (``fingerprint``) is refused.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    external_system = models.ForeignKey(ExternalSystem, on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_updates")
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    external_reference = models.CharField(max_length=100, blank=True)
+    received_at = models.DateTimeField()
+    response = models.JSONField()
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("status dari sistem instansi")
+        verbose_name_plural = _("status dari sistem instansi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_system", "idempotency_key"], name="one_update_per_idempotency_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.status} ({self.idempotency_key})"

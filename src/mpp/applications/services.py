@@ -31,7 +31,7 @@ from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 
-from . import calendar
+from . import calendar, forwarding
 from .access import officer_label
 from .models import Application, Channel, Event, Status, Upload, new_tracking_number
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
@@ -140,6 +140,7 @@ def submit(
                 to_status=Status.IN_PROGRESS,
                 to_step=first.code,
             )
+            forwarding.forward_if_configured(application=application, at=now)  # when the service forwards
             _tell_applicant(application, "assisted" if entered_by else "submitted", event)
             if basis != Basis.SELF:
                 _record_on_behalf(application, applicant)

@@ -45,6 +45,10 @@ MESSAGES = {
             "Waktu penyelesaian berhenti sampai Anda mengirim perbaikan."
         ),
     ),
+    "in_process": Message(
+        _("Permohonan %(number)s sedang diproses instansi"),
+        _("Permohonan %(service)s nomor %(number)s sedang diproses di sistem instansi. %(note)s Pantau di %(url)s"),
+    ),
     "approved": Message(
         _("Permohonan %(number)s disetujui"),
         _("Permohonan %(service)s nomor %(number)s telah disetujui. Lihat hasilnya di %(url)s"),

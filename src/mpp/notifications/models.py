@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Surel")
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")
+    #: Not a person: an agency system, by signed webhook (notifications.webhooks).
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class Delivery(models.TextChoices):

@@ -18,13 +18,15 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from . import gateway
+from . import gateway, webhooks
 from .messages import render
 from .models import Channel, Delivery, Notification, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+#: An agency system can be down for hours: a forwarded application is retried for about ten.
+MAX_WEBHOOK_ATTEMPTS = 20
 
 
 def notify(*, user, kind: str, key: str, context: dict, application=None, now=None) -> None:
@@ -99,6 +101,9 @@ def deliver_due(*, limit: int = 20) -> int:
 
 
 def _send(message: OutboxMessage) -> None:
+    if message.channel == Channel.WEBHOOK:  # to an agency system, not a person: signed JSON, nothing to render
+        webhooks.send(message)
+        return
     subject, text = render(message.kind, message.context, message.language)
     if message.channel == Channel.EMAIL:
         email = EmailMessage(
@@ -116,7 +121,8 @@ def _send(message: OutboxMessage) -> None:
 
 def _failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
     attempts = message.attempts + 1
-    if retry and attempts < MAX_ATTEMPTS:
+    limit = MAX_WEBHOOK_ATTEMPTS if message.channel == Channel.WEBHOOK else MAX_ATTEMPTS
+    if retry and attempts < limit:
         delay = min(2**attempts, 3600) * random.uniform(0.8, 1.2)
         changes = {"next_attempt_at": timezone.now() + timedelta(seconds=delay)}
     else:

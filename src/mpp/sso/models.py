@@ -11,6 +11,7 @@ from oauth2_provider.models import AbstractApplication, ApplicationManager
 from mpp.core.models import TimeStampedModel
 
 from .claims import SCOPES
+from .scopes import API_SCOPES
 
 
 def default_allowed_scopes() -> list[str]:
@@ -18,11 +19,14 @@ def default_allowed_scopes() -> list[str]:
 
 
 class AgencyClient(AbstractApplication):
-    """An agency system that signs citizens in through us (``OAUTH2_PROVIDER_APPLICATION_MODEL``).
+    """An agency system that signs citizens in through us, or calls our API (``OAUTH2_PROVIDER_APPLICATION_MODEL``).
 
     Registered by the ministry in the admin. Always a confidential client (a server that keeps
-    its secret) using the authorization code flow with PKCE, its ID tokens signed with RS256.
-    It may ask only for the scopes in ``allowed_scopes``.
+    its secret), of one of two kinds: a sign-in client uses the authorization code flow with
+    PKCE, its ID tokens signed with RS256, and asks for OpenID Connect scopes (``openid``
+    required); a system client (an agency's back office posting status updates,
+    ``applications.ExternalSystem``) uses client credentials and asks for API scopes only
+    (``scopes.API_SCOPES``). It may ask only for the scopes in ``allowed_scopes``.
     """
 
     agency_name = models.CharField(
@@ -70,18 +74,25 @@ class AgencyClient(AbstractApplication):
 
     def clean(self):
         errors = {}
-        unknown = [scope for scope in self.allowed_scopes or [] if scope not in SCOPES]
+        system_client = self.authorization_grant_type == self.GRANT_CLIENT_CREDENTIALS
+        catalogue = API_SCOPES if system_client else SCOPES
+        unknown = [scope for scope in self.allowed_scopes or [] if scope not in catalogue]
         if not isinstance(self.allowed_scopes, list) or unknown:
             errors["allowed_scopes"] = _("Cakupan tidak dikenal: %(scopes)s.") % {
                 "scopes": ", ".join(map(str, unknown))
             }
-        elif "openid" not in self.allowed_scopes:
+        elif system_client and not self.allowed_scopes:
+            errors["allowed_scopes"] = _("Klien sistem memerlukan sedikitnya satu cakupan API.")
+        elif not system_client and "openid" not in self.allowed_scopes:
             errors["allowed_scopes"] = _("Cakupan openid wajib: tanpa itu sistem instansi tidak dapat masuk.")
         if self.client_type != self.CLIENT_CONFIDENTIAL:
             errors["client_type"] = _("Sistem instansi harus klien rahasia (confidential).")
-        if self.authorization_grant_type != self.GRANT_AUTHORIZATION_CODE:
-            errors["authorization_grant_type"] = _("Hanya authorization code (dengan PKCE) yang diizinkan.")
-        if self.algorithm != self.RS256_ALGORITHM:
+        if self.authorization_grant_type not in (self.GRANT_AUTHORIZATION_CODE, self.GRANT_CLIENT_CREDENTIALS):
+            errors["authorization_grant_type"] = _(
+                "Hanya authorization code (dengan PKCE) atau client credentials yang diizinkan."
+            )
+        # A system client gets no ID token (no openid scope): RS256 (the default) or none.
+        if self.algorithm != self.RS256_ALGORITHM and not (system_client and self.algorithm == self.NO_ALGORITHM):
             errors["algorithm"] = _("ID token ditandatangani dengan RS256.")
         try:
             super().clean()

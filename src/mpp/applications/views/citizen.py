@@ -364,6 +364,8 @@ def _holder(application) -> str:
     """Who holds the application now: the agency and role, or the citizen; never an officer's name."""
     if application.status == Status.REVISION:
         return _("Anda (perlu perbaikan)")
+    if application.status == Status.FORWARDED:
+        return _("Sistem %(agency)s") % {"agency": application.agency.name}
     if application.status != Status.IN_PROGRESS:
         return ""
     return f"{Role(application.step_role).label} · {application.agency.name}"
@@ -371,7 +373,7 @@ def _holder(application) -> str:
 
 def _clock(application, now) -> dict | None:
     """Working days left ({"left": n}) or late ({"late": n}) while the agency holds the application."""
-    if application.status != Status.IN_PROGRESS or application.due_at is None:
+    if application.status not in (Status.IN_PROGRESS, Status.FORWARDED) or application.due_at is None:
         return None
     left = calendar.working_days_left(now, application.due_at, application.region.time_zone)
     return {"left": left} if left >= 0 else {"late": -left}

@@ -1,0 +1,130 @@
+"""Webhooks to agency systems: queued in the outbox with the change, sent signed by the notifier.
+
+The format is Standard Webhooks (https://www.standardwebhooks.com): a JSON body
+``{"type", "timestamp", "data"}`` and three headers, ``webhook-id`` (the outbox message's id,
+the same on every retry, so the receiver deduplicates by it), ``webhook-timestamp`` (Unix
+seconds, of this attempt) and ``webhook-signature`` (``v1,`` and the base64 HMAC-SHA256 of
+``<id>.<timestamp>.<body>`` under the receiver's ``whsec_`` secret). The body is the same on
+every retry; only the timestamp and signature change.
+
+Answers: 2xx is delivered; 408, 429, 5xx and network errors are retried by the notifier with
+its backoff; any other answer (other 4xx, a redirect) is refused for good, recorded on the
+message (``WebhookRefused``).
+"""
+
+import json
+import math
+from datetime import UTC, datetime
+
+import httpx
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from .gateway import GatewayRefused
+from .models import Channel, Delivery, OutboxMessage
+
+#: Seconds to wait for the receiver. It should answer at once and process later (the contract says so).
+TIMEOUT_SECONDS = 10
+_RETRIED = frozenset({408, 429})
+#: The webhook kinds there are (the ``type`` of the body), each with the owner of its receivers' secrets.
+APPLICATION_FORWARDED = "application.forwarded"
+
+
+class WebhookError(Exception):
+    """Worth retrying: the receiver did not answer, or answered 408, 429 or 5xx."""
+
+
+class WebhookRefused(GatewayRefused):
+    """Not worth retrying: the receiver refused the delivery (another 4xx, or a redirect)."""
+
+
+def queue(*, url: str, event_type: str, data: dict, dedup_key: str, now) -> None:
+    """Queue one webhook in the outbox; call inside the transaction of the change it reports.
+
+    ``data`` is the payload's ``data`` (kept as the message's context). The signing secret is
+    not stored with the message: it is looked up when the message is sent (``signing_secret``),
+    so a secret rotated meanwhile applies to retries. A second call with the same
+    ``dedup_key`` queues nothing.
+    """
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                dedup_key=dedup_key,
+                created_at=now,
+                channel=Channel.WEBHOOK,
+                recipient=url,
+                kind=event_type,
+                context=data,
+                next_attempt_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def body_of(message: OutboxMessage) -> str:
+    """The exact JSON text sent (and signed) for ``message``: the same on every attempt."""
+    payload = {
+        "type": message.kind,
+        "timestamp": message.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "data": message.context,
+    }
+    return json.dumps(payload, separators=(",", ":"), sort_keys=False)
+
+
+def signature_headers(*, secret: str, message_id: str, body: str, at: datetime | None = None) -> dict[str, str]:
+    """The Standard Webhooks headers for ``body``, signed now (or ``at``)."""
+    at = (at or datetime.now(UTC)).astimezone(UTC)
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(math.floor(at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(message_id, at, body),
+        "Content-Type": "application/json",
+    }
+
+
+def send(message: OutboxMessage) -> None:
+    """Deliver one webhook; returns when the receiver took it, raises WebhookError / WebhookRefused otherwise."""
+    secret = signing_secret(message)
+    if not secret:
+        raise WebhookRefused("no signing secret: the receiving system is unknown or inactive")
+    body = body_of(message)
+    headers = signature_headers(secret=secret, message_id=str(message.pk), body=body)
+    try:
+        response = httpx.post(message.recipient, content=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS)
+    except httpx.HTTPError as error:
+        raise WebhookError(f"{type(error).__name__}: {error}") from error
+    if 200 <= response.status_code < 300:
+        return
+    answer = f"HTTP {response.status_code}: {response.text[:300]}"
+    if response.status_code in _RETRIED or response.status_code >= 500:
+        raise WebhookError(answer)
+    raise WebhookRefused(answer)
+
+
+def signing_secret(message: OutboxMessage) -> str:
+    """The receiver's current secret, by the kind of webhook; empty when there is none to sign with."""
+    if message.kind == APPLICATION_FORWARDED:
+        # Imported here: the notifier loads notifications first, and the secret's owner only when needed.
+        from mpp.applications.forwarding import webhook_secret_for
+
+        return webhook_secret_for(message.dedup_key)
+    return ""
+
+
+def send_again(*, dedup_key: str, now=None) -> bool:
+    """Try a webhook that failed for good once more, from its first attempt; False if there is none such.
+
+    It keeps its id, so a receiver that did store it after all answers "duplicate".
+    """
+    now = now or timezone.now()
+    return bool(
+        OutboxMessage.objects.filter(dedup_key=dedup_key, channel=Channel.WEBHOOK, status=Delivery.FAILED).update(
+            status=Delivery.PENDING, attempts=0, next_attempt_at=now, locked_until=None, last_error=""
+        )
+    )
+
+
+def delivery(dedup_key: str) -> OutboxMessage | None:
+    """The outbox message of a webhook, to show how its delivery went (status, attempts, last error)."""
+    return OutboxMessage.objects.filter(dedup_key=dedup_key, channel=Channel.WEBHOOK).first()
