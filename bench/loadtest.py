@@ -80,6 +80,19 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime: fields 14 and 15 of stat
 
 
+def _postgres_cpu_seconds(pid: int) -> float:
+    """A PostgreSQL process's CPU seconds, with those of its children that ended (cutime, cstime).
+
+    Backends that end during a run (pgbench's, a pool's) are reaped by the postmaster: their
+    CPU moves into its children's fields, where the sum over live processes would lose it.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS  # utime, stime, cutime, cstime
+
+
 def _postgres_pids() -> list[int]:
     pids = []
     for comm in Path("/proc").glob("[0-9]*/comm"):
@@ -115,14 +128,14 @@ class CpuUse:
 
     def __enter__(self):
         self.workers = {pid: _cpu_seconds(pid) for pid in self.find_workers()}
-        self.postgres = {pid: _cpu_seconds(pid) for pid in _postgres_pids()}
+        self.postgres = {pid: _postgres_cpu_seconds(pid) for pid in _postgres_pids()}
         self.children, self.busy, self.started = _children_cpu_seconds(), _machine_busy_seconds(), time.monotonic()
         return self
 
     def __exit__(self, *exc_info):
         elapsed = time.monotonic() - self.started
         workers = sum(_cpu_seconds(pid) - self.workers.get(pid, 0.0) for pid in self.find_workers())
-        postgres = sum(_cpu_seconds(pid) - self.postgres.get(pid, 0.0) for pid in _postgres_pids())
+        postgres = sum(_postgres_cpu_seconds(pid) - self.postgres.get(pid, 0.0) for pid in _postgres_pids())
         wrk = _children_cpu_seconds() - self.children
         busy = _machine_busy_seconds() - self.busy
         self.cores = {

@@ -1,4 +1,4 @@
-"""The tools the benchmark needs beyond the project's own dependencies: wrk and, for the record, gunicorn."""
+"""The tools the benchmark needs beyond the project's own dependencies: wrk, pgbench and, for the record, gunicorn."""
 
 import os
 import shutil
@@ -32,6 +32,14 @@ def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if not found:
         raise MissingTool("apt-get installed wrk but it is not on PATH")
+    return found
+
+
+def ensure_pgbench() -> str:
+    """The path of pgbench (PostgreSQL's client tools), which measures the database's own ceiling."""
+    found = shutil.which("pgbench")
+    if not found:
+        raise MissingTool("pgbench is not installed: run `sudo apt-get install postgresql-client`, then retry.")
     return found
 
 

@@ -1,10 +1,12 @@
 """`make bench`: load a production-like server with wrk and write docs/BENCHMARKS.md.
 
 Recreates a PostgreSQL database, migrates and seeds it (catalog, then the identity
-scenarios' accounts, client, tokens and codes), serves the app with granian (and
-gunicorn, for the ceiling only), runs each scenario (catalog pages and API, single
-sign-on and login, the registry simulator), times the region load on SQLite, writes the
-report and the raw JSON, and stops everything it started, also on Ctrl-C or an error.
+scenarios' accounts, client, tokens and codes, then a million applications with their
+citizens and officers), serves the app with granian (and gunicorn, for the ceiling only),
+runs each scenario (catalog pages and API, single sign-on and login, submitting an
+application, the worklist and the dashboard against pgbench's ceiling, the registry
+simulator), times the region load on SQLite, writes the report and the raw JSON, and stops
+everything it started, also on Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database.
 """
@@ -21,6 +23,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
+import applications
 import database
 import document
 import identity
@@ -191,6 +194,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     for args in SETUP_COMMANDS:
         manage(args, env)
     identity_data = identity.seed(env, var_dir, seconds)
+    applications_data = applications.seed(env, var_dir)
     say("==> VACUUM ANALYZE")
     database.analyze(database_url)
 
@@ -200,6 +204,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         {**env, "PUBLIC_CACHE_SECONDS": "0"}, var_dir, wrk_path, seconds, UNCACHED, scenarios[0]["rps"]
     )
     sso = identity.run(env, var_dir, wrk_path, seconds, identity_data)
+    applications_results = applications.run(env, var_dir, wrk_path, seconds, applications_data)
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
     say("==> SQLite: migrate and load_regions on a fresh database")
@@ -220,12 +225,14 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "scenarios": scenarios,
         "uncached": uncached,
         "identity": sso,
+        "applications": applications_results,
         "registry": simulator,
         "memory": memory(
             {
                 "catalog": scenarios,
                 "catalog, cache off": uncached,
                 **{name: [row for row in sso["scenarios"] if row["server"] == name] for name in ("sso", "login")},
+                "applications": applications_results["scenarios"],
             }
         ),
         "gunicorn_ceiling": gunicorn,
@@ -246,6 +253,7 @@ def main() -> int:
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     try:
         wrk_path = prerequisites.ensure_wrk()
+        prerequisites.ensure_pgbench()  # before minutes of seeding, not after
         with contextlib.ExitStack() as stack:
             var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpp-bench-")))
             results = benchmark(wrk_path, database_url, seconds, var_dir, stack)
@@ -269,6 +277,7 @@ def main() -> int:
     document.write(results, doc_path=DOC_PATH, json_path=JSON_PATH)
     say(f"==> wrote {DOC_PATH.relative_to(PROJECT_DIR)} and {JSON_PATH.relative_to(PROJECT_DIR)}")
     rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
+    rows += results["applications"]["scenarios"]
     failed = [row["name"] for row in [*rows, results["registry"]["verify"]] if row["failure"]]
     if failed:
         say(f"bench: FAILED scenarios (error responses, see the report): {', '.join(failed)}")

@@ -4,6 +4,7 @@ from datetime import date
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mpp.registry.selectors import family_record, person_record
@@ -67,10 +68,23 @@ def open_sessions(user: User) -> QuerySet[AccountSession]:
     return AccountSession.objects.filter(user=user, ended_at__isnull=True).order_by("-last_seen_at")
 
 
+def email_is(email: str) -> Q:
+    """The accounts with this e-mail address, in any letter case — as the unique index on lower(email)
+    (non-empty addresses) reads it, so the lookup is an index scan (``email__iexact`` compiles to
+    UPPER(...) = UPPER(...), which no index serves, and scanned every account)."""
+    return Q(email_lower=email.strip().lower()) & ~Q(email="")
+
+
+def with_email_lower(queryset: QuerySet[User]) -> QuerySet[User]:
+    return queryset.annotate(email_lower=Lower("email"))
+
+
 def user_by_login(identifier: str) -> User | None:
     """The account a login name (NIK or e-mail) points to."""
     identifier = identifier.strip()
-    return User.objects.filter(Q(nik=identifier) | Q(email__iexact=identifier) | Q(username=identifier)).first()
+    return (
+        with_email_lower(User.objects).filter(Q(nik=identifier) | email_is(identifier) | Q(username=identifier)).first()
+    )
 
 
 def agency_roles(user) -> frozenset[tuple]:

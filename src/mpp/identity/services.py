@@ -26,6 +26,7 @@ from mpp.registry.dukcapil import Actor, RegistryUnavailable
 from mpp.registry.selectors import person_record
 
 from .models import AccountSession, AssuranceLevel, Delegation, EmailCode, User
+from .selectors import email_is, with_email_lower
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def register_citizen(*, nik: str, name: str, birth_date: date, email: str, phone
         with transaction.atomic():
             if User.objects.filter(nik=nik).exists():
                 raise Conflict(_("NIK ini sudah memiliki akun. Silakan masuk atau atur ulang kata sandi."))
-            if User.objects.filter(email__iexact=email).exists():
+            if with_email_lower(User.objects).filter(email_is(email)).exists():
                 raise Conflict(_("Alamat surel ini sudah dipakai akun lain."))
             user = User(username=nik, nik=nik, email=email, phone=phone, first_name=name[:150])
             user.set_password(password)

@@ -210,7 +210,8 @@ def update_contact(request):
     if form.is_valid():
         user = request.user
         email_changed = form.cleaned_data["email"].lower() != user.email.lower()
-        if email_changed and User.objects.filter(email__iexact=form.cleaned_data["email"]).exclude(pk=user.pk).exists():
+        taken = selectors.with_email_lower(User.objects).filter(selectors.email_is(form.cleaned_data["email"]))
+        if email_changed and taken.exclude(pk=user.pk).exists():
             messages.error(request, _("Alamat surel ini sudah dipakai akun lain."))
             return redirect("identity:account")
         user.email, user.phone = form.cleaned_data["email"], form.cleaned_data["phone"]
