@@ -135,14 +135,19 @@ def worklist(request):
     filters = WorklistFilter(request.GET, services_offered=offered)
     filters.is_valid()  # an invalid filter is shown with its error and left out; the others still apply
     chosen = filters.cleaned_data
-    applications = selectors.worklist(
+    listed = selectors.worklist(
         officer,
         mine=chosen.get("mine", False),
         overdue=chosen.get("overdue", False),
         service=chosen.get("service") or None,
         order=chosen.get("order") or "due",
-    ).annotate(zone=F("region__time_zone"), workflow_name=F("service__template__workflow"))
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    )
+    paginator = Paginator(
+        listed.annotate(zone=F("region__time_zone"), workflow_name=F("service__template__workflow")), PAGE_SIZE
+    )
+    # Counted without the page's joins: an index-only scan instead of a heap page per waiting application.
+    paginator.count = listed.order_by().count()
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     zone_labels = dict(TimeZone.choices)
     rows = [
