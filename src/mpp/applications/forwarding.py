@@ -133,6 +133,7 @@ def forward_if_configured(*, application: Application, at) -> bool:
     forwarding = (
         Forwarding.objects.select_related("external_system")
         .filter(service_id=application.service_id, external_system__is_active=True)
+        .order_by("pk")  # not the admin's ordering by service, which joins four tables
         .first()
     )
     if forwarding is None:

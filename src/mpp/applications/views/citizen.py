@@ -59,10 +59,7 @@ def apply(request, service_id):
         # Only people the citizen may act for are offered; anything else is refused, never swapped for them.
         raise Http404
     beneficiary = chosen if chosen != request.user.nik else ""
-    known = prefill(schema, applicant=request.user, beneficiary_nik=beneficiary)
-    errors, problem, status = {}, "", 200
-    draft = services.draft_of(applicant=request.user, service=service, beneficiary_nik=beneficiary)
-    data = draft.data if draft is not None else {}
+    errors, problem, status, draft = {}, "", 200, None
     if request.method == "POST":
         data, upload_errors = _posted(request, schema)
         try:
@@ -83,6 +80,10 @@ def apply(request, service_id):
             number = result.application.tracking_number
             messages.success(request, _("Permohonan Anda diterima dengan nomor %(number)s.") % {"number": number})
             return redirect("applications:detail", tracking_number=number)
+    else:
+        draft = services.draft_of(applicant=request.user, service=service, beneficiary_nik=beneficiary)
+        data = draft.data if draft is not None else {}
+    known = prefill(schema, applicant=request.user, beneficiary_nik=beneficiary)
     context = {
         "detail": detail,
         "fields": _field_views(schema, known, data, errors, request.user),
