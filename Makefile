@@ -12,6 +12,9 @@ DUKCAPIL_API_KEY ?= demo-only-dukcapil-key-for-mpp-digital
 # Demo only: the simulated SMS/WhatsApp gateway's key for MPP Digital.
 GATEWAY_PORT ?= 8030
 GATEWAY_API_KEY ?= demo-only-gateway-key-for-mpp-digital
+# Demo only: the simulated SISDMK's key for MPP Digital.
+SISDMK_PORT ?= 8200
+SISDMK_API_KEY ?= demo-only-sisdmk-key-for-mpp-digital
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -39,6 +42,9 @@ run: install
 	$(BIN)/python -m simulators.dukcapil seed --persons 100000 --seed 42 --db var/dukcapil.sqlite3
 	$(BIN)/python -m simulators.dukcapil add-institution --db var/dukcapil.sqlite3 --name "MPP Digital" \
 		--fields all --quota 100000 --key "$(DUKCAPIL_API_KEY)"
+	$(BIN)/python -m simulators.sisdmk seed --db var/sisdmk.sqlite3 --dukcapil-db var/dukcapil.sqlite3 --seed 42
+	$(BIN)/python -m simulators.sisdmk add-client --db var/sisdmk.sqlite3 --name "MPP Digital" \
+		--api-key "$(SISDMK_API_KEY)"
 	$(BIN)/python -m simulators.gateway add-client --db var/gateway.sqlite3 --name "MPP Digital" \
 		--api-key "$(GATEWAY_API_KEY)"
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
@@ -46,6 +52,8 @@ run: install
 		DUKCAPIL_PORT=$(DUKCAPIL_PORT) DUKCAPIL_URL=http://127.0.0.1:$(DUKCAPIL_PORT) \
 		DUKCAPIL_API_KEY="$(DUKCAPIL_API_KEY)" DUKCAPIL_DB=var/dukcapil.sqlite3 DUKCAPIL_ADMIN_TOKEN=demo-admin \
 		GATEWAY_PORT=$(GATEWAY_PORT) GATEWAY_DB=var/gateway.sqlite3 GATEWAY_ADMIN_TOKEN=demo-admin \
+		SISDMK_PORT=$(SISDMK_PORT) SISDMK_DB=var/sisdmk.sqlite3 SISDMK_ADMIN_TOKEN=demo-admin \
+		SISDMK_URL=http://127.0.0.1:$(SISDMK_PORT) SISDMK_API_KEY="$(SISDMK_API_KEY)" \
 		SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) SMS_GATEWAY_API_KEY="$(GATEWAY_API_KEY)" \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

@@ -252,6 +252,11 @@ DUKCAPIL_URL = env_str("DUKCAPIL_URL", "http://127.0.0.1:8100")
 DUKCAPIL_API_KEY = env_str("DUKCAPIL_API_KEY", "")
 DUKCAPIL_TIMEOUT_SECONDS = float(env_str("DUKCAPIL_TIMEOUT_SECONDS", "3"))
 
+# The health-workforce registry (SISDMK / SATUSEHAT SDMK), real or simulated: known only by URL and API key.
+SISDMK_URL = env_str("SISDMK_URL", "http://127.0.0.1:8200")
+SISDMK_API_KEY = env_str("SISDMK_API_KEY", "")
+SISDMK_TIMEOUT_SECONDS = float(env_str("SISDMK_TIMEOUT_SECONDS", "3"))
+
 # The SMS/WhatsApp gateway, real or simulated: known only by URL and API key. Without a URL,
 # notifications go in the app and by e-mail only.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")

@@ -37,7 +37,14 @@ def service_detail(service_id) -> Service | None:
     """One active service with its template, agency, region and current standard, or None."""
     return (
         Service.objects.filter(pk=service_id, is_active=True)
-        .select_related("template", "template__agency_kind", "agency", "region", "region__parent", "current_version__template_version")
+        .select_related(
+            "template",
+            "template__agency_kind",
+            "agency",
+            "region",
+            "region__parent",
+            "current_version__template_version",
+        )
         .first()
     )
 
