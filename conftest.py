@@ -131,6 +131,46 @@ def dukcapil(dukcapil_simulator, settings):
     breaker.close()
 
 
+@pytest.fixture(scope="session")
+def demo_ca(tmp_path_factory):
+    """The demo certification authority, made once per session in a temporary directory (never var/)."""
+    from mpp.documents.demo_ca import create_demo_ca
+
+    return create_demo_ca(tmp_path_factory.mktemp("signing"))
+
+
+@pytest.fixture(autouse=True)
+def demo_signing(demo_ca, settings):
+    """Every test signs with the session's demo CA (an approval issues a signed document)."""
+    settings.DOCUMENT_SIGNING_DIR = demo_ca.directory
+    settings.DOCUMENT_SIGNING_BACKEND = "file"
+    settings.DOCUMENT_SIGNING_TRUST_ROOTS = []
+    settings.DOCUMENT_SIGNING_TSA_URL = ""
+    return demo_ca
+
+
+@pytest.fixture(scope="session")
+def sisdmk_simulator(tmp_path_factory):
+    """The SISDMK simulator as its own process (health workers linked to a registry population)."""
+    from simulators.sisdmk.testing import running_sisdmk
+
+    with running_sisdmk(tmp_path_factory.mktemp("sisdmk")) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def sisdmk(sisdmk_simulator, settings):
+    """Point the platform at the running SISDMK simulator, with healthy faults and a closed breaker."""
+    from mpp.registry.sisdmk import breaker
+
+    settings.SISDMK_URL = sisdmk_simulator.url
+    settings.SISDMK_API_KEY = sisdmk_simulator.api_key
+    breaker.close()
+    yield sisdmk_simulator
+    sisdmk_simulator.clear_faults()
+    breaker.close()
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` (races that only a server database can show) need PostgreSQL.
 

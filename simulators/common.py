@@ -1,6 +1,6 @@
-"""What the simulators share, written once: JSON errors, per-thread SQLite connections,
-the admin-token guard, fault injection, and starting a simulator as a real process for
-tests.
+"""What the simulators share, written once: JSON errors and request reading, per-thread
+SQLite connections with their meta table and write transactions, the admin-token guard,
+fault injection, and starting a simulator as a real process for tests.
 
 Each simulator keeps its own names (environment prefix, admin header, database file);
 the behaviour behind them is the same everywhere, so a fix here fixes every simulator.
@@ -26,8 +26,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar, NoReturn, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
+from urllib.parse import unquote
 
+import httpx
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -85,6 +87,20 @@ def require_admin(expected: str, *, header: str, variable: str) -> None:
         raise Refusal(401, "unauthorized", f"send {header}: <{variable}>")
 
 
+def json_body() -> object:
+    """The request body parsed as JSON; a 400 Refusal when it is not JSON."""
+    try:
+        return json.loads(request.get_data())
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested deeper than the parser goes
+        raise Refusal(400, "malformed_json", "the body is not valid JSON") from None
+
+
+def header_text(name: str) -> str | None:
+    """A header the platform sends percent-encoded as UTF-8 (HTTP headers are ASCII), decoded."""
+    value = request.headers.get(name)
+    return unquote(value) if value is not None else None
+
+
 # --- serving -------------------------------------------------------------------------
 
 
@@ -138,6 +154,45 @@ def open_database(path: str | os.PathLike[str], schema: str) -> sqlite3.Connecti
     conn.execute("PRAGMA busy_timeout=10000")
     conn.executescript(schema)
     return conn
+
+
+def db_path(explicit: str | os.PathLike[str] | None, variable: str, default: str) -> Path:
+    """A simulator's database file: the explicit path, else env `variable`, else `default`."""
+    return Path(explicit or os.environ.get(variable) or default)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on an exception) on an autocommit connection: takes
+    the write lock at once, so what a transaction reads cannot change under it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+#: Part of the schema of a simulator that remembers what it was seeded with.
+META_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
 
 class ThreadConnections(threading.local):
@@ -308,6 +363,24 @@ def delay_and_draw(faults: Faults, rng: random.Random | None = None) -> str | No
     return None
 
 
+def fault_answer(
+    outcome: str | None,
+    *,
+    hang_seconds: float,
+    timeout: tuple[str, str],
+    error: tuple[str, str],
+    error_headers: Mapping[str, str] | None = None,
+) -> Response | None:
+    """The answer to a call that drew `outcome` (delay_and_draw): for 'timeout', a 504 after
+    hanging `hang_seconds`; for 'error', a 503; each with its (code, message). None: no fault."""
+    if outcome == "timeout":
+        time.sleep(hang_seconds)
+        return json_error(504, *timeout)
+    if outcome == "error":
+        return json_error(503, *error, error_headers)
+    return None
+
+
 # --- a real simulator process for tests ----------------------------------------------
 
 
@@ -385,3 +458,28 @@ def get_admin_json(url: str, headers: Mapping[str, str]) -> object:
     req = urllib.request.Request(url, headers=dict(headers))  # noqa: S310 - our loopback URL
     with urllib.request.urlopen(req, timeout=5) as response:  # noqa: S310
         return json.loads(response.read())
+
+
+@dataclass(frozen=True)
+class AdminApi:
+    """The admin side of a running simulator whose admin endpoints take X-Admin-Token; a
+    simulator's Running… dataclass subclasses it (FAULTS: its Faults class)."""
+
+    url: str
+    admin_token: str
+
+    FAULTS: ClassVar[type[Faults]] = Faults
+
+    def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = httpx.request(
+            method, f"{self.url}{path}", headers={"X-Admin-Token": self.admin_token}, timeout=10, **kwargs
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def set_faults(self, **faults: float | int | None) -> dict[str, Any]:
+        """Exactly these faults (the FAULTS fields); the rest off."""
+        return self._admin("POST", "/admin/faults", json={**self.FAULTS().as_dict(), **faults})
+
+    def clear_faults(self) -> dict[str, Any]:
+        return self._admin("DELETE", "/admin/faults")

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from .. import common
+from .. import command_line, common
 from . import store
 from .settings import DEFAULT_DB, ENV_PREFIX, Settings, db_path
 
@@ -38,29 +38,24 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"serve: {exc}", file=sys.stderr)
         return 2
     conn = store.connect(settings.db_path)
-    common.reset_faults(conn)  # a restart starts from the environment's faults
     store.release_claims(conn)  # no worker runs yet: what the last run held is free again
-    conn.close()
     os.environ.update(settings.as_env())
-    common.exec_granian(
-        "simulators.agency.app:create_app", host=args.host, port=args.port, workers=args.workers, threads=args.threads
-    )
+    command_line.exec_server(args, "simulators.agency.app:create_app", conn)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m simulators.agency", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser(
-        "serve",
-        help="run the HTTP server (granian)",
+    parser, commands = command_line.parser("python -m simulators.agency", __doc__)
+    serve = command_line.add_serve(
+        commands,
+        _serve,
+        port_variable="AGENCY_PORT",
+        default_port=DEFAULT_PORT,
+        workers_help="server processes, each with its worker thread",
+        threads_help="blocking threads per server process",
+        db_help=f"SQLite file (default: env AGENCY_DB or {DEFAULT_DB})",
         description="An option left out is taken from the AGENCY_* variable of the same name"
         " (--webhook-secret: AGENCY_WEBHOOK_SECRET, …); the admin token only from AGENCY_ADMIN_TOKEN.",
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("AGENCY_PORT") or DEFAULT_PORT))
-    serve.add_argument("--db", help=f"SQLite file (default: env AGENCY_DB or {DEFAULT_DB})")
     serve.add_argument("--webhook-secret", help="whsec_<base64>, the secret MPP Digital signs with")
     serve.add_argument("--client-id", help="OAuth2 client id of this agency at the platform")
     serve.add_argument("--client-secret", help="its OAuth2 client secret")
@@ -68,15 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--reject-rate", type=float, help="share of cases rejected, 0 to 1 (default 0)")
     serve.add_argument("--seed", type=int, help="makes the --reject-rate draw deterministic per tracking number")
     serve.add_argument("--retry-base", type=float, help="first retry delay of a status update, seconds (default 0.5)")
-    serve.add_argument("--workers", type=int, default=1, help="server processes, each with its worker thread")
-    serve.add_argument("--threads", type=int, default=4, help="blocking threads per server process")
-    serve.set_defaults(run=_serve)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return args.run(args)
+    return command_line.run(_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -82,19 +80,6 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     return common.open_database(path, _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
 
 
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on an exception): takes the write lock at once,
-    so what a transaction reads cannot change under it."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def current_year() -> int:
     """The year that case and registration numbers carry: Indonesia's (WIB), not UTC's."""
     return datetime.now(WIB).year
@@ -121,7 +106,7 @@ def add_case(conn: sqlite3.Connection, case: NewCase, *, now: float, process_at:
     answers with the winner's case.
     """
     try:
-        with transaction(conn):
+        with common.transaction(conn):
             year = current_year()
             case_id = f"SIAK-{year}-{next_value(conn, f'case:{year}'):06d}"
             conn.execute(

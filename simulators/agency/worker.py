@@ -17,6 +17,7 @@ import time
 
 import httpx
 
+from .. import common
 from . import decision, outbound, store
 from .settings import Settings
 
@@ -64,7 +65,7 @@ class Worker(threading.Thread):
         now = time.time()
         if store.due_case(conn, now) is None:  # a cheap read before taking the write lock
             return False
-        with store.transaction(conn):
+        with common.transaction(conn):
             case = store.due_case(conn, now)
             if case is None:  # another worker took it
                 return True

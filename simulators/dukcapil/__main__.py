@@ -14,6 +14,7 @@ import os
 import sys
 from typing import NoReturn
 
+from .. import command_line
 from . import institutions, store
 from .demo_persons import demo_people
 
@@ -77,25 +78,16 @@ def _access_log(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> NoReturn:
     """Replace this process with granian, so a supervisor's signals reach the server."""
-    from .. import common
-
     db = store.db_path_from_env(args.db).resolve()
     conn = store.connect(db)
-    common.reset_faults(conn)  # a restart starts from the environment's faults
     if not store.count_persons(conn):
         print(f"serve: {db} holds no population yet; run `seed` first", file=sys.stderr)
-    conn.close()
     os.environ["DUKCAPIL_DB"] = str(db)
-    common.exec_granian(
-        "simulators.dukcapil.app:create_app", host=args.host, port=args.port, workers=args.workers, threads=args.threads
-    )
+    command_line.exec_server(args, "simulators.dukcapil.app:create_app", conn)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m simulators.dukcapil", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser, commands = command_line.parser("python -m simulators.dukcapil", __doc__)
     db_help = f"SQLite file (default: env DUKCAPIL_DB or {store.DEFAULT_DB})"
 
     seed = commands.add_parser("seed", help="load the synthetic population")
@@ -118,27 +110,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-persons", help="print the fixed demo persons")
     demo.set_defaults(run=_demo_persons)
 
-    log = commands.add_parser("access-log", help="print the latest logged calls")
-    log.add_argument("--nik")
-    log.add_argument("--limit", type=int, default=50)
-    log.add_argument("--db", help=db_help)
-    log.set_defaults(run=_access_log)
+    command_line.add_access_log(commands, _access_log, db_help=db_help)
 
-    serve = commands.add_parser("serve", help="run the HTTP server (granian)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("DUKCAPIL_PORT") or DEFAULT_PORT))
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument(
-        "--threads", type=int, default=4, help="blocking threads per worker (each hanging call holds one)"
-    )
-    serve.add_argument("--db", help=db_help)
-    serve.set_defaults(run=_serve)
+    command_line.add_serve(commands, _serve, port_variable="DUKCAPIL_PORT", default_port=DEFAULT_PORT, db_help=db_help)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return args.run(args)
+    return command_line.run(_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import time
 from collections.abc import Mapping
-from urllib.parse import unquote
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import FileStorage
@@ -109,8 +107,8 @@ def _register_hooks(app: Flask) -> None:
                     endpoint=request.url_rule.rule if request.url_rule else request.path,
                     nik=g.get("nik") or (request.view_args or {}).get("nik"),
                     kk_number=g.get("kk_number") or (request.view_args or {}).get("kk_number"),
-                    purpose=_header_text("X-Purpose"),
-                    actor=_header_text("X-Actor"),
+                    purpose=common.header_text("X-Purpose"),
+                    actor=common.header_text("X-Actor"),
                     status=response.status_code,
                     at=g.started,
                 )
@@ -137,13 +135,13 @@ def _identify(conn: sqlite3.Connection) -> institutions.Institution | None:
 
 
 def _apply_faults(conn: sqlite3.Connection) -> Response | None:
-    outcome = common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"]))
-    if outcome == "timeout":
-        time.sleep(current_app.config["HANG_SECONDS"])
-        return json_error(504, "upstream_timeout", "the registry did not answer in time (simulated)")
-    if outcome == "error":
-        return json_error(503, "unavailable", "the registry is overloaded (simulated)", {"Retry-After": "5"})
-    return None
+    return common.fault_answer(
+        common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"])),
+        hang_seconds=current_app.config["HANG_SECONDS"],
+        timeout=("upstream_timeout", "the registry did not answer in time (simulated)"),
+        error=("unavailable", "the registry is overloaded (simulated)"),
+        error_headers={"Retry-After": "5"},
+    )
 
 
 def _allowed() -> frozenset[str]:
@@ -246,9 +244,3 @@ def _register_routes(app: Flask) -> None:
 def _read(upload: FileStorage) -> bytes:
     """The upload's bytes, reading at most one byte past the limit (which then fails)."""
     return upload.stream.read(faces.MAX_PHOTO_BYTES + 1)
-
-
-def _header_text(name: str) -> str | None:
-    """A header the platform sends percent-encoded as UTF-8 (HTTP headers are ASCII)."""
-    value = request.headers.get(name)
-    return unquote(value) if value is not None else None

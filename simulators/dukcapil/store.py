@@ -41,10 +41,6 @@ FAMILY_COLUMNS = ("kk_number", "village_code", "street", "rt", "rw", "issued_on"
 REGION_COLUMNS = ("code", "name", "level", "type", "parent_code", "postal_code")
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS regions (
     code TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -122,29 +118,14 @@ _POPULATION_INDEXES = "CREATE INDEX IF NOT EXISTS persons_family ON persons (kk_
 
 def db_path_from_env(explicit: str | None = None) -> Path:
     """The database file: the explicit path, else env DUKCAPIL_DB, else var/dukcapil.sqlite3."""
-    return Path(explicit or os.environ.get("DUKCAPIL_DB") or DEFAULT_DB)
+    return common.db_path(explicit, "DUKCAPIL_DB", DEFAULT_DB)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """Open (creating if needed) the database with the schema in place (see common.open_database):
     the CLI can seed or add an institution while a server reads, and several server
     workers write the access log concurrently."""
-    return common.open_database(path, _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
-
-
-# --- meta -------------------------------------------------------------------------
-
-
-def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    return common.open_database(path, common.META_SCHEMA + _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
 
 
 # --- population (bulk load) ----------------------------------------------------------

@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Iterator, Mapping
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-from .. import common
-from ..common import Refusal, json_error
-from . import clients, faults, messages, schemas, store
+from .. import clients, common
+from ..common import Refusal
+from . import faults, messages, schemas, store
 from .schemas import InvalidMessage
 
 API_PREFIX = "/v1/"
@@ -92,29 +91,16 @@ def _guard_api() -> Response | None:
     conn = _db()
     g.faults = common.current_faults(conn, current_app.config["FAULT_DEFAULTS"])
     g.rng = _dice.rng(g.faults, store.fault_settings_version(conn))
-    outcome = common.delay_and_draw(g.faults, g.rng)
-    if outcome == "timeout":
-        time.sleep(current_app.config["HANG_SECONDS"])
-        return json_error(504, "timeout", "the gateway did not answer in time (simulated); nothing was stored")
-    if outcome == "error":
-        return json_error(503, "unavailable", "the gateway is unavailable (simulated); nothing was stored")
-    g.client = _authenticate(conn)
+    failed = common.fault_answer(
+        common.delay_and_draw(g.faults, g.rng),
+        hang_seconds=current_app.config["HANG_SECONDS"],
+        timeout=("timeout", "the gateway did not answer in time (simulated); nothing was stored"),
+        error=("unavailable", "the gateway is unavailable (simulated); nothing was stored"),
+    )
+    if failed is not None:
+        return failed
+    g.client = clients.client_of_request(conn)
     return None
-
-
-def _authenticate(conn: sqlite3.Connection) -> clients.Client:
-    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    client = clients.authenticate(conn, key.strip()) if scheme.lower() == "bearer" and key.strip() else None
-    if client is None:
-        raise Refusal(401, "unauthorized", "send Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"})
-    return client
-
-
-def _json_body() -> object:
-    try:
-        return json.loads(request.get_data())
-    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested deeper than the parser goes
-        raise Refusal(400, "malformed_json", "the body is not valid JSON") from None
 
 
 def _invalid(exc: InvalidMessage) -> Response:
@@ -165,7 +151,7 @@ def _register_routes(app: Flask) -> None:
             key = schemas.parse_idempotency_key(request.headers.get("Idempotency-Key"))
         except ValueError as exc:
             raise Refusal(400, "invalid_idempotency_key", str(exc)) from None
-        message = schemas.parse_message(_json_body())
+        message = schemas.parse_message(common.json_body())
         try:
             row, created = messages.accept(
                 _db(), g.client, key, message, delivery_delay=current_app.config["DELIVERY_DELAY"]

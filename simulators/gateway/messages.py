@@ -11,8 +11,8 @@ import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from ..clients import Client
 from . import store
-from .clients import Client
 from .schemas import MessageRequest
 
 

@@ -1,7 +1,7 @@
 """The gateway's own SQLite file: schema, connections and every query.
 
 The platform never opens this file; it reaches the gateway only over HTTP. It holds the
-sending clients (API keys stored as SHA-256), every accepted message, and the runtime
+sending clients (simulators/clients.py: API keys stored as SHA-256), every accepted message, and the runtime
 fault settings (so that every server worker applies the same faults).
 
 Idempotency rests on UNIQUE (client_id, idempotency_key): of several simultaneous sends
@@ -14,19 +14,12 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .. import common
+from .. import clients, common
 from . import faults
 
 DEFAULT_DB = "var/gateway.sqlite3"
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS clients (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    key_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -49,34 +42,13 @@ CREATE INDEX IF NOT EXISTS messages_reference ON messages (reference, seq);
 
 def db_path_from_env(explicit: str | None = None) -> Path:
     """The database file: the explicit path, else env GATEWAY_DB, else var/gateway.sqlite3."""
-    return Path(explicit or os.environ.get("GATEWAY_DB") or DEFAULT_DB)
+    return common.db_path(explicit, "GATEWAY_DB", DEFAULT_DB)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """Open (creating if needed) the database with the schema in place (see common.open_database):
     `add-client` can write while the server runs, and concurrent senders wait for each other's INSERT."""
-    return common.open_database(path, _SCHEMA + faults.SCHEMA)
-
-
-# --- clients -------------------------------------------------------------------------
-
-
-def client_by_name(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM clients WHERE name = ?", (name,)).fetchone()
-
-
-def client_by_key_hash(conn: sqlite3.Connection, key_hash: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM clients WHERE key_hash = ?", (key_hash,)).fetchone()
-
-
-def insert_client(conn: sqlite3.Connection, *, name: str, key_hash: str, now: str) -> None:
-    conn.execute(
-        "INSERT INTO clients (name, key_hash, created_at, updated_at) VALUES (?, ?, ?, ?)", (name, key_hash, now, now)
-    )
-
-
-def update_client_key(conn: sqlite3.Connection, *, name: str, key_hash: str, now: str) -> None:
-    conn.execute("UPDATE clients SET key_hash = ?, updated_at = ? WHERE name = ?", (key_hash, now, name))
+    return common.open_database(path, clients.SCHEMA + _SCHEMA + faults.SCHEMA)
 
 
 # --- messages ------------------------------------------------------------------------

@@ -19,11 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from .. import common
+from ..clients import save_client
 from . import store
-from .clients import save_client
 from .faults import GatewayFaults
 
 DEFAULT_API_KEY = "test-gateway-key-0123456789abcdef"
@@ -31,30 +29,16 @@ DEFAULT_ADMIN_TOKEN = "test-gateway-admin-token-0123456789"
 
 
 @dataclass(frozen=True)
-class RunningGateway:
-    url: str
+class RunningGateway(common.AdminApi):
     api_key: str
-    admin_token: str
     db: Path
 
-    def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = httpx.request(
-            method, f"{self.url}{path}", headers={"X-Admin-Token": self.admin_token}, timeout=10, **kwargs
-        )
-        response.raise_for_status()
-        return response.json()
+    FAULTS = GatewayFaults  # latency_ms, error_rate, timeout_rate, drop_after_accept_rate, seed
 
     def messages(self, to: str | None = None, reference: str | None = None) -> list[dict[str, Any]]:
         """What the simulated phone received, newest first (every client's messages)."""
         params = {name: value for name, value in (("to", to), ("reference", reference)) if value is not None}
         return self._admin("GET", "/admin/messages", params=params)["messages"]
-
-    def set_faults(self, **faults: float | int | None) -> dict[str, Any]:
-        """Exactly these faults (latency_ms, error_rate, timeout_rate, drop_after_accept_rate, seed); the rest off."""
-        return self._admin("POST", "/admin/faults", json={**GatewayFaults().as_dict(), **faults})
-
-    def clear_faults(self) -> dict[str, Any]:
-        return self._admin("DELETE", "/admin/faults")
 
 
 @contextmanager

@@ -14,9 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from .. import common
+from .. import command_line
 from ..dukcapil import store as dukcapil_store
-from ..gateway import clients
 from . import store
 from .demo_workers import DEMO_WORKERS
 from .seeding import DEFAULT_WORKERS
@@ -44,20 +43,6 @@ def _seed(args: argparse.Namespace) -> int:
         f"{what}: {result.workers:,} health workers ({summary}) with {result.registrations:,} STRs"
         f" from {dukcapil_db} (seed {args.seed}) in {result.seconds:.1f} s -> {store.db_path_from_env(args.db)}"
     )
-    return 0
-
-
-def _add_client(args: argparse.Namespace) -> int:
-    conn = store.connect(store.db_path_from_env(args.db))
-    try:
-        key, outcome = clients.save_client(conn, name=args.name, key=args.api_key)
-    except ValueError as exc:
-        print(f"add-client: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        conn.close()
-    print(f"{outcome} {args.name!r}", file=sys.stderr)
-    print(key)
     return 0
 
 
@@ -92,20 +77,13 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"serve: {exc}", file=sys.stderr)
         return 2
     conn = store.connect(db)
-    common.reset_faults(conn)  # a restart starts from the environment's faults
     if not store.count_workers(conn):
         print(f"serve: {db} holds no health workers yet; run `seed` first", file=sys.stderr)
-    conn.close()
-    common.exec_granian(
-        "simulators.sisdmk.app:create_app", host=args.host, port=args.port, workers=args.workers, threads=args.threads
-    )
+    command_line.exec_server(args, "simulators.sisdmk.app:create_app", conn)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m simulators.sisdmk", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser, commands = command_line.parser("python -m simulators.sisdmk", __doc__)
     db_help = f"SQLite file (default: env SISDMK_DB or {store.DEFAULT_DB})"
 
     seed = commands.add_parser("seed", help="load the health workforce from the Dukcapil population")
@@ -120,36 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--db", help=db_help)
     seed.set_defaults(run=_seed)
 
-    add = commands.add_parser("add-client", help="create a client or give it a new key; prints the key")
-    add.add_argument("--name", required=True, help='e.g. "MPP Digital"')
-    add.add_argument("--api-key", help="use this key (demo and tests); default: a new random key")
-    add.add_argument("--db", help=db_help)
-    add.set_defaults(run=_add_client)
+    command_line.add_add_client(commands, lambda db: store.connect(store.db_path_from_env(db)), db_help=db_help)
 
     demo = commands.add_parser("demo-workers", help="print the fixed demo workers")
     demo.set_defaults(run=_demo_workers)
 
-    log = commands.add_parser("access-log", help="print the latest logged calls")
-    log.add_argument("--nik")
-    log.add_argument("--limit", type=int, default=50)
-    log.add_argument("--db", help=db_help)
-    log.set_defaults(run=_access_log)
+    command_line.add_access_log(commands, _access_log, db_help=db_help)
 
-    serve = commands.add_parser("serve", help="run the HTTP server (granian)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("SISDMK_PORT") or DEFAULT_PORT))
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument(
-        "--threads", type=int, default=4, help="blocking threads per worker (each hanging call holds one)"
-    )
-    serve.add_argument("--db", help=db_help)
-    serve.set_defaults(run=_serve)
+    command_line.add_serve(commands, _serve, port_variable="SISDMK_PORT", default_port=DEFAULT_PORT, db_help=db_help)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return args.run(args)
+    return command_line.run(_parser(), argv)
 
 
 if __name__ == "__main__":

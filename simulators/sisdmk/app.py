@@ -9,22 +9,18 @@ never a 500.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 import sqlite3
-import time
 from collections.abc import Mapping
 from datetime import date, datetime
-from urllib.parse import unquote
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-from .. import common
-from ..common import Refusal, json_error
+from .. import clients, common
+from ..common import Refusal
 from ..dukcapil.institutions import WIB
-from ..gateway import clients
 from . import practice, records, store
 from .practice import InvalidPlace
 
@@ -85,16 +81,15 @@ def _guard_api() -> Response | None:
         return None
     g.started = datetime.now(WIB)
     conn = _db()
-    outcome = common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"]))
-    if outcome == "timeout":
-        time.sleep(current_app.config["HANG_SECONDS"])
-        return json_error(504, "timeout", "SISDMK did not answer in time (simulated); nothing was changed")
-    if outcome == "error":
-        return json_error(503, "unavailable", "SISDMK is unavailable (simulated); nothing was changed")
-    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    g.client = clients.authenticate(conn, key.strip()) if scheme.lower() == "bearer" and key.strip() else None
-    if g.client is None:
-        raise Refusal(401, "unauthorized", "send Authorization: Bearer <API key>", {"WWW-Authenticate": "Bearer"})
+    failed = common.fault_answer(
+        common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"])),
+        hang_seconds=current_app.config["HANG_SECONDS"],
+        timeout=("timeout", "SISDMK did not answer in time (simulated); nothing was changed"),
+        error=("unavailable", "SISDMK is unavailable (simulated); nothing was changed"),
+    )
+    if failed is not None:
+        return failed
+    g.client = clients.client_of_request(conn)
     return None
 
 
@@ -112,8 +107,8 @@ def _log_api_call(response: Response) -> Response:
                 nik=_clip(g.get("nik") or args.get("nik"), 32),
                 str_number=_clip(g.get("str_number") or args.get("number"), 32),
                 sip_number=_clip(g.get("sip_number") or args.get("sip_number"), 100),
-                purpose=_clip(_header_text("X-Purpose"), 500),
-                actor=_clip(_header_text("X-Actor"), 200),
+                purpose=_clip(common.header_text("X-Purpose"), 500),
+                actor=_clip(common.header_text("X-Actor"), 200),
                 status=response.status_code,
                 at=g.started.isoformat(),
             )
@@ -126,23 +121,10 @@ def _clip(value: str | None, limit: int) -> str | None:
     return value[:limit] if value else None
 
 
-def _header_text(name: str) -> str | None:
-    """A header the platform sends percent-encoded as UTF-8 (HTTP headers are ASCII)."""
-    value = request.headers.get(name)
-    return unquote(value) if value is not None else None
-
-
 def _invalid(exc: InvalidPlace) -> Response:
     response = jsonify(error="invalid_practice_place", message=f"not registered: {exc}", errors=exc.errors)
     response.status_code = 422
     return response
-
-
-def _json_body() -> object:
-    try:
-        return json.loads(request.get_data())
-    except (ValueError, RecursionError):
-        raise Refusal(400, "malformed_json", "the body is not valid JSON") from None
 
 
 def _parse_nik(nik: str) -> str:
@@ -179,7 +161,7 @@ def _register_routes(app: Flask) -> None:
 
     @app.post("/v1/practice-places")
     def register_practice_place() -> tuple[Response, int]:
-        body = _json_body()
+        body = common.json_body()
         if isinstance(body, dict):  # for the access log, even when the body is refused
             g.nik, g.sip_number = str(body.get("nik") or ""), str(body.get("sip_number") or "")
             g.str_number = str(body.get("str_number") or "")

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from lokal import wilayah
 
+from .. import common
 from ..common import Refusal
 from . import records, store
 from .professions import FACILITY_TYPES, PROFESSIONS
@@ -108,14 +109,8 @@ def register(conn: sqlite3.Connection, place: NewPlace, *, client_id: int, today
     Refusal 409 for a SIP number already used for another place or ended, an STR that is not
     valid today, or a doctor's or dentist's limit of current places reached.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        row, created = _register(conn, place, client_id=client_id, today=today)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return row, created
+    with common.transaction(conn):
+        return _register(conn, place, client_id=client_id, today=today)
 
 
 def _register(conn: sqlite3.Connection, place: NewPlace, *, client_id: int, today: date) -> tuple[sqlite3.Row, bool]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from .. import common
 from ..dukcapil.population import REFERENCE_DATE
 from . import store
 from .demo_workers import DEMO_WORKERS
@@ -43,10 +44,10 @@ def _open_population(path: Path) -> sqlite3.Connection:
 
 
 def _population_id(population: sqlite3.Connection) -> str:
-    row = population.execute("SELECT value FROM meta WHERE key = 'population'").fetchone()
-    if row is None:
+    population_id = common.get_meta(population, "population")
+    if population_id is None:
         raise ValueError("the Dukcapil database holds no population; seed it first")
-    return row[0]
+    return population_id
 
 
 def _born_between(oldest: int, youngest: int) -> tuple[str, str]:
@@ -134,7 +135,7 @@ def load_workforce(
             },
             sort_keys=True,
         )
-        current = store.get_meta(conn, "workforce")
+        current = common.get_meta(conn, "workforce")
         if current == params:
             return LoadResult(
                 False, store.count_workers(conn), store.count_registrations(conn), time.perf_counter() - started
@@ -150,17 +151,12 @@ def load_workforce(
     finally:
         population.close()
 
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with common.transaction(conn):
         store.clear_workforce(conn)
         store.insert_workers(conn, workforce.workers)
         store.insert_registrations(conn, workforce.registrations)
         store.insert_practice_places(conn, workforce.places)
-        store.set_meta(conn, "workforce", params)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        common.set_meta(conn, "workforce", params)
     return LoadResult(True, len(workforce.workers), len(workforce.registrations), time.perf_counter() - started)
 
 

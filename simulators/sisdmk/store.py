@@ -5,7 +5,7 @@ health workers (persons of the Dukcapil simulator, copied at seeding), their STR
 practice places they hold (seeded, and those the platform registers when it issues a SIP),
 the API clients, the access log and the runtime fault settings (shared by all server workers).
 
-The clients table is the gateway's (simulators/gateway/clients.py works on either file).
+The clients table is the one every keyed simulator shares (simulators/clients.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .. import common
+from .. import clients, common
 
 DEFAULT_DB = "var/sisdmk.sqlite3"
 
@@ -38,17 +38,6 @@ PLACE_COLUMNS = (
 )
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS clients (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    key_hash TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS workers (
     nik TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -105,27 +94,12 @@ CREATE INDEX IF NOT EXISTS access_log_nik ON access_log (nik, at);
 
 def db_path_from_env(explicit: str | None = None) -> Path:
     """The database file: the explicit path, else env SISDMK_DB, else var/sisdmk.sqlite3."""
-    return Path(explicit or os.environ.get("SISDMK_DB") or DEFAULT_DB)
+    return common.db_path(explicit, "SISDMK_DB", DEFAULT_DB)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     """Open (creating if needed) the database with the schema in place (see common.open_database)."""
-    return common.open_database(path, _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
-
-
-# --- meta ----------------------------------------------------------------------------
-
-
-def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    return common.open_database(path, common.META_SCHEMA + clients.SCHEMA + _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
 
 
 # --- the workforce (bulk load) -------------------------------------------------------

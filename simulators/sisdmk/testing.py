@@ -18,14 +18,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
 
 from .. import common
+from ..clients import save_client
 from ..dukcapil import store as dukcapil_store
 from ..dukcapil.seeding import load_population
-from ..gateway.clients import save_client
 from . import store
 from .seeding import load_workforce
 
@@ -35,26 +32,12 @@ PERSONS, WORKERS, SEED = 3_000, 300, 42
 
 
 @dataclass(frozen=True)
-class RunningSisdmk:
-    url: str
+class RunningSisdmk(common.AdminApi):
+    """set_faults takes latency_ms, error_rate and timeout_rate."""
+
     api_key: str
-    admin_token: str
     db: Path
     dukcapil_db: Path
-
-    def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = httpx.request(
-            method, f"{self.url}{path}", headers={"X-Admin-Token": self.admin_token}, timeout=10, **kwargs
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def set_faults(self, **faults: float | int) -> dict[str, Any]:
-        """Exactly these faults (latency_ms, error_rate, timeout_rate); the rest off."""
-        return self._admin("POST", "/admin/faults", json={**common.Faults().as_dict(), **faults})
-
-    def clear_faults(self) -> dict[str, Any]:
-        return self._admin("DELETE", "/admin/faults")
 
 
 def prepare_databases(

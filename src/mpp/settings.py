@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mpp.forms",
     "mpp.applications",
     "mpp.notifications",
+    "mpp.documents",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,26 @@ SMS_GATEWAY_TIMEOUT_SECONDS = float(env_str("SMS_GATEWAY_TIMEOUT_SECONDS", "5"))
 NOTIFIER_LEASE_SECONDS = env_int("NOTIFIER_LEASE_SECONDS", 60)
 # The platform's public address, for links in e-mails and SMS.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Signing of issued documents (mpp.documents.signing; docs/decisions/0008-signing.md): "file" is
+# the key and certificate in DOCUMENT_SIGNING_DIR (`manage.py create_demo_ca` makes a demo one),
+# "pkcs11" a region's certificate on a hardware token or HSM. A TSA URL adds a trusted timestamp.
+DOCUMENT_SIGNING_BACKEND = env_str("DOCUMENT_SIGNING_BACKEND", "file")
+DOCUMENT_SIGNING_DIR = Path(env_str("DOCUMENT_SIGNING_DIR", str(VAR_DIR / "signing")))
+DOCUMENT_SIGNING_PKCS11_LIB = env_str("DOCUMENT_SIGNING_PKCS11_LIB", "")
+DOCUMENT_SIGNING_PKCS11_TOKEN_LABEL = env_str("DOCUMENT_SIGNING_PKCS11_TOKEN_LABEL", "")
+DOCUMENT_SIGNING_PKCS11_KEY_LABEL = env_str("DOCUMENT_SIGNING_PKCS11_KEY_LABEL", "")
+DOCUMENT_SIGNING_PKCS11_CERT_LABEL = env_str("DOCUMENT_SIGNING_PKCS11_CERT_LABEL", "") or None
+DOCUMENT_SIGNING_PKCS11_PIN = env_str("DOCUMENT_SIGNING_PKCS11_PIN", "") or None
+DOCUMENT_SIGNING_TSA_URL = env_str("DOCUMENT_SIGNING_TSA_URL", "")
+DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS = float(env_str("DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS", "5"))
+#: Further trust roots for upload-a-PDF verification (PEM files), beside the platform's own CA.
+DOCUMENT_SIGNING_TRUST_ROOTS = env_list("DOCUMENT_SIGNING_TRUST_ROOTS", [])
+# Upload-a-PDF verification parses untrusted files: bounded in size, time and memory.
+VERIFY_MAX_UPLOAD_BYTES = env_int("VERIFY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+VERIFY_TIMEOUT_SECONDS = float(env_str("VERIFY_TIMEOUT_SECONDS", "5"))
+# Memory a check may use beyond what the worker already maps.
+VERIFY_MEMORY_LIMIT_BYTES = env_int("VERIFY_MEMORY_LIMIT_BYTES", 512 * 1024 * 1024)
 
 # Seconds a public catalog answer is served from the cache (0 turns the cache off).
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 0 if TESTING else 60)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("mpp.applications.urls")),
     path("", include("mpp.identity.urls")),
     path("", include("mpp.sso.urls")),
+    path("", include("mpp.documents.urls")),
     path("api/v1/", api.urls),
     path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),

@@ -143,25 +143,40 @@ def tracked(tracking_number: str, nik_last4: str) -> Application | None:
     )
 
 
-def upload_for(user, upload_id):
-    """An uploaded file the user may open: their own, or one of an application of their agencies; else None."""
+def upload_for(user, upload_id) -> tuple[Upload | None, Application | None]:
+    """A file the user may open, with the application through which an officer opens it.
+
+    The owner opens their own files (no application). An officer opens a file used by an
+    application of one of their agencies: the one it was uploaded for, or one that took it
+    from the owner's vault. Anyone else: (None, None).
+    """
     try:
-        upload = (
-            Upload.objects.select_related(
-                "application__agency", "application__applicant", "application__service_version__template_version"
-            )
-            .filter(pk=upload_id)
-            .first()
-        )
+        upload = Upload.objects.select_related(*_WITH_APPLICATION).filter(pk=upload_id).first()
     except (ValidationError, ValueError, TypeError):
-        return None
+        return None, None
     if upload is None:
-        return None
+        return None, None
     if upload.owner_id == user.pk:
-        return upload
-    if upload.application_id and upload.application.agency_id in officer_agencies(user):
-        return upload
-    return None
+        return upload, None
+    agencies = officer_agencies(user)
+    if not agencies:
+        return None, None
+    if upload.application_id and upload.application.agency_id in agencies:
+        return upload, upload.application
+    candidates = Application.objects.select_related(*_APPLICATION_PARTS).filter(
+        applicant_id=upload.owner_id, agency_id__in=agencies
+    )
+    using = next((a for a in candidates if str(upload.pk) in document_ids(a.data)), None)
+    return (upload, using) if using is not None else (None, None)
+
+
+_APPLICATION_PARTS = ("agency", "applicant", "service_version__template_version")
+_WITH_APPLICATION = tuple(f"application__{part}" for part in _APPLICATION_PARTS)
+
+
+def document_ids(data: dict) -> set[str]:
+    """The ids of the files an application's values name (uploads and vault documents)."""
+    return {str(value["id"]) for value in data.values() if isinstance(value, dict) and value.get("id")}
 
 
 def assignable_officers(application: Application) -> list:

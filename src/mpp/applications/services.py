@@ -25,15 +25,17 @@ from mpp.audit.services import record_data_access
 from mpp.catalog.models import Service
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.uploads import validate_document
+from mpp.documents import services as documents
 from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 
-from . import calendar, forwarding
+from . import calendar, checks, forwarding
 from .access import officer_label
 from .models import Application, Channel, Event, Status, Upload, new_tracking_number
+from .selectors import document_ids
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
 
@@ -92,6 +94,8 @@ def submit(
     known = prefill(form, applicant=applicant, beneficiary_nik=beneficiary_nik)
     cleaned = clean(form, data, locked={name: found.value for name, found in known.items() if found.locked})
     errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
+    if not errors:
+        errors = checks.before_submit(service.template.slug, applicant=applicant, values=cleaned.values)
     if errors:
         raise FormInvalid(errors)
 
@@ -218,6 +222,8 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
         note=note,
         fields=fields,
     )
+    if application.status == Status.APPROVED:  # the automatic step: its result is signed and issued
+        documents.issue(application, official=officer, official_label=event.actor_label, now=now)
     if application.status in (Status.REVISION, Status.APPROVED, Status.REJECTED):
         _tell_applicant(application, application.status, event, note=note)
     return application
@@ -287,6 +293,8 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
     locked = {name: application.data[name] for name in application.data if form.field(name) and form.field(name).locked}
     cleaned = clean(form, merged, locked=locked)
     errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
+    if not errors:
+        errors = checks.before_submit(application.service.template.slug, applicant=applicant, values=cleaned.values)
     if errors:
         raise FormInvalid(errors)
     zone = application.region.time_zone
@@ -387,7 +395,7 @@ def store_upload(*, owner: User, uploaded, now=None) -> Upload:
 
 def _attach_uploads(application: Application) -> None:
     """The applicant's uploads the application uses now belong to it (its officers may open them)."""
-    ids = [value["id"] for value in application.data.values() if isinstance(value, dict) and "id" in value]
+    ids = document_ids(application.data)
     Upload.objects.filter(owner=application.applicant, pk__in=ids, application__isnull=True).update(
         application=application
     )

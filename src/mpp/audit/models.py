@@ -20,6 +20,7 @@ class AccessKind(models.TextChoices):
     SSO_RELEASE = "sso_release", _("Data dikirim ke sistem instansi (SSO)")
     OFFICER_VIEW = "officer_view", _("Dilihat petugas")
     ON_BEHALF = "on_behalf", _("Tindakan atas nama orang lain")
+    SISDMK_READ = "sisdmk_read", _("Pembacaan data tenaga kesehatan dari SATUSEHAT SDMK")
 
 
 class DataAccess(models.Model):

@@ -17,3 +17,9 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status_code = 409
+
+
+class Unavailable(DomainError):
+    """A system we depend on does not answer now; nothing was changed, trying again later may work."""
+
+    status_code = 503

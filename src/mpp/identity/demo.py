@@ -19,6 +19,8 @@ DEMO_CITIZENS = [
     # NIK, e-mail, level of assurance
     ("6472035204900001", "siti@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Siti Rahmawati, mother of two
     ("3372013001790001", "joko@demo.mpp.go.id", AssuranceLevel.NIK_VERIFIED),  # Joko Widodo Pratama, Surakarta
+    # Dewi Lestari, a nurse in Samarinda with a valid STR in SISDMK: face-verified, so she can apply for a SIP.
+    ("6472054211950001", "dewi@demo.mpp.go.id", AssuranceLevel.FACE_VERIFIED),
 ]
 
 DEMO_STAFF = [
@@ -29,6 +31,8 @@ DEMO_STAFF = [
     ("verifikator.samarinda", "Verifikator Disdukcapil Samarinda", Role.VERIFIER, "64.72", "disdukcapil"),
     ("kadis.samarinda", "Kepala Disdukcapil Samarinda", Role.APPROVER, "64.72", "disdukcapil"),
     ("loket.samarinda", "Petugas Loket Disdukcapil Samarinda", Role.COUNTER_OFFICER, "64.72", "disdukcapil"),
+    ("verifikator.dinkes.samarinda", "Verifikator Dinas Kesehatan Samarinda", Role.VERIFIER, "64.72", "dinkes"),
+    ("kadinkes.samarinda", "Kepala Dinas Kesehatan Samarinda", Role.APPROVER, "64.72", "dinkes"),
 ]
 
 
@@ -66,6 +70,7 @@ def seed_demo_accounts() -> list[str]:
                 "email_verified_at": now,
                 "assurance_level": level,
                 "nik_verified_at": now,
+                "face_verified_at": now if level >= AssuranceLevel.FACE_VERIFIED else None,
             },
         )
         user.set_password(DEMO_PASSWORD)

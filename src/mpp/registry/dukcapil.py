@@ -6,16 +6,13 @@ times; a circuit breaker stops calling for a while after repeated failures so a
 down registry costs users a clear message, not a hanging page.
 """
 
-import logging
-from dataclasses import dataclass
-from urllib.parse import quote
-
 import httpx
 import pybreaker
 from django.conf import settings
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-logger = logging.getLogger(__name__)
+from mpp.registry.http import Actor, Registry
+
+__all__ = ["Actor", "DukcapilClient", "FaceRejected", "RegistryRefused", "RegistryUnavailable", "breaker"]
 
 
 class RegistryUnavailable(Exception):
@@ -39,22 +36,19 @@ class FaceRejected(Exception):
         self.code = code
 
 
-class _Transient(Exception):
-    pass
-
-
-_READABLE = " ,.:;/()-_'&"
-
 # One breaker per process: five failures in a row open it for 30 s.
 breaker = pybreaker.CircuitBreaker(fail_max=5, reset_timeout=30, name="dukcapil")
 
+_FACE_ERRORS = {"no_face", "several_faces", "bad_image"}
 
-@dataclass(frozen=True)
-class Actor:
-    """Who asks and why; sent to the registry (which logs it) and recorded for the citizen."""
 
-    label: str
-    purpose: str
+def _refusal(status: int, body: dict) -> Exception:
+    if status == 422 and body.get("error") in _FACE_ERRORS:
+        return FaceRejected(body["error"])
+    return RegistryRefused(status, body)
+
+
+_REGISTRY = Registry("dukcapil", breaker, RegistryUnavailable, _refusal)
 
 
 class DukcapilClient:
@@ -92,65 +86,17 @@ class DukcapilClient:
 
     # -- plumbing ----------------------------------------------------------------------------------
 
-    def _read(self, method, path, actor, *, not_found_is_none=False, **kwargs):
-        try:
-            return self._retrying_call(method, path, actor, not_found_is_none=not_found_is_none, **kwargs)
-        except _Transient as exc:
-            raise RegistryUnavailable(str(exc)) from exc
+    def _read(self, method, path, actor, **kwargs):
+        return self._call(method, path, actor, retried=True, **kwargs)
 
-    @retry(
-        retry=retry_if_exception_type(_Transient),
-        stop=stop_after_attempt(3),
-        wait=wait_exponential(multiplier=0.1, max=0.5),
-        reraise=True,
-    )
-    def _retrying_call(self, method, path, actor, **kwargs):
-        try:
-            return self._call(method, path, actor, **kwargs)
-        except RegistryUnavailable as exc:
-            if isinstance(exc.__cause__, pybreaker.CircuitBreakerError):
-                raise  # open breaker: retrying now only adds load
-            raise _Transient(str(exc)) from exc
-
-    def _call(self, method, path, actor: Actor, *, not_found_is_none=False, **kwargs):
-        if not self.base_url or not self.api_key:
-            raise RegistryUnavailable("DUKCAPIL_URL / DUKCAPIL_API_KEY are not configured")
-        try:
-            response = breaker.call(self._send, method, path, actor, **kwargs)
-        except pybreaker.CircuitBreakerError as exc:
-            raise RegistryUnavailable("circuit open") from exc
-        except (httpx.TimeoutException, httpx.TransportError, _ServerError) as exc:
-            logger.warning("dukcapil unavailable", extra={"path": path, "error": str(exc)})
-            raise RegistryUnavailable(str(exc)) from exc
-        if response.status_code == 404 and not_found_is_none:
-            return None
-        body = _json(response)
-        if response.status_code == 422 and body.get("error") in {"no_face", "several_faces", "bad_image"}:
-            raise FaceRejected(body["error"])
-        if response.status_code >= 400:
-            raise RegistryRefused(response.status_code, body)
-        return body
-
-    def _send(self, method, path, actor: Actor, **kwargs) -> httpx.Response:
-        # HTTP headers are ASCII: who asks and why travel percent-encoded as UTF-8 ("Petugas loket · Dinas …").
-        headers = {
-            "Authorization": f"Bearer {self.api_key}",
-            "X-Actor": quote(actor.label[:200], safe=_READABLE),
-            "X-Purpose": quote(actor.purpose[:300], safe=_READABLE),
-        }
-        response = httpx.request(method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs)
-        if response.status_code >= 500:
-            raise _ServerError(f"HTTP {response.status_code}")
-        return response
-
-
-class _ServerError(Exception):
-    pass
-
-
-def _json(response: httpx.Response) -> dict:
-    try:
-        body = response.json()
-    except ValueError:
-        return {"error": "not_json"}
-    return body if isinstance(body, dict) else {"error": "unexpected_body"}
+    def _call(self, method, path, actor: Actor, *, retried=False, **kwargs):
+        return _REGISTRY.call(
+            method,
+            path,
+            actor,
+            base_url=self.base_url,
+            api_key=self.api_key,
+            timeout=self.timeout,
+            retried=retried,
+            **kwargs,
+        )

@@ -8,7 +8,6 @@ a hanging page. Who asks and why travels with every call (the registry logs it),
 Dukcapil.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
@@ -16,11 +15,8 @@ from urllib.parse import quote
 import httpx
 import pybreaker
 from django.conf import settings
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from mpp.registry.dukcapil import Actor
-
-logger = logging.getLogger(__name__)
+from mpp.registry.http import Actor, Registry
 
 __all__ = [
     "Actor",
@@ -57,6 +53,7 @@ class SisdmkRefused(Exception):
 
 # One breaker per process: five failures in a row open it for 30 s.
 breaker = pybreaker.CircuitBreaker(fail_max=5, reset_timeout=30, name="sisdmk")
+_REGISTRY = Registry("sisdmk", breaker, SisdmkUnavailable, SisdmkRefused)
 
 
 @dataclass(frozen=True)
@@ -223,77 +220,16 @@ def _place(body: dict) -> PracticePlace:
 
 # -- plumbing ------------------------------------------------------------------------------------
 
-# Characters left readable in the percent-encoded X-Actor / X-Purpose headers.
-_READABLE = " ,.:;/()-_'&"
-
-
-class _Transient(Exception):
-    pass
-
-
-class _ServerError(Exception):
-    pass
-
 
 def _call(method: str, path: str, actor: Actor, *, not_found_is_none: bool = False, **kwargs) -> dict | None:
-    try:
-        return _retrying_call(method, path, actor, not_found_is_none=not_found_is_none, **kwargs)
-    except _Transient as exc:
-        raise SisdmkUnavailable(str(exc)) from exc
-
-
-@retry(
-    retry=retry_if_exception_type(_Transient),
-    stop=stop_after_attempt(3),
-    wait=wait_exponential(multiplier=0.1, max=0.5),
-    reraise=True,
-)
-def _retrying_call(method, path, actor, **kwargs):
-    try:
-        return _call_once(method, path, actor, **kwargs)
-    except SisdmkUnavailable as exc:
-        if isinstance(exc.__cause__, pybreaker.CircuitBreakerError) or exc.__cause__ is None:
-            raise  # an open breaker or no configuration: retrying now changes nothing
-        raise _Transient(str(exc)) from exc
-
-
-def _call_once(method, path, actor: Actor, *, not_found_is_none=False, **kwargs):
-    base_url = settings.SISDMK_URL
-    api_key = settings.SISDMK_API_KEY
-    if not base_url or not api_key:
-        raise SisdmkUnavailable("SISDMK_URL / SISDMK_API_KEY are not configured")
-    try:
-        response = breaker.call(_send, base_url.rstrip("/") + path, method, api_key, actor, **kwargs)
-    except pybreaker.CircuitBreakerError as exc:
-        raise SisdmkUnavailable("circuit open") from exc
-    except (httpx.TimeoutException, httpx.TransportError, _ServerError) as exc:
-        logger.warning("sisdmk unavailable", extra={"path": path, "error": str(exc)})
-        raise SisdmkUnavailable(str(exc)) from exc
-    if response.status_code == 404 and not_found_is_none:
-        return None
-    body = _json(response)
-    if response.status_code >= 400:
-        raise SisdmkRefused(response.status_code, body)
-    return body
-
-
-def _send(url: str, method: str, api_key: str, actor: Actor, **kwargs) -> httpx.Response:
-    # HTTP headers are ASCII: who asks and why travel percent-encoded as UTF-8.
-    headers = {
-        "Authorization": f"Bearer {api_key}",
-        "X-Actor": quote(actor.label[:200], safe=_READABLE),
-        "X-Purpose": quote(actor.purpose[:300], safe=_READABLE),
-    }
-    timeout = httpx.Timeout(settings.SISDMK_TIMEOUT_SECONDS)
-    response = httpx.request(method, url, headers=headers, timeout=timeout, **kwargs)
-    if response.status_code >= 500:
-        raise _ServerError(f"HTTP {response.status_code}")
-    return response
-
-
-def _json(response: httpx.Response) -> dict:
-    try:
-        body = response.json()
-    except ValueError:
-        return {"error": "not_json"}
-    return body if isinstance(body, dict) else {"error": "unexpected_body"}
+    # The settings are read on every call, so a changed setting applies at once.
+    return _REGISTRY.call(
+        method,
+        path,
+        actor,
+        base_url=settings.SISDMK_URL,
+        api_key=settings.SISDMK_API_KEY,
+        timeout=httpx.Timeout(settings.SISDMK_TIMEOUT_SECONDS),
+        not_found_is_none=not_found_is_none,
+        **kwargs,
+    )

@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from mpp.registry.dukcapil import Actor, RegistryUnavailable
 
 from .. import calendar, selectors, services
 from ..access import officer_label, record_officer_view, shown_fields
+from ..links import file_url
 from ..models import Application, Status
 from ..workflows import REVISION, WORKFLOWS, workflow_named
 
@@ -379,7 +379,7 @@ def _render_detail(
         "due": _deadline(now, application.due_at, zone) if clock_runs else None,
         "step_due": _deadline(now, application.step_due_at, zone) if clock_runs else None,
         "basis_label": BASIS_LABELS.get(application.basis, application.basis),
-        "fields": _shown_fields(application, form, english),
+        "fields": _shown_fields(application, form, english, officer),
         "checklist": _checklist(application, form, english),
         "timeline": _timeline(application, workflow, form, english),
         "may_claim": may_act and application.assignee_id is None,
@@ -401,7 +401,7 @@ def _label(spec, english: bool) -> str:
     return spec.label_en if english and spec.label_en else spec.label
 
 
-def _shown_fields(application: Application, form, english: bool) -> list[ShownField]:
+def _shown_fields(application: Application, form, english: bool, officer) -> list[ShownField]:
     if form is None:
         return []
     villages = _village_names(form, application.data)
@@ -417,7 +417,7 @@ def _shown_fields(application: Application, form, english: bool) -> list[ShownFi
                 source=provenance.get("label", ""),
                 locked=spec.locked,
                 flagged=name in application.revision_fields,
-                link=_document_link(spec, application.data[name]),
+                link=_document_link(spec, application.data[name], officer),
             )
         )
     return shown
@@ -434,9 +434,9 @@ def _village_names(form, data: dict) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
-def _document_link(spec, value) -> str:
-    if isinstance(spec, DocumentField) and isinstance(value, dict) and value.get("source") == "upload":
-        return reverse("applications:download", args=[value["id"]])
+def _document_link(spec, value, officer) -> str:
+    if isinstance(spec, DocumentField) and isinstance(value, dict) and value.get("source") in ("upload", "vault"):
+        return file_url(value["id"], officer)
     return ""
 
 

@@ -1,0 +1,1 @@
+"""Issued documents: rendering result PDFs, signing them (PAdES) and validating uploaded ones."""

@@ -1,0 +1,197 @@
+"""Writes of the documents app: issue an application's signed result, revoke it, keep the vault."""
+
+import hashlib
+import os
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from mpp.applications.models import OPEN_STATUSES, Application, Upload
+from mpp.applications.selectors import document_ids
+from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.core.uploads import validate_document
+from mpp.registry.nik import mask_nik
+
+from . import issuing
+from .models import DocumentType, IssuedDocument, Origin, VaultDocument, VaultVersion, new_verification_code
+from .rendering import RenderedContent, verification_url
+from .signing import render_signed, signer
+
+
+def issue(application: Application, *, official, official_label: str, now=None) -> IssuedDocument | None:
+    """Render, sign and store the approved application's result; it lands in the applicant's vault.
+
+    Call inside the approval's transaction: a failure (the signer, or SISDMK for a permit)
+    undoes the approval, which the officer can simply repeat. None when the service issues no
+    document.
+    """
+    now = now or timezone.now()
+    issued_on = timezone.localtime(now, ZoneInfo(application.region.time_zone)).date()
+    content = issuing.content_for(application, issued_on=issued_on)
+    if content is None:
+        return None
+    code = new_verification_code()
+    number = f"{content.number_prefix}/{application.tracking_number}"
+    region, agency = application.region, application.agency
+    rendered = RenderedContent(
+        issuer=(f"PEMERINTAH {region.name.upper()}", agency.name.upper()),
+        title=content.title,
+        number=number,
+        issued_at=issued_on,
+        place=region.name.removeprefix("KOTA ").removeprefix("KABUPATEN ").title(),
+        official_name=official.get_full_name() or official.username,
+        official_position=official_label,
+        verification_url=verification_url(code),
+        verification_code=code,
+        fields=content.fields,
+        table_header=content.table_header,
+        table_rows=content.table_rows,
+        extra_lines=content.extra_lines,
+    )
+    used = signer()
+    pdf = render_signed(rendered, using=used)
+    upload = _stored_pdf(application, pdf, name=f"{content.document_type}-{application.tracking_number}.pdf", now=now)
+    issued = IssuedDocument.objects.create(
+        code=code,
+        application=application,
+        document_type=content.document_type,
+        number=number,
+        title=content.title,
+        issuer=agency.name,
+        holder_name=content.holder_name,
+        holder_nik_masked=mask_nik(content.holder_nik) if content.holder_nik else "",
+        key_fields=[list(pair) for pair in content.key_fields],
+        valid_until=content.valid_until,
+        upload=upload,
+        sha256=upload.sha256,
+        signer=used.certificate.subject.rfc4514_string()[:300],
+        signed_by_demo_ca=used.is_demo,
+        issued_at=now,
+    )
+    document = VaultDocument.objects.create(
+        owner=application.applicant,
+        document_type=content.document_type,
+        title=f"{content.title.title()} · {content.holder_name}",
+        origin=Origin.ISSUED,
+        issued=issued,
+        created_at=now,
+        updated_at=now,
+    )
+    VaultVersion.objects.create(document=document, number=1, upload=upload, created_at=now)
+    after = issuing.AFTER_ISSUE.get(application.service.template.slug)
+    if after is not None:
+        after(application, issued, actor_label=official_label)
+    return issued
+
+
+@transaction.atomic
+def revoke(*, code: str, officer, reason: str, agencies, now=None) -> IssuedDocument:
+    """The issuer withdraws a document (e.g. a permit revoked by the health office); verification shows it at once."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Tuliskan alasan pencabutan."))
+    issued = (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .select_related("application__service__template", "application__agency")
+        .filter(code=code, application__agency__in=agencies)
+        .first()
+    )
+    if issued is None:
+        raise NotFound(_("Dokumen tidak ditemukan."))
+    if issued.is_revoked:
+        raise Conflict(_("Dokumen ini sudah dicabut."))
+    issued.revoked_at, issued.revoked_by, issued.revocation_reason = now or timezone.now(), officer, reason
+    issued.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    after = issuing.AFTER_REVOKE.get(issued.application.service.template.slug)
+    if after is not None:
+        after(issued, actor_label=issued.application.agency.name)
+    return issued
+
+
+def _stored_pdf(application: Application, pdf: bytes, *, name: str, now) -> Upload:
+    upload = Upload(
+        owner=application.applicant,
+        application=application,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        content_type="application/pdf",
+        size=len(pdf),
+        original_name=get_valid_filename(name)[-120:],
+        created_at=now,
+    )
+    upload.file.save("issued", ContentFile(pdf), save=False)
+    upload.save(force_insert=True)
+    return upload
+
+
+# --- the vault -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_to_vault(*, owner, uploaded, document_type: str, title: str = "", document_id=None, now=None) -> VaultVersion:
+    """Keep an uploaded file in the owner's vault: a new document, or a new version of ``document_id``.
+
+    ValidationError for a file that is not a PDF, JPEG or PNG of at most 5 MB, or an unknown type.
+    """
+    now = now or timezone.now()
+    if document_id is not None:
+        document = VaultDocument.objects.select_for_update().filter(pk=document_id, owner=owner).first()
+        if document is None:
+            raise NotFound(_("Dokumen tidak ditemukan."))
+        if document.origin == Origin.ISSUED:
+            raise DomainError(_("Dokumen terbitan tidak dapat diganti; pemohonan baru menerbitkan versi baru."))
+    else:
+        if document_type not in DocumentType.values:
+            raise ValidationError(_("Pilih jenis dokumen."))
+        label = DocumentType(document_type).label
+        document = VaultDocument.objects.create(
+            owner=owner,
+            document_type=document_type,
+            title=(title.strip() or str(label))[:160],
+            origin=Origin.UPLOADED,
+            created_at=now,
+            updated_at=now,
+        )
+    content, content_type = validate_document(uploaded)
+    upload = Upload(
+        owner=owner,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=content_type,
+        size=len(content),
+        original_name=(get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas")[-120:],
+        created_at=now,
+    )
+    upload.file.save("vault", ContentFile(content), save=False)
+    upload.save(force_insert=True)
+    number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    document.updated_at = now
+    document.save(update_fields=["updated_at"])
+    return VaultVersion.objects.create(document=document, number=number, upload=upload, created_at=now)
+
+
+@transaction.atomic
+def remove_from_vault(*, owner, document_id) -> None:
+    """The owner removes an uploaded document and its files — not an issued one, nor one an open application uses."""
+    document = VaultDocument.objects.select_for_update().filter(pk=document_id, owner=owner).first()
+    if document is None:
+        raise NotFound(_("Dokumen tidak ditemukan."))
+    if document.origin == Origin.ISSUED:
+        raise DomainError(_("Dokumen terbitan tidak dapat dihapus; hanya penerbitnya yang dapat mencabutnya."))
+    upload_ids = {str(pk) for pk in document.versions.values_list("upload_id", flat=True)}
+    open_applications = Application.objects.filter(applicant=owner, status__in=OPEN_STATUSES).only("data")
+    for application in open_applications:
+        if upload_ids & document_ids(application.data):
+            raise Conflict(
+                _("Dokumen ini dipakai permohonan %(number)s yang masih berjalan.")
+                % {"number": application.tracking_number}
+            )
+    uploads = list(Upload.objects.filter(pk__in=upload_ids, application__isnull=True))
+    document.delete()  # its versions with it
+    for upload in uploads:
+        upload.file.delete(save=False)
+        upload.delete()

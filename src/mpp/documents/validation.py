@@ -1,0 +1,259 @@
+"""Check an uploaded PDF: is it signed, unchanged since, and by a certificate we trust?
+
+``validate`` never raises for bad input and never hangs: the file's size is capped
+(``VERIFY_MAX_UPLOAD_BYTES``, default 10 MB) and the parsing and validation run in a
+child process that is killed after ``VERIFY_TIMEOUT_SECONDS`` (default 5) and limited in
+memory (``VERIFY_MEMORY_LIMIT_BYTES``, default 512 MB). A parser bug or a crafted file
+(deep nesting, decompression bombs, endless cross-reference chains) costs at most that.
+
+Trust roots: the platform CA in ``DOCUMENT_SIGNING_DIR`` (``ca.pem``) plus the PEM files
+listed in ``DOCUMENT_SIGNING_TRUST_ROOTS`` (a region's CA, BSrE…).
+"""
+
+import datetime as dt
+import gc
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# Imported here, in the parent, so that the forked child finds them loaded.
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+VALID, INVALID, NOT_SIGNED, MALFORMED = "valid", "invalid", "not_signed", "malformed"
+
+# Reason codes, for views and logs; ``PdfVerdict.message`` is the citizen's sentence.
+REASONS = {
+    "valid": _("Tanda tangan sah: dokumen utuh dan ditandatangani oleh penerbit tepercaya."),
+    "altered": _("Isi dokumen telah diubah setelah ditandatangani."),
+    "bad_signature": _("Tanda tangan elektronik tidak valid atau bukan untuk dokumen ini."),
+    "modified_after_signing": _("Dokumen telah ditambah atau diubah setelah ditandatangani."),
+    "untrusted": _("Tanda tangan dibuat dengan sertifikat yang tidak diterbitkan oleh otoritas tepercaya."),
+    "not_signed": _("Dokumen tidak memiliki tanda tangan elektronik."),
+    "empty": _("Berkas kosong."),
+    "too_large": _("Berkas terlalu besar untuk diperiksa."),
+    "not_pdf": _("Berkas bukan dokumen PDF."),
+    "unreadable": _("Berkas PDF rusak atau tidak dapat dibaca."),
+    "timeout": _("Pemeriksaan berkas memakan waktu terlalu lama; berkas mungkin rusak."),
+}
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_TIMEOUT_SECONDS = 5.0
+DEFAULT_MEMORY_LIMIT_BYTES = 512 * 1024 * 1024
+PDF_HEADER_WINDOW = 1024  # readers accept "%PDF-" anywhere in the first kilobyte
+
+
+@dataclass(frozen=True)
+class PdfVerdict:
+    """What ``validate`` found.
+
+    ``status``: ``valid`` (intact, trusted, nothing but validation data added after
+    signing), ``invalid`` (signed, but altered, added to, copied or untrusted),
+    ``not_signed`` or ``malformed`` (not a readable PDF, too large, too slow).
+    ``reason``: a key of ``REASONS``. ``sha256``: hex digest of the bytes given, to look
+    up whether the platform issued exactly this file. The other fields describe the
+    first signature (the issuer's) and are False/None when there is none.
+    """
+
+    status: str
+    reason: str
+    sha256: str
+    intact: bool = False
+    trusted: bool = False
+    covers_whole_file: bool = False
+    signer_name: str | None = None
+    signed_at: dt.datetime | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == VALID
+
+    @property
+    def message(self) -> Promise:
+        """The reason as a sentence for the citizen (lazy: in the active language)."""
+        return REASONS[self.reason]
+
+
+def validate(pdf_bytes: bytes, *, trust_roots: Iterable[x509.Certificate] | None = None) -> PdfVerdict:
+    """Validate the first signature of ``pdf_bytes`` against ``trust_roots`` (default:
+    ``default_trust_roots()``). Never raises for bad input; see the module docstring."""
+    data = bytes(pdf_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    if not data:
+        return PdfVerdict(status=MALFORMED, reason="empty", sha256=digest)
+    if len(data) > settings.VERIFY_MAX_UPLOAD_BYTES:
+        return PdfVerdict(status=MALFORMED, reason="too_large", sha256=digest)
+    if b"%PDF-" not in data[:PDF_HEADER_WINDOW]:
+        return PdfVerdict(status=MALFORMED, reason="not_pdf", sha256=digest)
+    roots = default_trust_roots() if trust_roots is None else list(trust_roots)
+    roots_der = [root.public_bytes(serialization.Encoding.DER) for root in roots]
+    outcome = run_bounded(
+        _inspect,
+        (data, roots_der),
+        timeout=settings.VERIFY_TIMEOUT_SECONDS,
+        memory_limit=settings.VERIFY_MEMORY_LIMIT_BYTES,
+    )
+    if outcome is TIMED_OUT:
+        return PdfVerdict(status=MALFORMED, reason="timeout", sha256=digest)
+    if outcome is CRASHED:
+        return PdfVerdict(status=MALFORMED, reason="unreadable", sha256=digest)
+    return PdfVerdict(sha256=digest, **outcome)
+
+
+def default_trust_roots() -> list[x509.Certificate]:
+    """The platform CA (``ca.pem`` in ``DOCUMENT_SIGNING_DIR``, if present) and every
+    certificate in the PEM files of ``DOCUMENT_SIGNING_TRUST_ROOTS``."""
+    from mpp.documents.signing import signing_dir
+
+    paths = [signing_dir() / "ca.pem", *map(Path, settings.DOCUMENT_SIGNING_TRUST_ROOTS)]
+    roots: list[x509.Certificate] = []
+    for path in paths:
+        if path.exists():
+            roots.extend(x509.load_pem_x509_certificates(path.read_bytes()))
+    return roots
+
+
+# --- bounded execution -------------------------------------------------------------------
+
+TIMED_OUT = object()
+CRASHED = object()
+
+
+def run_bounded(function, args: tuple, *, timeout: float, memory_limit: int | None = None):
+    """``function(*args)`` in a forked child, killed after ``timeout`` seconds.
+
+    Returns the function's (picklable) result, ``TIMED_OUT``, or ``CRASHED`` (the child
+    raised, ran out of memory or died). Fork, not a pool: the child starts with the
+    modules already imported (a millisecond or two), and a killed child takes nothing
+    with it. Only the forking thread is copied; the child touches no locks the parent's
+    other threads might hold (no logging, no database), and exits with ``os._exit``.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, function, args, memory_limit), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            return TIMED_OUT
+        try:
+            ok, result = receiver.recv()
+        except (EOFError, OSError):  # died without answering: out of memory, a signal
+            return CRASHED
+        return result if ok else CRASHED
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _child(sender, function, args, memory_limit):
+    # A collection would walk (and so copy) every page inherited from the parent;
+    # the child lives for milliseconds under a memory limit, it needs none.
+    gc.disable()
+    try:
+        if memory_limit:
+            import resource
+
+            # On top of what the worker already maps (a Django worker maps hundreds of MB):
+            # an absolute limit below that would fail every check.
+            limit = _address_space() + memory_limit
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        try:
+            answer = (True, function(*args))
+        except BaseException as exc:  # everything a hostile file can provoke ends as "unreadable"
+            answer = (False, repr(exc)[:200])
+        sender.send(answer)
+        sender.close()
+    finally:
+        os._exit(0)
+
+
+def _address_space() -> int:
+    """Bytes of virtual memory this process maps now (Linux); 0 where /proc is not there."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+# --- what runs in the child ----------------------------------------------------------------
+
+
+def _inspect(data: bytes, roots_der: list[bytes]) -> dict:
+    """Parse and validate; returns the verdict's fields (without ``sha256``)."""
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        signatures = reader.embedded_regular_signatures
+    except Exception:
+        return {"status": MALFORMED, "reason": "unreadable"}
+    if not signatures:
+        return {"status": NOT_SIGNED, "reason": "not_signed"}
+
+    signature = signatures[0]
+    context = ValidationContext(
+        trust_roots=[asn1_x509.Certificate.load(der) for der in roots_der],
+        allow_fetching=False,  # no network from a verification request
+        revocation_mode="soft-fail",
+    )
+    try:
+        status = validate_pdf_signature(signature, signer_validation_context=context)
+    except Exception:
+        return {"status": INVALID, "reason": "bad_signature"}
+
+    covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # Only validation data (DSS, document timestamps: PAdES B-LT/LTA) may follow our signature;
+    # anything else, even bytes that change nothing a reader shows, was not issued by us.
+    untouched = covers_whole_file or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES
+        and status.docmdp_ok is not False
+    )
+    fields = {
+        "intact": bool(status.intact),
+        "trusted": bool(status.trusted),
+        "covers_whole_file": covers_whole_file,
+        "signer_name": _common_name(status.signing_cert),
+        "signed_at": _signing_time(status),
+    }
+    if not status.intact:
+        reason = "altered"
+    elif not status.valid:
+        reason = "bad_signature"
+    elif not untouched:
+        reason = "modified_after_signing"
+    elif not status.trusted:
+        reason = "untrusted"
+    else:
+        return {"status": VALID, "reason": "valid", **fields}
+    return {"status": INVALID, "reason": reason, **fields}
+
+
+def _common_name(certificate) -> str | None:
+    try:
+        return certificate.subject.native.get("common_name")
+    except Exception:
+        return None
+
+
+def _signing_time(status) -> dt.datetime | None:
+    timestamp = getattr(status, "timestamp_validity", None)
+    if timestamp is not None and timestamp.intact and timestamp.valid:
+        return timestamp.timestamp
+    return status.signer_reported_dt
