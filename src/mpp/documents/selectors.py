@@ -43,3 +43,22 @@ def issued_for_agencies(code: str, agencies) -> IssuedDocument | None:
         .filter(code=code, application__agency__in=agencies)
         .first()
     )
+
+
+def vault_choices(owner, document_types) -> dict[str, list[tuple[str, str]]]:
+    """For each document type, the owner's vault documents an application may use instead of a new upload:
+    (the upload id of the newest version, a label), newest first; revoked issued documents are left out."""
+    versions = (
+        VaultVersion.objects.filter(document__owner=owner, document__document_type__in=set(document_types))
+        .exclude(document__issued__revoked_at__isnull=False)
+        .select_related("document")
+        .order_by("document_id", "-number")
+    )
+    newest = {}
+    for version in versions:
+        newest.setdefault(version.document_id, version)
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for version in sorted(newest.values(), key=lambda v: v.document.updated_at, reverse=True):
+        label = version.document.title if version.number == 1 else f"{version.document.title} (v{version.number})"
+        choices.setdefault(version.document.document_type, []).append((str(version.upload_id), label))
+    return choices

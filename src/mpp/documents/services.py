@@ -144,7 +144,7 @@ def add_to_vault(*, owner, uploaded, document_type: str, title: str = "", docume
         if document is None:
             raise NotFound(_("Dokumen tidak ditemukan."))
         if document.origin == Origin.ISSUED:
-            raise DomainError(_("Dokumen terbitan tidak dapat diganti; pemohonan baru menerbitkan versi baru."))
+            raise DomainError(_("Dokumen terbitan tidak dapat diganti; permohonan baru menerbitkan versi baru."))
     else:
         if document_type not in DocumentType.values:
             raise ValidationError(_("Pilih jenis dokumen."))

@@ -18,6 +18,7 @@ from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.catalog.models import Mode
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.documents.selectors import vault_choices
 from mpp.forms.prefill import SPOUSE_RELATIONSHIPS, prefill
 from mpp.forms.schema import (
     AddressField,
@@ -221,6 +222,7 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
     members = _family_choices(user)
     upload_ids = [value["id"] for value in posted.values() if isinstance(value, dict) and "id" in value]
     uploads = {str(upload.pk): upload for upload in Upload.objects.filter(owner=user, pk__in=upload_ids)}
+    in_vault = vault_choices(user, [spec.document_type for spec in schema.fields if isinstance(spec, DocumentField)])
     views = []
     for spec in schema.fields:
         found = known.get(spec.name)
@@ -242,8 +244,13 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
             view.text = dict(view.choices).get((view.value or {}).get("nik", ""), "")
         if isinstance(spec, DeclarationField):
             view.text = spec.text_en if english else spec.text
-        if isinstance(spec, DocumentField) and isinstance(view.value, dict):
-            view.upload = uploads.get(view.value.get("id", ""))
+        if isinstance(spec, DocumentField):
+            # Once only: a document already in the vault is offered, and chosen unless the citizen chose otherwise.
+            view.choices = in_vault.get(spec.document_type, [])
+            if view.value is None and view.choices and spec.name not in posted:
+                view.value = {"source": "vault", "id": view.choices[0][0]}
+            if isinstance(view.value, dict) and view.value.get("source") == "upload":
+                view.upload = uploads.get(view.value.get("id", ""))
         if spec.visible_if is not None:
             condition = spec.visible_if
             values = condition.one_of if condition.one_of is not None else [condition.equals]
@@ -321,6 +328,8 @@ def _posted(request, schema: FormSchema, *, store_files: bool = True, owner=None
                     errors[name] = refused.messages[0]
                     continue
                 data[name] = {"source": "upload", "id": str(stored.pk)}
+            elif post.get(f"{name}__vault"):
+                data[name] = {"source": "vault", "id": post[f"{name}__vault"]}
             elif post.get(f"{name}__id"):
                 data[name] = {"source": "upload", "id": post[f"{name}__id"]}
         elif isinstance(spec, DeclarationField):

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from mpp.applications import services as applications
+from mpp.applications.models import Application
 from mpp.applications.tests.conftest import PDF, birth_form, new_key, officer
 from mpp.catalog.models import Service
 from mpp.catalog.selectors import service_detail
@@ -134,3 +135,19 @@ def test_another_agency_cannot_revoke_and_an_unknown_code_is_not_found(client, s
     client.post(f"/petugas/dokumen/{issued.code}/cabut/", {"reason": ""})
     issued.refresh_from_db()
     assert not issued.is_revoked  # a reason is required
+
+
+def test_the_form_offers_the_vault_document_and_an_application_uses_it_without_an_upload(client, siti, birth_service):
+    client.force_login(siti)
+    client.post("/brankas/", {"document_type": "surat-keterangan-lahir", "title": "Surat lahir RS", "file": pdf()})
+    upload_id = str(VaultDocument.objects.get(owner=siti).versions.get().upload_id)
+    url = f"/layanan/{birth_service.pk}/ajukan/"
+    html = client.get(url).content.decode()
+    assert "Dari brankas: Surat lahir RS" in html
+    assert f'name="birth_letter__vault" value="{upload_id}" checked' in html
+    form = {**birth_form(), "submit_key": "vault-1", "birth_letter__vault": upload_id}
+    del form["birth_letter"]
+    response = client.post(url, form)
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=siti, submit_key="vault-1")
+    assert application.data["birth_letter"] == {"source": "vault", "id": upload_id}
