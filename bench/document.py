@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import applications
+import documents
 import identity
 import registry
 from scenarios import MAX_P99_MS, MAX_REGION_LOAD_S, MAX_WORKER_RSS_MB, MIN_SHARE_OF_CEILING, TARGET_TEXT
@@ -343,6 +344,114 @@ def _registry(results: dict) -> list[str]:
     ]
 
 
+def _met(row: dict) -> str:
+    return f"**FAILED: {row['failure']}**" if row["failure"] else _yes_no(row["target_met"])
+
+
+def _signing_rows(signing: dict, cores: int) -> list[str]:
+    single, several = signing["one_core"], signing["several_cores"]
+    target = f"≥ {documents.MIN_SIGNING_PER_S:.0f} documents/s on {several['processes']} cores"
+    rows = [
+        "| measurement | processes | documents | documents/s | wall ms/document | CPU ms/document "
+        "| CPU allows on this machine | target | met? |",
+        "|---|--:|--:|--:|--:|--:|--:|---|---|",
+    ]
+    for name, row, row_target, met in (
+        ("one core", single, "—", "—"),
+        (f"{several['processes']} cores", several, target, _met(signing)),
+    ):
+        allows = min(row["processes"], cores) * 1000 / row["cpu_ms"] if row["cpu_ms"] else 0.0
+        rows.append(
+            f"| {name} | {row['processes']} | {row['documents']:,} | {row['per_s']:,.1f} "
+            f"| {row['per_document_ms']:.1f} | {row['cpu_ms']:.1f} | {allows:,.0f}/s | {row_target} | {met} |"
+        )
+    return rows
+
+
+def _documents_rows(rows: list[dict]) -> list[str]:
+    lines = [
+        "| scenario | request | conns | req/s | p50 ms | p95 ms | p99 ms | % of ceiling "
+        "| server CPU ms/req | cores: server / PostgreSQL / wrk / other | target | met? |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|",
+    ]
+    for row in rows:
+        share = f"{row['share_of_ceiling']:.0%}" if "share_of_ceiling" in row else "—"
+        lines.append(
+            f"| {row['name']} | `{row['method']} {row['path']}`{row['note']} | {row['connections']} "
+            f"| {row['rps']:,.1f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} | {share} "
+            f"| {_server_cpu_ms(row):.1f} | {_cores(row)} | {row['target']} | {_met(row)} |"
+        )
+    return lines
+
+
+def documents_section(results: dict) -> list[str]:
+    """The documents section of the report (also printed alone by `bench/run.py --only documents`)."""
+    data = results["documents"]
+    signing, seed, cores = data["signing"], data["seed"], results["machine"]["nproc"]
+    single, several, checked = signing["one_core"], signing["several_cores"], signing["validation"]
+    upload = data["scenarios"][-1]
+    upload_cores = upload["cpu_cores"]["server"] + upload["validation_children_cores"]
+    upload_cpu_ms = upload_cores * 1000 / upload["rps"] if upload["rps"] else 0.0
+    share_of_validation = (
+        f"{upload['rps'] / upload['validation_ceiling_per_s']:.0%}" if upload["validation_ceiling_per_s"] else "—"
+    )
+    scaling = several["per_s"] / single["per_s"] if single["per_s"] else 0.0
+    server_env = ", ".join(f"`{name}={value}`" for name, value in data["server_env"].items())
+    demo = " (the demo CA: every page carries the DEMO banner)" if signing["demo"] else ""
+    return [
+        "## Documents: signing, the verification page, checking a PDF",
+        "",
+        f"Targets of the issue: signing at ≥ {documents.MIN_SIGNING_PER_S:.0f} documents/s on "
+        f"{documents.SIGNING_PROCESSES} cores; the verification page with p99 < {documents.MAX_VERIFY_P99_MS:.0f} ms "
+        f"at {documents.VERIFY_PAGE.connections} connections; the upload is recorded only.",
+        "",
+        "Signing (`bench/documents_signing.py`, in-process, before the documents server starts): a Kartu Keluarga "
+        f"of five members (letterhead, fields, the members' table, QR code; {single['pdf_bytes'] / 1024:.0f} KB "
+        "signed), rendered with reportlab and signed with `render_signed` and the production signer (`FileSigner`, "
+        f"PAdES B-B, ECDSA) over a demo CA created in the run's own var dir{demo}; after a warm-up of a few "
+        f"documents. One core: {single['documents']} documents one after another, {single['render_ms']:.1f} ms "
+        f"of each in rendering, {single['sign_ms']:.1f} ms in signing. {several['processes']} cores: "
+        f"{several['processes']} forked processes, each with its own signer, timed from a barrier they pass after "
+        f"their warm-up until the last is done ({scaling:.2f} times one core). *CPU allows* is the rate the "
+        "processes' own CPU time per document (`time.process_time`) permits on this machine's cores if nothing "
+        "else ran: the figure to compare when the machine was busy.",
+        "",
+        *_signing_rows(signing, cores),
+        "",
+        f"Every signature was checked: `validation.validate` of {checked['documents']} signed documents (the one "
+        f"core's first ones and each process's last), {checked['valid']}/{checked['documents']} valid — intact, "
+        f"trusted, covering the whole file, signer *{checked['signer_name']}*; {checked['per_document_ms']:.1f} ms "
+        "each, one after another (the bounded child process forked for each, as the upload view does).",
+        "",
+        f"Verification, on one granian server with the settings above and {server_env}: "
+        f"{seed['counts']['issued']:,} issued documents for approved applications (`bench/documents_seed.py`, "
+        f"{seed['seed_s']:.0f} s), {seed['counts']['signed_pdfs']} of them really signed and stored, the rest "
+        "issue records whose uploads share one stored file (the page reads the record, never the file). The "
+        "ceiling is `GET /healthz` on this same server, measured just before.",
+        "",
+        *_documents_rows(data["scenarios"]),
+        "",
+        f"- **verify_page**: `GET /verify/<code>` as a QR code scan, another issued document on each request "
+        f'(`bench/verify_page.lua`, {seed["counts"]["page_addresses"]:,} codes); checked first: 200, "Sah." and '
+        "the document's number.",
+        f"- **verify_upload**: `POST /verify/` with one of the {seed['counts']['signed_pdfs'] - 1} signed PDFs "
+        f"({seed['pdf_bytes'] / 1024:.0f} KB) in turn, multipart with the CSRF cookie and token fetched once "
+        "(`bench/verify_upload.lua`): the view validates the signature in a forked child and looks the file's "
+        "SHA-256 up. It answers 200 whatever the verdict, so wrk reads every answer: "
+        f'{upload.get("not_verified", 0)} were not "Sah.". Validation alone, one after another in-process, '
+        f"allows about {upload['validation_ceiling_per_s']:,.0f}/s on {cores} cores: the upload ran at "
+        f"{share_of_validation} of that. One upload alone on the idle server took {upload['alone_ms']:.0f} ms; "
+        f"under load the forked validations used {upload['validation_children_cores']:.2f} cores (in *other* "
+        f"above), so each upload cost about {upload_cpu_ms:.0f} ms of CPU in the workers and their children.",
+        "- Both pages limit requests per client address (120 and 30 a minute, django-ratelimit in the cache): "
+        f"the limits stay on; the server reads the address from X-Forwarded-For ({server_env}), as behind the "
+        f"load balancer, and each request comes from another of {seed['counts']['page_addresses']:,} (page) and "
+        f"{seed['counts']['upload_addresses']:,} (upload) addresses, so the limit costs its cache lookups and "
+        f"refuses nothing (a refusal would be a 429, counted as a failure).",
+        "",
+    ]
+
+
 def _server_choice(results: dict) -> list[str]:
     granian = results["scenarios"][0]
     gunicorn = results["gunicorn_ceiling"]
@@ -414,11 +523,12 @@ def markdown(results: dict) -> str:
         *_identity(results),
         *_applications(results),
         *_registry(results),
+        *documents_section(results),
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "
         "scenarios, per server: the catalog's, the catalog's with the cache off, the single sign-on's, the "
-        "login's and the applications'. Each login's Argon2 check allocates its memory cost "
+        "login's, the applications' and the documents'. Each login's Argon2 check allocates its memory cost "
         f"({results['identity']['argon2']['memory_cost_kib'] / 1024:.0f} MiB) inside the worker, on top of what "
         "the other servers' workers hold.",
         "",

@@ -2,15 +2,21 @@
 
 Recreates a PostgreSQL database, migrates and seeds it (catalog, then the identity
 scenarios' accounts, client, tokens and codes, then a million applications with their
-citizens and officers), serves the app with granian (and gunicorn, for the ceiling only),
-runs each scenario (catalog pages and API, single sign-on and login, submitting an
-application, the worklist and the dashboard against pgbench's ceiling, the registry
-simulator), times the region load on SQLite, writes the report and the raw JSON, and stops
-everything it started, also on Ctrl-C or an error.
+citizens and officers, then issued documents), serves the app with granian (and gunicorn,
+for the ceiling only), runs each scenario (catalog pages and API, single sign-on and login,
+submitting an application, the worklist and the dashboard against pgbench's ceiling, the
+registry simulator, signing and verifying documents), times the region load on SQLite,
+writes the report and the raw JSON, and stops everything it started, also on Ctrl-C or an
+error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database.
+
+`bench/run.py --only documents` runs one family of scenarios alone, on a database seeded for
+it only, prints its section of the report and writes bench/results/<family>.json, leaving
+docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
 
+import argparse
 import contextlib
 import datetime
 import json
@@ -26,6 +32,7 @@ from pathlib import Path
 import applications
 import database
 import document
+import documents
 import identity
 import loadtest
 import prerequisites
@@ -195,6 +202,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         manage(args, env)
     identity_data = identity.seed(env, var_dir, seconds)
     applications_data = applications.seed(env, var_dir)
+    documents_data = documents.seed(env, var_dir)
     say("==> VACUUM ANALYZE")
     database.analyze(database_url)
 
@@ -207,6 +215,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     applications_results = applications.run(env, var_dir, wrk_path, seconds, applications_data)
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
+    documents_results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
     say("==> SQLite: migrate and load_regions on a fresh database")
     sqlite = sqlite_timing.time_region_load(PROJECT_DIR)
     say(f"    migrate {sqlite['migrate_s']} s, load_regions {sqlite['load_regions_s']} s")
@@ -214,25 +223,21 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": git_commit(),
         "machine": machine(database_url, load_average),
-        "settings": {
-            "threads": loadtest.THREADS,
-            "connections": loadtest.CONNECTIONS,
-            "warm_up_s": loadtest.WARM_UP_S,
-            "duration_s": seconds,
-            "granian_args": servers.GRANIAN_ARGS,
-        },
+        "settings": settings_of_run(seconds),
         "gunicorn_args": servers.GUNICORN_ARGS,
         "scenarios": scenarios,
         "uncached": uncached,
         "identity": sso,
         "applications": applications_results,
         "registry": simulator,
+        "documents": documents_results,
         "memory": memory(
             {
                 "catalog": scenarios,
                 "catalog, cache off": uncached,
                 **{name: [row for row in sso["scenarios"] if row["server"] == name] for name in ("sso", "login")},
                 "applications": applications_results["scenarios"],
+                "documents": documents_results["scenarios"],
             }
         ),
         "gunicorn_ceiling": gunicorn,
@@ -240,11 +245,62 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     }
 
 
+def settings_of_run(seconds: int) -> dict:
+    return {
+        "threads": loadtest.THREADS,
+        "connections": loadtest.CONNECTIONS,
+        "warm_up_s": loadtest.WARM_UP_S,
+        "duration_s": seconds,
+        "granian_args": servers.GRANIAN_ARGS,
+    }
+
+
+def benchmark_documents(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The documents scenarios alone, on a database with a small applications seed to issue documents for."""
+    load_average = round(os.getloadavg()[0], 2)
+    database.recreate(database_url)
+    if os.environ.get("BENCH_KEEP_DB") != "true":
+        stack.callback(database.drop, database_url)
+    env = django_env(database_url, var_dir)
+    for args in SETUP_COMMANDS:
+        manage(args, env)
+    documents.seed_applications(env, var_dir)
+    documents_data = documents.seed(env, var_dir)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "machine": machine(database_url, load_average),
+        "settings": settings_of_run(seconds),
+        "documents": documents.run(env, var_dir, wrk_path, seconds, documents_data),
+    }
+
+
+# --only: a family's benchmark, its section of the report, its rows that can fail.
+ONLY = {
+    "documents": (
+        benchmark_documents,
+        document.documents_section,
+        lambda results: [*results["documents"]["scenarios"], results["documents"]["signing"]],
+    ),
+}
+
+
+def failed_rows(results: dict) -> list[dict]:
+    rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
+    rows += results["applications"]["scenarios"] + results["documents"]["scenarios"]
+    return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt  # unwinds the ExitStack: servers stop, the database is dropped
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=sorted(ONLY), help="one family alone (no BENCHMARKS.md)")
+    only = parser.parse_args().only
     # Ctrl-C, kill and a closed terminal all stop what we started; SIGINT too when a
     # non-interactive shell started us in the background with SIGINT ignored.
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -253,10 +309,12 @@ def main() -> int:
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     try:
         wrk_path = prerequisites.ensure_wrk()
-        prerequisites.ensure_pgbench()  # before minutes of seeding, not after
+        if not only:
+            prerequisites.ensure_pgbench()  # before minutes of seeding, not after
+        run = ONLY[only][0] if only else benchmark
         with contextlib.ExitStack() as stack:
             var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpp-bench-")))
-            results = benchmark(wrk_path, database_url, seconds, var_dir, stack)
+            results = run(wrk_path, database_url, seconds, var_dir, stack)
     except prerequisites.MissingTool as exc:
         say(f"bench: {exc}")
         return 2
@@ -274,11 +332,19 @@ def main() -> int:
         say(f"bench: failed: {exc}")
         return 1
 
-    document.write(results, doc_path=DOC_PATH, json_path=JSON_PATH)
-    say(f"==> wrote {DOC_PATH.relative_to(PROJECT_DIR)} and {JSON_PATH.relative_to(PROJECT_DIR)}")
-    rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
-    rows += results["applications"]["scenarios"]
-    failed = [row["name"] for row in [*rows, results["registry"]["verify"]] if row["failure"]]
+    if only:
+        _, section, rows_of = ONLY[only]
+        json_path = JSON_PATH.with_name(f"{only}.json")
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        say("\n".join(section(results)))
+        say(f"==> wrote {json_path.relative_to(PROJECT_DIR)} (docs/BENCHMARKS.md left as it was)")
+        rows = rows_of(results)
+    else:
+        document.write(results, doc_path=DOC_PATH, json_path=JSON_PATH)
+        say(f"==> wrote {DOC_PATH.relative_to(PROJECT_DIR)} and {JSON_PATH.relative_to(PROJECT_DIR)}")
+        rows = failed_rows(results)
+    failed = [row["name"] for row in rows if row["failure"]]
     if failed:
         say(f"bench: FAILED scenarios (error responses, see the report): {', '.join(failed)}")
         return 1

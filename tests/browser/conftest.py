@@ -3,10 +3,11 @@
 The app runs under ``manage.py runserver`` on a free loopback port with a fresh SQLite
 database in a temp dir, loaded exactly as ``make run`` loads it (regions and catalog,
 demo mode on). It talks to a real Dukcapil simulator (its own process and small
-population, with Siti Rahmawati's face enrolled) and sends its mail to a real SMTP
-server in this process, whose messages the tests read. Pages are checked with axe-core
-from ``node_modules`` (``npm ci``). Nothing here downloads a browser: ``playwright
-install`` is never needed.
+population, with Siti Rahmawati's face enrolled) and a real SISDMK simulator (its own
+process, population and health workers, the demo ones among them), and sends its mail to
+a real SMTP server in this process, whose messages the tests read. Pages are checked with
+axe-core from ``node_modules`` (``npm ci``). Nothing here downloads a browser:
+``playwright install`` is never needed.
 
 Tests of the applications workflow use ``demo_platform`` instead: a second app process with
 ``make run``'s demo accounts (Siti and the Samarinda officers) and its notifier process.
@@ -26,6 +27,7 @@ import pytest
 
 from mpp.core.testing import free_port, manage, running_platform
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database, running_simulator
+from simulators.sisdmk.demo_workers import DEWI_LESTARI
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -104,6 +106,26 @@ def registry_simulator(chromium_path, tmp_path_factory, face_sequences):
         yield simulator
 
 
+@pytest.fixture(scope="session")
+def sisdmk_simulator(chromium_path, tmp_path_factory):
+    """The SISDMK simulator as its own process for the browser session (the root conftest's, started only when
+    chromium is there), checked to hold Dewi Lestari's STR: its own population, not the registry simulator's,
+    but the demo workers are in every seed."""
+    import httpx
+
+    from simulators.sisdmk.testing import running_sisdmk
+
+    with running_sisdmk(tmp_path_factory.mktemp("browser-sisdmk")) as simulator:
+        response = httpx.get(
+            f"{simulator.url}/v1/health-workers/{DEWI_LESTARI}",
+            headers={"Authorization": f"Bearer {simulator.api_key}"},
+            timeout=30,
+        )
+        assert response.status_code == 200, f"SISDMK does not know Dewi Lestari: {response.status_code} {response.text}"
+        assert any(registration["is_valid"] for registration in response.json()["strs"]), response.text
+        yield simulator
+
+
 class Mailbox:
     """Messages the test SMTP server received, oldest first; filled from the server's thread."""
 
@@ -153,10 +175,10 @@ def mailbox(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def loaded_database(chromium_path, tmp_path_factory, registry_simulator, mailbox) -> Path:
+def loaded_database(chromium_path, tmp_path_factory, registry_simulator, sisdmk_simulator, mailbox) -> Path:
     """An SQLite database loaded as ``make run`` loads it (migrations, regions, catalog), for each app to copy."""
     var_dir = tmp_path_factory.mktemp("loaded-app")
-    env = _app_env(var_dir, registry_simulator, mailbox)
+    env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox)
     manage("migrate", "--noinput", "-v0", env=env)
     manage("load_regions", env=env)
     manage("seed_catalog", env=env)
@@ -164,14 +186,16 @@ def loaded_database(chromium_path, tmp_path_factory, registry_simulator, mailbox
 
 
 @pytest.fixture(scope="session")
-def live_url(chromium_path, tmp_path_factory, loaded_database, registry_simulator, mailbox):
+def live_url(chromium_path, tmp_path_factory, loaded_database, registry_simulator, sisdmk_simulator, mailbox):
     """Base URL of the app served by its own process on a fresh SQLite database; stopped after the session.
 
-    It reads the registry from ``registry_simulator`` and sends e-mail to ``mailbox``.
+    It reads the registry from ``registry_simulator`` and health workers from ``sisdmk_simulator``, and sends
+    e-mail to ``mailbox``.
     """
     var_dir = tmp_path_factory.mktemp("live-app")
-    env = _app_env(var_dir, registry_simulator, mailbox)
+    env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox)
     _copy_database(loaded_database, var_dir)
+    manage("create_demo_ca", env=env)
     with running_platform(env, var_dir / "runserver.log") as url:
         yield url
 
@@ -184,18 +208,19 @@ class DemoPlatform:
 
 
 @pytest.fixture(scope="session")
-def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_simulator, mailbox):
+def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_simulator, sisdmk_simulator, mailbox):
     """The app as ``make run`` starts it, demo accounts included (``manage.py seed_demo``), with its notifier
     (``manage.py deliver_notifications``) sending the outbox to ``mailbox``; stopped after the session.
 
     Its own database, not ``live_url``'s: the account tests register Siti Rahmawati themselves, and here
-    she is the demo citizen with her password. Same registry simulator and SMTP server.
+    she is the demo citizen with her password. Same registry and SISDMK simulators and SMTP server.
     """
     var_dir = tmp_path_factory.mktemp("demo-app")
     port = free_port()
-    env = _app_env(var_dir, registry_simulator, mailbox) | {"SITE_URL": f"http://127.0.0.1:{port}"}
+    env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox) | {"SITE_URL": f"http://127.0.0.1:{port}"}
     _copy_database(loaded_database, var_dir)
     manage("seed_demo", env=env)
+    manage("create_demo_ca", env=env)  # an approval issues a signed document, as after make run
     notifier_log = var_dir / "notifier.log"
     with open(notifier_log, "wb") as log:
         notifier = subprocess.Popen(
@@ -217,8 +242,9 @@ def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_sim
             notifier.wait()
 
 
-def _app_env(var_dir: Path, registry_simulator, mailbox) -> dict[str, str]:
-    """The app's environment: a fresh SQLite database in ``var_dir``, the registry simulator, the SMTP server."""
+def _app_env(var_dir: Path, registry_simulator, sisdmk_simulator, mailbox) -> dict[str, str]:
+    """The app's environment: a fresh SQLite database in ``var_dir``, the registry and SISDMK simulators, the SMTP
+    server."""
     env = {**os.environ, "DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
     env.pop("DATABASE_URL", None)  # SQLite even when the rest of the suite runs on PostgreSQL
     env.pop("REDIS_URL", None)  # the rate limits live in this process only: a fresh count per session
@@ -226,6 +252,8 @@ def _app_env(var_dir: Path, registry_simulator, mailbox) -> dict[str, str]:
     env.update(
         DUKCAPIL_URL=registry_simulator.url,
         DUKCAPIL_API_KEY=PLATFORM_TEST_KEY,
+        SISDMK_URL=sisdmk_simulator.url,
+        SISDMK_API_KEY=sisdmk_simulator.api_key,
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(mailbox.port),
         EMAIL_USE_TLS="false",

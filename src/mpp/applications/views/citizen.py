@@ -93,6 +93,7 @@ def apply(request, service_id):
         "people": people,
         "beneficiary": beneficiary or request.user.nik,
         "draft": draft,
+        "region_start": service.region_id,
     }
     return render(request, "applications/citizen_apply.html", context, status=status)
 
@@ -189,6 +190,7 @@ def revise(request, tracking_number):
             "application": application,
             "note": note.note if note else "",
             "fields": _field_views(open_fields, {}, data or application.data, errors, request.user),
+            "region_start": application.region_id,
             "problem": problem,
         },
         status=status,

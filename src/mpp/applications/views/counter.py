@@ -149,6 +149,7 @@ def apply(request):
         "fields": _field_views(schema, known, data, errors, citizen),
         "problem": problem,
         "submit_key": request.POST.get("submit_key") or f"counter-{walk_in['consent_at']}",
+        "region_start": service.region_id,
     }
     return render(request, "applications/counter_form.html", context, status=status)
 

@@ -1,0 +1,277 @@
+"""A practice permit (SIP) end to end: Dewi, a nurse in Samarinda, applies without typing or uploading her
+STR (the platform reads it from SISDMK), the health office's verifier passes it on and its head approves,
+which issues a signed PDF. Dewi downloads it, finds it in her vault and on its public verification page;
+anyone can check the PDF by uploading it, and an altered copy fails. Then the head revokes it and the
+verification says so.
+
+It runs on the demo platform (see conftest.py): ``make run``'s accounts and demo CA, Dewi's record read from
+the registry simulator, her STR from the SISDMK simulator, the notifier sending e-mail to the test's server.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from playwright.sync_api import expect
+
+from mpp.documents import validation
+from mpp.identity.demo import DEMO_PASSWORD
+
+DEWI = "6472054211950001"
+DEWI_NAME = "DEWI LESTARI"
+DEWI_EMAIL = "dewi@demo.mpp.go.id"
+DEWI_STR = "2164230990000001"  # hers in SISDMK (simulators/sisdmk/demo_workers.py): she never types it
+VERIFIER = "verifikator.dinkes.samarinda"
+APPROVER = "kadinkes.samarinda"
+SAMARINDA = "/wilayah/64.72/"
+SERVICE = "Penerbitan Surat Izin Praktik (SIP) Tenaga Medis dan Tenaga Kesehatan"
+FROM_REGISTRY = "Dari Dukcapil Kemendagri; tidak dapat diubah di sini."
+TRACKING_NUMBER = re.compile(r"6472-\d{4}-[0-9A-Z]{8}")
+PRACTICE_NAME = "RSUD Abdul Wahab Sjahranie"
+PRACTICE_STREET = "Jl. Palang Merah Indonesia No. 1"
+PRACTICE_VILLAGE = "64.72.05.1002"  # a kelurahan of Kecamatan Samarinda Ulu
+PRACTICE_HOURS = "Senin–Jumat 07.30–14.00"
+PRACTICE_LETTER = "Surat keterangan tempat praktik"
+PHOTO = "Pas foto berwarna terbaru"
+PERMIT_TITLE = "SURAT IZIN PRAKTIK PERAWAT"
+REVOCATION_REASON = "Tempat praktik ditutup sejak 1 Juli."
+ALTERED = "Isi dokumen telah diubah setelah ditandatangani."
+MAIL_TIMEOUT_S = 15
+
+
+def _letter(path: Path) -> Path:
+    """A tiny PDF (the upload check reads its header and %%EOF): the hospital's letter."""
+    path.write_bytes(b"%PDF-1.4\n% surat keterangan RSUD\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+    return path
+
+
+def _photo(path: Path) -> Path:
+    """A small, valid PNG: a 4x6 passport photo on a plain red background."""
+    from PIL import Image
+
+    Image.new("RGB", (80, 120), (200, 30, 30)).save(path, format="PNG")
+    return path
+
+
+def _fact(page, term: str):
+    """The value next to ``term`` in the application's facts (the page's first ``dl.facts-box``)."""
+    term = page.locator("dl.facts-box").first.locator("dt").filter(has_text=re.compile(f"^{re.escape(term)}$"))
+    return term.locator("xpath=following-sibling::dd[1]")
+
+
+def _answer(page, label: str):
+    """The citizen's answer ``label`` with its source, in the application's "Isian" (its last ``dl.facts-box``)."""
+    term = page.locator("dl.facts-box").last.locator("dt").filter(has_text=re.compile(f"^{re.escape(label)}"))
+    return term.locator("xpath=following-sibling::dd[1]")
+
+
+def _office_answer(page, label: str):
+    """The cell with the applicant's answer ``label`` on the officer's page."""
+    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label)).get_by_role("cell").first
+
+
+def _sign_in(page, platform, login: str) -> None:
+    """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/."""
+    if "/akun/masuk/" not in page.url:
+        page.goto(f"{platform.url}/akun/masuk/")
+    page.get_by_label("NIK atau alamat surel").fill(login)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).not_to_have_url(re.compile(r"/akun/masuk/"))
+
+
+def _sign_out(page, platform) -> None:
+    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Akun saya").click()
+    page.get_by_role("button", name="Keluar", exact=True).click()
+    expect(page).to_have_url(f"{platform.url}/")
+
+
+def _open_from_worklist(page, platform, number: str) -> None:
+    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
+    expect(page).to_have_url(f"{platform.url}/petugas/")
+    page.get_by_role("link", name=number).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {number}")
+
+
+def _act(page, action: str) -> None:
+    """Sends the officer's action form ``action`` (its fieldset's legend)."""
+    form = page.get_by_role("group", name=action, exact=True)
+    form.get_by_role("button", name=action, exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Tindakan dicatat: {action}.")
+
+
+def _mail_to_dewi(mailbox, platform, subject: str) -> str:
+    """The text of the e-mail to Dewi whose subject contains ``subject``; on failure, with the notifier's log."""
+    try:
+        message = mailbox.wait_for(DEWI_EMAIL, MAIL_TIMEOUT_S, subject=subject)
+    except pytest.fail.Exception as missing:
+        pytest.fail(f"{missing}\nnotifier log:\n{platform.notifier_log.read_text(errors='replace')}", pytrace=False)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def _demo_ca_roots(platform) -> list[x509.Certificate]:
+    """The demo platform's CA (``create_demo_ca`` in its var dir, where the notifier's log is too)."""
+    ca = platform.notifier_log.parent / "signing" / "ca.pem"
+    return x509.load_pem_x509_certificates(ca.read_bytes())
+
+
+def _altered(pdf: bytes) -> bytes:
+    """``pdf`` with one byte flipped inside its first stream: still readable, no longer what was signed."""
+    at = pdf.index(b"stream", pdf.index(b"/Length")) + len(b"stream\n") + 16
+    return pdf[:at] + bytes([pdf[at] ^ 0x01]) + pdf[at + 1 :]
+
+
+def _check_upload(page, platform, pdf: Path):
+    """Uploads ``pdf`` on the public verification page; returns the verdict's box."""
+    page.goto(f"{platform.url}/verify/")
+    page.get_by_label("Berkas PDF yang akan diperiksa").set_input_files(pdf)
+    page.get_by_role("button", name="Periksa", exact=True).click()
+    return page.get_by_role("main").locator(".success-box, .error-box")
+
+
+def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_health_office_revokes_it(
+    page, new_page, demo_platform, mailbox, assert_accessible, tmp_path
+):
+    platform = demo_platform
+    main = page.get_by_role("main")
+    letter = _letter(tmp_path / "surat-keterangan-rsud.pdf")
+    photo = _photo(tmp_path / "pas-foto.png")
+
+    # Dewi finds the permit in her city's services and starts; she signs in and comes back to the form.
+    page.goto(f"{platform.url}{SAMARINDA}")
+    page.get_by_role("link", name=SERVICE).click()
+    page.get_by_role("link", name="Ajukan permohonan").click()
+    expect(page).to_have_url(re.compile(r"/akun/masuk/\?next="))
+    _sign_in(page, platform, DEWI)
+    expect(page).to_have_url(re.compile(r"/layanan/[0-9a-f-]{36}/ajukan/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(SERVICE)
+
+    # Her name comes from the registry, locked; her STR is neither asked for as a document nor required.
+    locked = page.locator(".field.locked")
+    name = locked.filter(has=page.locator(".label", has_text=re.compile("^Nama$")))
+    expect(name.locator(".value")).to_have_text(DEWI_NAME)
+    expect(name).to_contain_text(FROM_REGISTRY)
+    expect(page.locator('[name="name"]')).to_have_count(0)
+    expect(page.locator('input[type="file"]')).to_have_count(3)  # the letter, the photo, a superior's approval
+    expect(page.get_by_label("Nomor STR (boleh dikosongkan)")).to_have_value("")
+    page.screenshot(path=tmp_path / "apply.png", full_page=True)
+    assert_accessible(page)
+
+    # She chooses her profession and gives the practice place, its letter and her photo.
+    page.get_by_role("group", name="Profesi", exact=True).get_by_label("Perawat").check()
+    page.get_by_role("group", name="Jenis permohonan").get_by_label("SIP baru").check()
+    page.get_by_role("group", name="Bentuk praktik").get_by_label("Di fasilitas pelayanan kesehatan").check()
+    page.get_by_role("group", name="Jenis fasilitas pelayanan kesehatan").get_by_label("Rumah sakit").check()
+    page.get_by_label("Nama tempat praktik").fill(PRACTICE_NAME)
+    address = page.get_by_role("group", name="Alamat tempat praktik")
+    address.get_by_label("Jalan dan nomor rumah").fill(PRACTICE_STREET)
+    address.get_by_label("RT", exact=True).fill("1")
+    address.get_by_label("RW", exact=True).fill("2")
+    # The village from the region lists (the service's province and city come chosen).
+    expect(address.get_by_label("Kabupaten/kota")).to_have_value("64.72")
+    address.get_by_label("Kecamatan").select_option(PRACTICE_VILLAGE.rsplit(".", 1)[0])
+    address.get_by_label("Desa/kelurahan").select_option(PRACTICE_VILLAGE)
+    page.get_by_label("Hari dan jam praktik").fill(PRACTICE_HOURS)
+    page.get_by_label(PRACTICE_LETTER, exact=True).set_input_files(letter)
+    page.get_by_label(PHOTO, exact=True).set_input_files(photo)
+    page.get_by_role("group", name=re.compile(r"^Apakah Anda ASN")).get_by_label("Tidak").check()
+    page.get_by_role("group", name="Pernyataan praktik").get_by_role("checkbox").check()
+    page.get_by_label("Data yang saya isi benar").check()
+    page.get_by_role("button", name="Kirim permohonan").click()
+
+    # The receipt, and the STR the platform read from SISDMK among her answers.
+    expect(page).to_have_url(re.compile(rf"/permohonan/{TRACKING_NUMBER.pattern}/$"))
+    number = TRACKING_NUMBER.search(page.url).group(0)
+    link = f"{platform.url}/permohonan/{number}/"
+    expect(page.get_by_role("status")).to_contain_text(f"Permohonan Anda diterima dengan nomor {number}.")
+    expect(_fact(page, "Status")).to_have_text("Diproses")
+    expect(_fact(page, "Sedang di")).to_have_text(re.compile(r"^Verifikator · Dinas Kesehatan"))
+    expect(_answer(page, "Nomor STR")).to_contain_text(DEWI_STR)
+    expect(_answer(page, "Profesi")).to_have_text("Perawat")
+    page.screenshot(path=tmp_path / "receipt.png", full_page=True)
+    _sign_out(page, platform)
+
+    # The health office's verifier finds it in the worklist and passes it on; its head approves, which signs it.
+    _sign_in(page, platform, VERIFIER)
+    _open_from_worklist(page, platform, number)
+    expect(_office_answer(page, "Nomor STR")).to_have_text(DEWI_STR)
+    page.screenshot(path=tmp_path / "officer-detail.png", full_page=True)
+    _act(page, "Berkas lengkap, teruskan")
+    _sign_out(page, platform)
+    _sign_in(page, platform, APPROVER)
+    _open_from_worklist(page, platform, number)
+    _act(page, "Setujui")
+    expect(_fact(page, "Status")).to_have_text("Disetujui")
+    issued_box = page.get_by_role("region", name="Dokumen hasil")
+    expect(issued_box).to_contain_text(PERMIT_TITLE)
+    office_link = page.url
+    _sign_out(page, platform)
+
+    # Dewi was told; her application shows the permit, and the signed PDF validates against the demo CA.
+    assert link in _mail_to_dewi(mailbox, platform, f"Permohonan {number} disetujui")
+    _sign_in(page, platform, DEWI)
+    page.goto(link)
+    expect(_fact(page, "Status")).to_have_text("Disetujui")
+    issued = main.locator(".success-box")
+    expect(issued).to_contain_text("Dokumen hasil sudah terbit dan tersimpan di brankas Anda.")
+    expect(issued).to_contain_text(PERMIT_TITLE)
+    permit_number = issued.locator("p").first.inner_text().rsplit(" · ", 1)[1].strip()
+    with page.expect_download() as download:
+        issued.get_by_role("link", name="Unduh PDF bertanda tangan").click()
+    signed = tmp_path / "sip.pdf"
+    download.value.save_as(signed)
+    pdf = signed.read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    verdict = validation.validate(pdf, trust_roots=_demo_ca_roots(platform))
+    assert verdict.is_valid, verdict
+    assert verdict.intact and verdict.trusted and verdict.covers_whole_file
+
+    # It is in her vault, with its verification page: valid, her name and STR, never her full NIK.
+    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Brankas").click()
+    expect(page).to_have_url(f"{platform.url}/brankas/")
+    card = main.locator(".card").filter(has=page.get_by_role("heading", name=PERMIT_TITLE))
+    expect(card).to_contain_text(permit_number)
+    page.screenshot(path=tmp_path / "vault.png", full_page=True)
+    assert_accessible(page)
+    card.get_by_role("link", name="Halaman verifikasi").click()
+    expect(page).to_have_url(re.compile(r"/verify/[^/]+$"))
+    verify_link = page.url
+    expect(main.locator(".success-box")).to_contain_text("Sah.")
+    expect(main).to_contain_text(DEWI_NAME)
+    expect(main).to_contain_text(DEWI_STR)
+    expect(main).to_contain_text(permit_number)
+    assert DEWI not in page.content()
+    page.screenshot(path=tmp_path / "verify.png", full_page=True)
+    assert_accessible(page)
+    _sign_out(page, platform)
+
+    # Anyone can check the PDF itself by uploading it: the one issued is valid, a copy with one byte changed is not.
+    public = new_page()
+    verdict_box = _check_upload(public, platform, signed)
+    expect(verdict_box).to_contain_text("Sah.")
+    expect(verdict_box).to_contain_text("Tanda tangan sah")
+    expect(public.get_by_role("main")).to_contain_text(permit_number)
+    altered = tmp_path / "sip-diubah.pdf"
+    altered.write_bytes(_altered(pdf))
+    verdict_box = _check_upload(public, platform, altered)
+    expect(verdict_box).to_contain_text("Tidak sah.")
+    expect(verdict_box).to_contain_text(ALTERED)
+    public.screenshot(path=tmp_path / "verify-upload-altered.png", full_page=True)
+
+    # The head of the health office revokes it from the application; its verification says so at once.
+    _sign_in(page, platform, APPROVER)
+    page.goto(office_link)
+    issued_box = page.get_by_role("region", name="Dokumen hasil")
+    issued_box.get_by_label("Alasan pencabutan").fill(REVOCATION_REASON)
+    issued_box.get_by_role("button", name="Cabut dokumen").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Dokumen {permit_number} dicabut.")
+    expect(page.get_by_role("region", name="Dokumen hasil")).to_contain_text("dicabut")
+    _sign_out(page, platform)
+    public.goto(verify_link)
+    revoked = public.get_by_role("main").locator(".error-box")
+    expect(revoked).to_contain_text("Dicabut.")
+    expect(revoked).to_contain_text(REVOCATION_REASON)
+    assert DEWI not in public.content()
+    verdict_box = _check_upload(public, platform, signed)
+    expect(verdict_box).to_contain_text("Dicabut.")
