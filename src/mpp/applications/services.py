@@ -95,7 +95,8 @@ def submit(
     cleaned = clean(form, data, locked={name: found.value for name, found in known.items() if found.locked})
     errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
     if not errors:
-        errors = checks.before_submit(service.template.slug, applicant=applicant, values=cleaned.values)
+        errors, found = checks.before_submit(service.template.slug, applicant=applicant, values=cleaned.values)
+        known = known | found
     if errors:
         raise FormInvalid(errors)
 
@@ -116,11 +117,7 @@ def submit(
         entered_by=entered_by,
         consent_recorded_at=now if entered_by else None,
         data=cleaned.values,
-        provenance={
-            name: {"source": found.source, "label": found.label, "at": _iso(found.retrieved_at)}
-            for name, found in known.items()
-            if name in cleaned.values
-        },
+        provenance=_provenance(known, cleaned.values),
         status=Status.IN_PROGRESS,
         step=first.code,
         step_role=first.role,
@@ -294,7 +291,9 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
     cleaned = clean(form, merged, locked=locked)
     errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
     if not errors:
-        errors = checks.before_submit(application.service.template.slug, applicant=applicant, values=cleaned.values)
+        slug = application.service.template.slug
+        errors, found = checks.before_submit(slug, applicant=applicant, values=cleaned.values)
+        application.provenance = application.provenance | _provenance(found, cleaned.values)
     if errors:
         raise FormInvalid(errors)
     zone = application.region.time_zone
@@ -506,6 +505,15 @@ def _record_on_behalf(application: Application, applicant: User) -> None:
             outcome=application.basis,
             on_behalf_of_nik=other if subject == applicant.nik else "",
         )
+
+
+def _provenance(known: dict, values: dict) -> dict:
+    """Where each value the state supplied came from, as the application keeps it."""
+    return {
+        name: {"source": found.source, "label": found.label, "at": _iso(found.retrieved_at)}
+        for name, found in known.items()
+        if name in values
+    }
 
 
 def _iso(value):

@@ -11,14 +11,16 @@ for the next application anywhere in the country.
 import datetime as dt
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_data_access
 from mpp.core.errors import Unavailable
+from mpp.forms.prefill import Prefill
 from mpp.registry import sisdmk
 
+SOURCE = "SATUSEHAT SDMK (Kementerian Kesehatan)"
 #: Practice places a professional may hold at once, by profession (others: no national limit).
 MAX_PRACTICE_PLACES = {"dokter": 3, "dokter_gigi": 3}
 #: A lifelong STR (UU 17/2023) has no end for the permit to follow: the permit then runs this long.
@@ -29,11 +31,11 @@ def _unavailable() -> Unavailable:
     return Unavailable(_("SATUSEHAT SDMK belum dapat dihubungi. Tidak ada yang berubah; silakan coba lagi nanti."))
 
 
-def check(*, applicant, values: dict) -> dict[str, str]:
+def check(*, applicant, values: dict) -> tuple[dict[str, str], dict[str, Prefill]]:
     """Field errors for a SIP application, after reading the applicant's STR from SISDMK.
 
-    On success ``values`` gains the STR's number and end (``str_number``, ``str_valid_until``).
-    Raises Unavailable when SISDMK does not answer.
+    On success ``values`` gains the STR's number and end (``str_number``, ``str_valid_until``),
+    and the STR number's source is returned. Raises Unavailable when SISDMK does not answer.
     """
     actor = _actor(applicant)
     try:
@@ -42,24 +44,24 @@ def check(*, applicant, values: dict) -> dict[str, str]:
         raise _unavailable() from exc
     _record_read(applicant, found=worker is not None)
     if worker is None:
-        return {"str_number": _("SATUSEHAT SDMK tidak memiliki STR atas NIK Anda.")}
+        return {"str_number": _("SATUSEHAT SDMK tidak memiliki STR atas NIK Anda.")}, {}
     registration = worker.valid_registration(values.get("str_number") or None)
     if registration is None:
-        return {"str_number": _("Tidak ada STR yang masih berlaku atas NIK Anda di SATUSEHAT SDMK.")}
+        return {"str_number": _("Tidak ada STR yang masih berlaku atas NIK Anda di SATUSEHAT SDMK.")}, {}
     if registration.profession.code != values.get("profession"):
         return {
             "profession": _("STR Anda untuk profesi %(profession)s, bukan profesi yang Anda pilih.")
             % {"profession": registration.profession.label}
-        }
+        }, {}
     limit = MAX_PRACTICE_PLACES.get(registration.profession.code)
     if limit is not None and len(worker.practice_places) >= limit:
         return {
             "practice_name": _("Anda sudah memiliki %(count)d tempat praktik, batas untuk profesi Anda.")
             % {"count": len(worker.practice_places)}
-        }
+        }, {}
     values["str_number"] = registration.number
     values["str_valid_until"] = registration.expires_on.isoformat() if registration.expires_on else ""
-    return {}
+    return {}, {"str_number": Prefill(registration.number, "sisdmk", SOURCE, timezone.now(), locked=True)}
 
 
 def valid_until(application, issued_on: dt.date) -> dt.date:

@@ -101,6 +101,7 @@ def test_a_nurse_gets_a_signed_permit_that_anyone_can_verify_until_it_is_revoked
     submitted = services.submit(applicant=dewi, service=sip_service, data=sip_form(), submit_key="sip-1").application
     # Once-only: the STR came from SISDMK, not from her; the read is in her data-use history.
     assert submitted.data["str_number"] == "2164230990000001"
+    assert submitted.provenance["str_number"]["label"].startswith("SATUSEHAT SDMK")
     assert DataAccess.objects.filter(subject_nik=DEWI, kind=AccessKind.SISDMK_READ).exists()
 
     approved = approve(submitted, verifier, head)
