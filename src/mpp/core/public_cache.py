@@ -18,6 +18,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 GENERATION_KEY = "public-cache:generation"
@@ -32,6 +33,7 @@ def public_cache(view):
         response.public_cache = True
         return response
 
+    wrapper.public_cache = True  # outer decorators (functools.wraps) carry it to the URL's view
     return wrapper
 
 
@@ -74,6 +76,7 @@ class PublicCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and "authorization" not in request.headers
+            and _may_be_cached(request.path_info)
         )
 
     def _key(self, request) -> str:
@@ -83,3 +86,16 @@ class PublicCacheMiddleware:
         path = request.get_full_path()
         digest = hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
         return f"public-page:{generation}:{language}:{htmx}:{digest}"
+
+
+def _may_be_cached(path: str) -> bool:
+    """Whether the path's view is one that opts in (a page with ``@public_cache``, or the public API):
+    any other page — a login form, a document's verification — costs no cache lookups."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_cache", False) or API_NAMESPACE in match.namespaces
+
+
+API_NAMESPACE = "api-v1"

@@ -10,7 +10,7 @@ def issued_by_code(code: str) -> IssuedDocument | None:
     """The issued document with this verification code, or None (an unknown or malformed code alike)."""
     if not code or len(code) > 40:
         return None
-    return IssuedDocument.objects.filter(code=code).first()
+    return next(iter(IssuedDocument.objects.filter(code=code).order_by()[:1]), None)  # unique: no ORDER BY
 
 
 def issued_by_hash(sha256: str) -> IssuedDocument | None:
