@@ -52,3 +52,21 @@ def record_officer_view(application: Application, officer, *, fields: list[str] 
         )
         for nik in subjects
     ]
+
+
+def record_delegate_download(upload, delegate) -> None:
+    """A file opened on its owner's behalf (a delegation), recorded against both persons."""
+    with translation.override(settings.LANGUAGE_CODE):
+        purpose = translation.gettext("Berkas %(name)s dibuka atas kuasa") % {"name": upload.original_name}
+        label = translation.gettext("Penerima kuasa")
+    for subject, other in ((upload.owner.nik, ""), (delegate.nik, upload.owner.nik)):
+        record_data_access(
+            subject_nik=subject,
+            kind=AccessKind.ON_BEHALF,
+            actor=delegate,
+            actor_label=label,
+            purpose=purpose,
+            fields=["berkas"],
+            outcome="dibuka",
+            on_behalf_of_nik=other,
+        )

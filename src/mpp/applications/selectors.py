@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mpp.identity.models import User
-from mpp.identity.selectors import agency_roles
+from mpp.identity.selectors import agency_roles, can_act_for
 
 from .models import Application, Event, Status, Upload
 
@@ -146,18 +146,19 @@ def tracked(tracking_number: str, nik_last4: str) -> Application | None:
 def upload_for(user, upload_id) -> tuple[Upload | None, Application | None]:
     """A file the user may open, with the application through which an officer opens it.
 
-    The owner opens their own files (no application). An officer opens a file used by an
-    application of one of their agencies: the one it was uploaded for, or one that took it
-    from the owner's vault. Anyone else: (None, None).
+    The owner, or someone who may act for them (a delegation), opens their files (no
+    application). An officer opens a file used by an application of one of their agencies:
+    the one it was uploaded for, or one that took it from the owner's vault. Anyone else:
+    (None, None).
     """
     try:
-        upload = Upload.objects.select_related(*_WITH_APPLICATION).filter(pk=upload_id).first()
+        upload = Upload.objects.select_related("owner", *_WITH_APPLICATION).filter(pk=upload_id).first()
     except (ValidationError, ValueError, TypeError):
         return None, None
     if upload is None:
         return None, None
-    if upload.owner_id == user.pk:
-        return upload, None
+    if upload.owner_id == user.pk or (user.nik and upload.owner.nik and can_act_for(user, upload.owner.nik)):
+        return upload, None  # the owner's, or a delegate's of the owner
     agencies = officer_agencies(user)
     if not agencies:
         return None, None

@@ -37,6 +37,9 @@ class Content:
     table_header: tuple[str, ...] = ()
     table_rows: list[tuple[str, ...]] = field(default_factory=list)
     extra_lines: tuple[str, ...] = ()
+    #: Issuing this revokes the earlier documents whose number starts with ``number_prefix``
+    #: (a new family card supersedes the old one).
+    supersedes_earlier: bool = False
 
 
 def content_for(application, *, issued_on: dt.date) -> Content | None:
@@ -136,6 +139,7 @@ def _family_card(application, issued_on: dt.date) -> Content:
         holder_name=head.get("name", ""),
         holder_nik=head.get("nik", application.applicant.nik),
         number_prefix=f"KK-{kk_number}",
+        supersedes_earlier=True,
         fields=[
             (_("Nomor Kartu Keluarga"), kk_number),
             (_("Nama kepala keluarga"), head.get("name", "")),

@@ -4,11 +4,12 @@ import hashlib
 import os
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -18,10 +19,7 @@ from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.uploads import validate_document
 from mpp.registry.nik import mask_nik
 
-from . import issuing
 from .models import DocumentType, IssuedDocument, Origin, VaultDocument, VaultVersion, new_verification_code
-from .rendering import RenderedContent, verification_url
-from .signing import render_signed, signer
 
 
 def issue(application: Application, *, official, official_label: str, now=None) -> IssuedDocument | None:
@@ -31,6 +29,12 @@ def issue(application: Application, *, official, official_label: str, now=None) 
     undoes the approval, which the officer can simply repeat. None when the service issues no
     document.
     """
+    # Imported on first use: reportlab and pyHanko add ~25 MB to a worker and work to every garbage
+    # collection, which only the processes that issue documents should pay (docs/BENCHMARKS.md).
+    from . import issuing
+    from .rendering import RenderedContent, verification_url
+    from .signing import render_signed, signer
+
     now = now or timezone.now()
     issued_on = timezone.localtime(now, ZoneInfo(application.region.time_zone)).date()
     content = issuing.content_for(application, issued_on=issued_on)
@@ -84,6 +88,8 @@ def issue(application: Application, *, official, official_label: str, now=None) 
         updated_at=now,
     )
     VaultVersion.objects.create(document=document, number=1, upload=upload, created_at=now)
+    if content.supersedes_earlier:
+        _supersede(issued, prefix=f"{content.number_prefix}/", now=now)
     after = issuing.AFTER_ISSUE.get(application.service.template.slug)
     if after is not None:
         after(application, issued, actor_label=official_label)
@@ -93,6 +99,8 @@ def issue(application: Application, *, official, official_label: str, now=None) 
 @transaction.atomic
 def revoke(*, code: str, officer, reason: str, agencies, now=None) -> IssuedDocument:
     """The issuer withdraws a document (e.g. a permit revoked by the health office); verification shows it at once."""
+    from . import issuing  # on first use, as in issue()
+
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Tuliskan alasan pencabutan."))
@@ -112,6 +120,18 @@ def revoke(*, code: str, officer, reason: str, agencies, now=None) -> IssuedDocu
     if after is not None:
         after(issued, actor_label=issued.application.agency.name)
     return issued
+
+
+def _supersede(issued: IssuedDocument, *, prefix: str, now) -> None:
+    """Revoke the earlier, still valid documents ``issued`` replaces (same number prefix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Digantikan oleh %(title)s nomor %(number)s.") % {
+            "title": issued.title.title(),
+            "number": issued.number,
+        }
+    IssuedDocument.objects.filter(number__startswith=prefix, revoked_at__isnull=True).exclude(pk=issued.pk).update(
+        revoked_at=now, revocation_reason=reason
+    )
 
 
 def _stored_pdf(application: Application, pdf: bytes, *, name: str, now) -> Upload:

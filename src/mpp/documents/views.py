@@ -15,7 +15,6 @@ from mpp.core.errors import DomainError
 
 from . import selectors, services
 from .forms import RevokeForm, VaultUploadForm, VerifyUploadForm
-from .validation import validate
 
 
 def _limited(request, group: str, rate: str, method=("GET", "POST")) -> bool:
@@ -47,6 +46,8 @@ def verify_upload(request):
             form.add_error(None, _("Terlalu banyak pemeriksaan. Coba lagi sebentar lagi."))
             status = 429
         elif form.is_valid():
+            from .validation import validate  # pyHanko on first use (see services.issue); forks inherit it
+
             verdict = validate(form.cleaned_data["file"].read())
             issued = selectors.issued_by_hash(verdict.sha256) if verdict.is_valid else None
         else:

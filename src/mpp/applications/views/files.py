@@ -20,6 +20,8 @@ def download(request, upload_id):
         raise Http404
     if not link_is_valid(upload_id, request.user, request.GET.get("t", "")):
         return render(request, "applications/link_expired.html", status=410)
+    if upload.owner_id != request.user.pk and application is None:
+        access.record_delegate_download(upload, request.user)
     if application is not None:
         form = application.service_version.template_version.parsed_form
         fields = [
