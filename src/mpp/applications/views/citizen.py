@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -127,7 +128,18 @@ def save_draft(request, service_id):
 def dashboard(request):
     applications = list(selectors.citizen_applications(request.user)[:200])
     now = timezone.now()
-    rows = [{"application": application, "clock": _clock(application, now)} for application in applications]
+    # One reverse() per page, not per row (a row's link differs only by its number).
+    detail = reverse("applications:detail", args=["NUMBER"])
+    statuses = {status.value: str(status.label) for status in Status}  # translated once, not per row
+    rows = [
+        {
+            "application": application,
+            "status": statuses.get(application.status, application.status),
+            "clock": _clock(application, now),
+            "url": detail.replace("NUMBER", application.tracking_number) if application.tracking_number else "",
+        }
+        for application in applications
+    ]
     return render(request, "applications/citizen_dashboard.html", {"rows": rows})
 
 
