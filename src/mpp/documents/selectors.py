@@ -3,6 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
+from mpp.identity.models import Role
+from mpp.identity.selectors import agency_roles
+
 from .models import IssuedDocument, VaultDocument, VaultVersion
 
 
@@ -62,3 +65,8 @@ def vault_choices(owner, document_types) -> dict[str, list[tuple[str, str]]]:
         label = version.document.title if version.number == 1 else f"{version.document.title} (v{version.number})"
         choices.setdefault(version.document.document_type, []).append((str(version.upload_id), label))
     return choices
+
+
+def revoking_agencies(officer) -> set:
+    """The agencies whose documents the officer may revoke: those where they approve (the issuer's head)."""
+    return {agency for agency, role in agency_roles(officer) if role == Role.APPROVER}

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from mpp.applications.selectors import officer_agencies
 from mpp.applications.views.officer import officer_required
 from mpp.core.errors import DomainError
 
@@ -99,9 +98,10 @@ def vault_remove(request, document_id):
 @officer_required
 @require_POST
 def revoke(request, code):
-    """The issuing agency withdraws a document; verification shows it revoked at once."""
+    """The issuing agency's approving official withdraws a document; verification shows it revoked at once."""
     form = RevokeForm(request.POST)
-    issued = selectors.issued_for_agencies(code, officer_agencies(request.user))
+    agencies = selectors.revoking_agencies(request.user)
+    issued = selectors.issued_for_agencies(code, agencies)
     if issued is None:
         raise Http404
     if not form.is_valid():
@@ -112,7 +112,7 @@ def revoke(request, code):
                 code=code,
                 officer=request.user,
                 reason=form.cleaned_data["reason"],
-                agencies=officer_agencies(request.user),
+                agencies=agencies,
             )
         except DomainError as refused:
             messages.error(request, refused.message)

@@ -390,6 +390,7 @@ def _render_detail(
         "error": shown_error,
         "person": person,
         "lookup_error": lookup_error,
+        "may_revoke": (application.agency_id, Role.APPROVER) in agency_roles(officer),
         "assignable": selectors.assignable_officers(application)
         if application.status == Status.IN_PROGRESS and (application.agency_id, Role.APPROVER) in agency_roles(officer)
         else [],

@@ -151,3 +151,12 @@ def test_the_form_offers_the_vault_document_and_an_application_uses_it_without_a
     assert response.status_code == 302
     application = Application.objects.get(applicant=siti, submit_key="vault-1")
     assert application.data["birth_letter"] == {"source": "vault", "id": upload_id}
+
+
+def test_only_the_approving_official_of_the_issuer_may_revoke(client, siti, verifier, approver):
+    issued = approved_birth(siti, verifier, approver)
+    client.force_login(verifier)  # the same agency, but not its approving official
+    assert client.post(f"/petugas/dokumen/{issued.code}/cabut/", {"reason": "x"}).status_code == 404
+    assert "Cabut dokumen" not in client.get(f"/petugas/permohonan/{issued.application_id}/").content.decode()
+    issued.refresh_from_db()
+    assert not issued.is_revoked
