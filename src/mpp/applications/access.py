@@ -59,14 +59,26 @@ def record_delegate_download(upload, delegate) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         purpose = translation.gettext("Berkas %(name)s dibuka atas kuasa") % {"name": upload.original_name}
         label = translation.gettext("Penerima kuasa")
-    for subject, other in ((upload.owner.nik, ""), (delegate.nik, upload.owner.nik)):
+    record_on_behalf(
+        principal_nik=upload.owner.nik,
+        agent=delegate,
+        label=label,
+        purpose=purpose,
+        fields=["berkas"],
+        outcome="dibuka",
+    )
+
+
+def record_on_behalf(*, principal_nik: str, agent, label: str, purpose: str, fields: list[str], outcome: str) -> None:
+    """An act by ``agent`` on ``principal_nik``'s behalf, recorded against both persons (each sees it)."""
+    for subject, other in ((principal_nik, ""), (agent.nik, principal_nik)):
         record_data_access(
             subject_nik=subject,
             kind=AccessKind.ON_BEHALF,
-            actor=delegate,
+            actor=agent,
             actor_label=label,
             purpose=purpose,
-            fields=["berkas"],
-            outcome="dibuka",
+            fields=fields,
+            outcome=outcome,
             on_behalf_of_nik=other,
         )

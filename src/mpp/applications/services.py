@@ -20,8 +20,6 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from mpp.audit.models import AccessKind
-from mpp.audit.services import record_data_access
 from mpp.catalog.models import Service
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.uploads import validate_document
@@ -33,7 +31,7 @@ from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 
 from . import calendar, checks, forwarding
-from .access import officer_label
+from .access import officer_label, record_on_behalf
 from .models import Application, Channel, Event, Status, Upload, new_tracking_number
 from .selectors import document_ids
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
@@ -494,17 +492,14 @@ def _record_on_behalf(application: Application, applicant: User) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         purpose = _("Permohonan %(number)s diajukan atas nama Anda") % {"number": application.tracking_number}
         label = _("Pemohon atas nama anggota keluarga atau pemberi kuasa")
-    for subject, other in ((application.beneficiary_nik, applicant.nik), (applicant.nik, application.beneficiary_nik)):
-        record_data_access(
-            subject_nik=subject,
-            kind=AccessKind.ON_BEHALF,
-            actor=applicant,
-            actor_label=label,
-            purpose=purpose,
-            fields=["permohonan"],
-            outcome=application.basis,
-            on_behalf_of_nik=other if subject == applicant.nik else "",
-        )
+    record_on_behalf(
+        principal_nik=application.beneficiary_nik,
+        agent=applicant,
+        label=label,
+        purpose=purpose,
+        fields=["permohonan"],
+        outcome=application.basis,
+    )
 
 
 def _provenance(known: dict, values: dict) -> dict:
