@@ -242,7 +242,7 @@ def _applications_queries(data: dict) -> list[str]:
     ]
 
 
-def _applications(results: dict) -> list[str]:
+def applications_section(results: dict) -> list[str]:
     data = results["applications"]
     seed, ceiling = data["seed"], data["pgbench"]
     counts, sizes = seed["counts"], sorted(seed["worklist_sizes"].values())
@@ -521,7 +521,7 @@ def markdown(results: dict) -> str:
         *_scenario_rows(results["uncached"]),
         "",
         *_identity(results),
-        *_applications(results),
+        *applications_section(results),
         *_registry(results),
         *documents_section(results),
         "## Worker memory",

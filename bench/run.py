@@ -11,7 +11,7 @@ error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database.
 
-`bench/run.py --only documents` runs one family of scenarios alone, on a database seeded for
+`bench/run.py --only documents` (or `applications`) runs one family of scenarios alone, on a database seeded for
 it only, prints its section of the report and writes bench/results/<family>.json, leaving
 docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
@@ -194,12 +194,7 @@ def memory(servers_rows: dict[str, list[dict]]) -> dict:
 def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack: contextlib.ExitStack) -> dict:
     # Taken before we add load: other work on the machine skews every number.
     load_average = round(os.getloadavg()[0], 2)
-    database.recreate(database_url)
-    if os.environ.get("BENCH_KEEP_DB") != "true":
-        stack.callback(database.drop, database_url)
-    env = django_env(database_url, var_dir)
-    for args in SETUP_COMMANDS:
-        manage(args, env)
+    env = _fresh_database(database_url, var_dir, stack)
     identity_data = identity.seed(env, var_dir, seconds)
     applications_data = applications.seed(env, var_dir)
     documents_data = documents.seed(env, var_dir)
@@ -255,30 +250,57 @@ def settings_of_run(seconds: int) -> dict:
     }
 
 
-def benchmark_documents(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
-    """The documents scenarios alone, on a database with a small applications seed to issue documents for."""
-    load_average = round(os.getloadavg()[0], 2)
+def _fresh_database(database_url: str, var_dir: Path, stack) -> dict:
+    """A new benchmark database, migrated and loaded (dropped at the end unless BENCH_KEEP_DB=true); its env."""
     database.recreate(database_url)
     if os.environ.get("BENCH_KEEP_DB") != "true":
         stack.callback(database.drop, database_url)
     env = django_env(database_url, var_dir)
     for args in SETUP_COMMANDS:
         manage(args, env)
-    documents.seed_applications(env, var_dir)
-    documents_data = documents.seed(env, var_dir)
-    say("==> VACUUM ANALYZE")
-    database.analyze(database_url)
+    return env
+
+
+def _alone(family: str, database_url: str, seconds: int, load_average: float, results: dict) -> dict:
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": git_commit(),
         "machine": machine(database_url, load_average),
         "settings": settings_of_run(seconds),
-        "documents": documents.run(env, var_dir, wrk_path, seconds, documents_data),
+        family: results,
     }
+
+
+def benchmark_documents(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The documents scenarios alone, on a database with a small applications seed to issue documents for."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    documents.seed_applications(env, var_dir)
+    documents_data = documents.seed(env, var_dir)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
+    return _alone("documents", database_url, seconds, load_average, results)
+
+
+def benchmark_applications(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The applications scenarios alone: 1,000,000 applications seeded, pgbench's ceiling beside them."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    applications_data = applications.seed(env, var_dir)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = applications.run(env, var_dir, wrk_path, seconds, applications_data)
+    return _alone("applications", database_url, seconds, load_average, results)
 
 
 # --only: a family's benchmark, its section of the report, its rows that can fail.
 ONLY = {
+    "applications": (
+        benchmark_applications,
+        document.applications_section,
+        lambda results: results["applications"]["scenarios"],
+    ),
     "documents": (
         benchmark_documents,
         document.documents_section,

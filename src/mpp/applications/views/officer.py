@@ -7,6 +7,7 @@ while they read it answers 409 instead of overwriting another officer's decision
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from functools import wraps
 
@@ -18,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -35,7 +37,7 @@ from mpp.registry.dukcapil import Actor, RegistryUnavailable
 from .. import calendar, selectors, services
 from ..access import officer_label, record_officer_view, shown_fields
 from ..links import file_url
-from ..models import Application, Status
+from ..models import Application, Channel, Status
 from ..workflows import REVISION, WORKFLOWS, workflow_named
 
 PAGE_SIZE = 25
@@ -114,11 +116,16 @@ def _deadline(now, at, zone) -> Deadline | None:
 @dataclass(frozen=True)
 class WorklistRow:
     application: Application
+    url: str
+    channel: str
     zone: str
     zone_label: str
     step_label: str
     step_due: Deadline | None
     is_mine: bool
+
+
+_ANY_ID = uuid.UUID(int=0)
 
 
 @officer_required
@@ -150,9 +157,14 @@ def worklist(request):
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     zone_labels = dict(TimeZone.choices)
+    # Worked out once per page, not per card: the link differs only by the id, the labels not at all.
+    detail = reverse("applications:officer_detail", args=[_ANY_ID])
+    channels = {channel.value: str(channel.label) for channel in Channel}
     rows = [
         WorklistRow(
             application=application,
+            url=detail.replace(str(_ANY_ID), str(application.pk)),
+            channel=channels.get(application.channel, application.channel),
             zone=application.zone,
             zone_label=zone_labels.get(application.zone, application.zone),
             step_label=_step_label(application.workflow_name, application.step),
