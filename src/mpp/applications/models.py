@@ -50,26 +50,13 @@ def new_tracking_number(region_code: str, year_month: str) -> str:
 class Application(TimeStampedModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tracking_number = models.CharField(_("nomor permohonan"), max_length=32, unique=True, null=True, blank=True)
-    # The catalog rows every submission of a region points at: no database constraint, so an insert
-    # takes no FOR KEY SHARE lock (a tuple write and a WAL record each, and MultiXacts when
-    # submissions overlap) on these shared rows; Django's PROTECT keeps them (decision 0009).
-    service = models.ForeignKey(
-        "catalog.Service", on_delete=models.PROTECT, related_name="applications", db_constraint=False
-    )
-    service_version = models.ForeignKey(
-        "catalog.ServiceVersion", on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_constraint=False)
-    agency = models.ForeignKey(  # indexed first in application_worklist: no index of its own
-        "catalog.Agency", on_delete=models.PROTECT, related_name="applications", db_constraint=False, db_index=False
-    )
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="applications")
+    service_version = models.ForeignKey("catalog.ServiceVersion", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="applications")
 
-    applicant = models.ForeignKey(  # indexed first in application_dashboard: no index of its own
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="applications",
-        verbose_name=_("pemohon"),
-        db_index=False,
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("pemohon")
     )
     #: Whom the application is for; blank when the service registers a new person (a newborn).
     beneficiary_nik = models.CharField(_("NIK penerima manfaat"), max_length=16, blank=True)
