@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from uuid6 import uuid7
 
 from mpp.core.models import TimeStampedModel
 
@@ -48,7 +49,7 @@ def new_tracking_number(region_code: str, year_month: str) -> str:
 
 
 class Application(TimeStampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     tracking_number = models.CharField(_("nomor permohonan"), max_length=32, unique=True, null=True, blank=True)
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="applications")
     service_version = models.ForeignKey("catalog.ServiceVersion", on_delete=models.PROTECT, related_name="+")

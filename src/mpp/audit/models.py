@@ -5,11 +5,10 @@ of data to an agency system about a NIK is one ``DataAccess`` row. Rows are
 never edited or deleted by the application.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from uuid6 import uuid7
 
 
 class AccessKind(models.TextChoices):
@@ -24,7 +23,7 @@ class AccessKind(models.TextChoices):
 
 
 class DataAccess(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     subject_nik = models.CharField(_("NIK yang datanya digunakan"), max_length=16)  # indexed with created_at below
     kind = models.CharField(_("jenis"), max_length=20, choices=AccessKind.choices)

@@ -8,11 +8,10 @@ idempotency key given to the gateway and the e-mail's Message-ID, so a retry aft
 never becomes a second message.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from uuid6 import uuid7
 
 
 class Channel(models.TextChoices):
@@ -51,7 +50,7 @@ class Notification(models.Model):
 
 
 class OutboxMessage(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     created_at = models.DateTimeField()
     channel = models.CharField(max_length=12, choices=Channel.choices)
     recipient = models.CharField(max_length=254)
