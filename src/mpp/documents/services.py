@@ -1,7 +1,6 @@
 """Writes of the documents app: issue an application's signed result, revoke it, keep the vault."""
 
 import hashlib
-import os
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,10 +12,10 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from mpp.applications import services as applications
 from mpp.applications.models import OPEN_STATUSES, Application, Upload
 from mpp.applications.selectors import document_ids
 from mpp.core.errors import Conflict, DomainError, NotFound
-from mpp.core.uploads import validate_document
 from mpp.registry.nik import mask_nik
 
 from .models import DocumentType, IssuedDocument, Origin, VaultDocument, VaultVersion, new_verification_code
@@ -48,7 +47,7 @@ def issue(application: Application, *, official, official_label: str, now=None) 
         title=content.title,
         number=number,
         issued_at=issued_on,
-        place=region.name.removeprefix("KOTA ").removeprefix("KABUPATEN ").title(),
+        place=region.name.upper().removeprefix("KOTA ").removeprefix("KABUPATEN ").title(),
         official_name=official.get_full_name() or official.username,
         official_position=official_label,
         verification_url=verification_url(code),
@@ -177,17 +176,7 @@ def add_to_vault(*, owner, uploaded, document_type: str, title: str = "", docume
             created_at=now,
             updated_at=now,
         )
-    content, content_type = validate_document(uploaded)
-    upload = Upload(
-        owner=owner,
-        sha256=hashlib.sha256(content).hexdigest(),
-        content_type=content_type,
-        size=len(content),
-        original_name=(get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas")[-120:],
-        created_at=now,
-    )
-    upload.file.save("vault", ContentFile(content), save=False)
-    upload.save(force_insert=True)
+    upload = applications.store_upload(owner=owner, uploaded=uploaded, now=now)  # checked, as any upload
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     document.updated_at = now
     document.save(update_fields=["updated_at"])
