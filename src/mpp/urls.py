@@ -9,17 +9,19 @@ admin.site.site_header = "MPP Digital"
 admin.site.site_title = "MPP Digital"
 admin.site.index_title = "Administrasi"
 
+# The resolver tries these in order: probes and the public verification page (every QR code
+# scan) first, so they are found without trying every other app's patterns.
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("", region_views.home, name="home"),
+    path("", include("mpp.documents.urls")),
     path("", include("mpp.regions.urls")),
     path("", include("mpp.catalog.urls")),
     path("", include("mpp.applications.urls")),
     path("", include("mpp.identity.urls")),
     path("", include("mpp.sso.urls")),
-    path("", include("mpp.documents.urls")),
     path("api/v1/", api.urls),
     path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("readyz", core_views.readyz, name="readyz"),
 ]
