@@ -9,10 +9,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pytest
+import browser_steps as steps
 from playwright.sync_api import expect
-
-from mpp.identity.demo import DEMO_PASSWORD
 
 SITI = "6472035204900001"
 SITI_EMAIL = "siti@demo.mpp.go.id"
@@ -31,73 +29,12 @@ CHILD = "Rahma Putri Santoso"
 BIRTH_LETTER = "Surat keterangan kelahiran"
 REVISION_NOTE = "Surat keterangan lahir terpotong di bagian bawah. Unggah pindaian yang utuh."
 STEPS = ["permohonan diajukan", "meminta perbaikan", "perbaikan dikirim", "berkas lengkap, diteruskan", "disetujui"]
-MAIL_TIMEOUT_S = 15
-
-
-def _pdf(path: Path, label: str) -> Path:
-    """A tiny PDF (the upload check reads its header and %%EOF), told apart from another by ``label``."""
-    path.write_bytes(f"%PDF-1.4\n% {label}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".encode())
-    return path
-
-
-def _fact(page, term: str):
-    """The value next to ``term`` in the application's facts (the page's first ``dl.facts-box``)."""
-    term = page.locator("dl.facts-box").first.locator("dt").filter(has_text=re.compile(f"^{re.escape(term)}$"))
-    return term.locator("xpath=following-sibling::dd[1]")
-
-
-def _sign_in(page, platform, login: str) -> None:
-    """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/."""
-    if "/akun/masuk/" not in page.url:
-        page.goto(f"{platform.url}/akun/masuk/")
-    page.get_by_label("NIK atau alamat surel").fill(login)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).not_to_have_url(re.compile(r"/akun/masuk/"))
-
-
-def _sign_out(page, platform) -> None:
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Akun saya").click()
-    page.get_by_role("button", name="Keluar", exact=True).click()
-    expect(page).to_have_url(f"{platform.url}/")
-
-
-def _mail_to_siti(mailbox, platform, subject: str) -> str:
-    """The text of the e-mail to Siti whose subject contains ``subject``; on failure, with the notifier's log."""
-    try:
-        message = mailbox.wait_for(SITI_EMAIL, MAIL_TIMEOUT_S, subject=subject)
-    except pytest.fail.Exception as missing:
-        pytest.fail(f"{missing}\nnotifier log:\n{platform.notifier_log.read_text(errors='replace')}", pytrace=False)
-    return message.get_body(preferencelist=("plain",)).get_content()
-
-
-def _open_from_worklist(page, platform, number: str) -> None:
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
-    expect(page).to_have_url(f"{platform.url}/petugas/")
-    page.get_by_role("link", name=number).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {number}")
-
-
-def _answer(page, label: str):
-    """The cell with the applicant's answer ``label`` on the officer's page."""
-    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label)).get_by_role("cell").first
 
 
 def _download_birth_letter(page) -> bytes:
     with page.expect_download() as download:
-        _answer(page, BIRTH_LETTER).get_by_role("link").click()
+        steps.office_answer(page, BIRTH_LETTER).get_by_role("link").click()
     return Path(download.value.path()).read_bytes()
-
-
-def _act(page, action: str, *, note: str = "", flag: str = "") -> None:
-    """Sends the officer's action form ``action`` (its fieldset's legend), with a note and a flagged answer."""
-    form = page.get_by_role("group", name=action, exact=True)
-    if flag:
-        form.get_by_label(flag, exact=True).check()
-    if note:
-        form.get_by_role("textbox").fill(note)
-    form.get_by_role("button", name=action, exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(f"Tindakan dicatat: {action}.")
 
 
 def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_letter(
@@ -105,15 +42,15 @@ def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_lette
 ):
     platform = demo_platform
     main = page.get_by_role("main")
-    first_letter = _pdf(tmp_path / "surat-lahir.pdf", "cut off at the bottom")
-    full_letter = _pdf(tmp_path / "surat-lahir-utuh.pdf", "the whole page")
+    first_letter = steps.tiny_pdf(tmp_path / "surat-lahir.pdf", "cut off at the bottom")
+    full_letter = steps.tiny_pdf(tmp_path / "surat-lahir-utuh.pdf", "the whole page")
 
     # Siti finds the service of her city and starts; the platform has her sign in, then brings her back.
     page.goto(f"{platform.url}{SAMARINDA}")
     page.get_by_role("link", name=SERVICE).click()
     page.get_by_role("link", name="Ajukan permohonan").click()
     expect(page).to_have_url(re.compile(r"/akun/masuk/\?next="))
-    _sign_in(page, platform, SITI)
+    steps.sign_in(page, platform, SITI)
     expect(page).to_have_url(re.compile(r"/layanan/[0-9a-f-]{36}/ajukan/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(SERVICE)
 
@@ -149,42 +86,42 @@ def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_lette
     expect(page).to_have_url(re.compile(rf"/permohonan/{TRACKING_NUMBER.pattern}/$"))
     number = TRACKING_NUMBER.search(page.url).group(0)
     expect(page.get_by_role("status")).to_contain_text(f"Permohonan Anda diterima dengan nomor {number}.")
-    expect(_fact(page, "Nomor permohonan")).to_have_text(number)
-    expect(_fact(page, "Status")).to_have_text("Diproses")
-    expect(_fact(page, "Sedang di")).to_have_text(f"Verifikator · {AGENCY}")
-    expect(_fact(page, "Batas waktu")).to_have_text(DEADLINE)
+    expect(steps.fact(page, "Nomor permohonan")).to_have_text(number)
+    expect(steps.fact(page, "Status")).to_have_text("Diproses")
+    expect(steps.fact(page, "Sedang di")).to_have_text(f"Verifikator · {AGENCY}")
+    expect(steps.fact(page, "Batas waktu")).to_have_text(DEADLINE)
     expect(page.locator("ol.timeline > li")).to_have_text([re.compile(STEPS[0])])
     page.screenshot(path=tmp_path / "receipt.png", full_page=True)
     assert_accessible(page)
     link = f"{platform.url}/permohonan/{number}/"
-    assert link in _mail_to_siti(mailbox, platform, f"Permohonan {number} diterima")
-    _sign_out(page, platform)
+    assert link in steps.mail_text(mailbox, platform, SITI_EMAIL, f"Permohonan {number} diterima")
+    steps.sign_out(page, platform)
 
     # The verifier takes it from the worklist, reads the letter and asks for a better one, nothing else.
-    _sign_in(page, platform, VERIFIER)
+    steps.sign_in(page, platform, VERIFIER)
     page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
     expect(page.get_by_role("link", name=number)).to_be_visible()
     page.screenshot(path=tmp_path / "worklist.png", full_page=True)
     assert_accessible(page)
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name="Ambil").click()
-    expect(_fact(page, "Ditangani")).to_have_text("oleh Anda")
+    expect(steps.fact(page, "Ditangani")).to_have_text("oleh Anda")
     assert _download_birth_letter(page) == first_letter.read_bytes()
     page.screenshot(path=tmp_path / "officer-detail.png", full_page=True)
     assert_accessible(page)
-    _act(page, "Minta perbaikan", note=REVISION_NOTE, flag=BIRTH_LETTER)
-    _sign_out(page, platform)
+    steps.act(page, "Minta perbaikan", note=REVISION_NOTE, flag=BIRTH_LETTER)
+    steps.sign_out(page, platform)
 
     # Siti is told by e-mail, sees the request and fixes only the birth letter.
-    revision_mail = _mail_to_siti(mailbox, platform, f"Permohonan {number} perlu perbaikan")
+    revision_mail = steps.mail_text(mailbox, platform, SITI_EMAIL, f"Permohonan {number} perlu perbaikan")
     assert REVISION_NOTE in revision_mail
     assert link in revision_mail
-    _sign_in(page, platform, SITI)
+    steps.sign_in(page, platform, SITI)
     page.get_by_role("navigation", name="Akun").get_by_role("link", name="Permohonan saya").click()
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Perlu perbaikan")
     page.get_by_role("link", name=number).click()
-    expect(_fact(page, "Status")).to_have_text("Perlu perbaikan")
-    expect(_fact(page, "Sedang di")).to_have_text("Anda (perlu perbaikan)")
+    expect(steps.fact(page, "Status")).to_have_text("Perlu perbaikan")
+    expect(steps.fact(page, "Sedang di")).to_have_text("Anda (perlu perbaikan)")
     expect(main).to_contain_text("Waktu penyelesaian berhenti sampai Anda mengirim perbaikan.")
     expect(page.locator("ol.timeline > li").last).to_contain_text(REVISION_NOTE)
     page.get_by_role("link", name="Perbaiki sekarang").click()
@@ -198,27 +135,22 @@ def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_lette
     page.get_by_role("button", name="Kirim perbaikan").click()
     expect(page).to_have_url(link)
     expect(page.get_by_role("status")).to_contain_text("Perbaikan terkirim")
-    expect(_fact(page, "Status")).to_have_text("Diproses")
-    expect(_fact(page, "Batas waktu")).to_have_text(DEADLINE)
-    _sign_out(page, platform)
+    expect(steps.fact(page, "Status")).to_have_text("Diproses")
+    expect(steps.fact(page, "Batas waktu")).to_have_text(DEADLINE)
+    steps.sign_out(page, platform)
 
     # The verifier gets the new letter, the rest as it was, and passes it on; the head of Disdukcapil approves.
-    _sign_in(page, platform, VERIFIER)
-    _open_from_worklist(page, platform, number)
+    steps.sign_in(page, platform, VERIFIER)
+    steps.open_from_worklist(page, platform, number)
     assert _download_birth_letter(page) == full_letter.read_bytes()
-    expect(_answer(page, "Nama lengkap anak")).to_have_text(CHILD)
-    _act(page, "Berkas lengkap, teruskan")
-    _sign_out(page, platform)
-    _sign_in(page, platform, APPROVER)
-    _open_from_worklist(page, platform, number)
-    _act(page, "Setujui")
-    expect(_fact(page, "Status")).to_have_text("Disetujui")
-    _sign_out(page, platform)
+    expect(steps.office_answer(page, "Nama lengkap anak")).to_have_text(CHILD)
+    steps.pass_on_and_approve(page, platform, number, APPROVER)
+    steps.sign_out(page, platform)
 
     # Siti sees every step, and was told of the approval.
-    _sign_in(page, platform, SITI)
+    steps.sign_in(page, platform, SITI)
     page.goto(link)
-    expect(_fact(page, "Status")).to_have_text("Disetujui")
+    expect(steps.fact(page, "Status")).to_have_text("Disetujui")
     expect(page.locator("ol.timeline > li")).to_have_text([re.compile(step) for step in STEPS])
     page.screenshot(path=tmp_path / "approved.png", full_page=True)
-    assert link in _mail_to_siti(mailbox, platform, f"Permohonan {number} disetujui")
+    assert link in steps.mail_text(mailbox, platform, SITI_EMAIL, f"Permohonan {number} disetujui")

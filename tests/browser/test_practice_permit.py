@@ -11,12 +11,11 @@ the registry simulator, her STR from the SISDMK simulator, the notifier sending 
 import re
 from pathlib import Path
 
-import pytest
+import browser_steps as steps
 from cryptography import x509
 from playwright.sync_api import expect
 
 from mpp.documents import validation
-from mpp.identity.demo import DEMO_PASSWORD
 
 DEWI = "6472054211950001"
 DEWI_NAME = "DEWI LESTARI"
@@ -37,13 +36,6 @@ PHOTO = "Pas foto berwarna terbaru"
 PERMIT_TITLE = "SURAT IZIN PRAKTIK PERAWAT"
 REVOCATION_REASON = "Tempat praktik ditutup sejak 1 Juli."
 ALTERED = "Isi dokumen telah diubah setelah ditandatangani."
-MAIL_TIMEOUT_S = 15
-
-
-def _letter(path: Path) -> Path:
-    """A tiny PDF (the upload check reads its header and %%EOF): the hospital's letter."""
-    path.write_bytes(b"%PDF-1.4\n% surat keterangan RSUD\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
-    return path
 
 
 def _photo(path: Path) -> Path:
@@ -54,60 +46,10 @@ def _photo(path: Path) -> Path:
     return path
 
 
-def _fact(page, term: str):
-    """The value next to ``term`` in the application's facts (the page's first ``dl.facts-box``)."""
-    term = page.locator("dl.facts-box").first.locator("dt").filter(has_text=re.compile(f"^{re.escape(term)}$"))
-    return term.locator("xpath=following-sibling::dd[1]")
-
-
 def _answer(page, label: str):
     """The citizen's answer ``label`` with its source, in the application's "Isian" (its last ``dl.facts-box``)."""
     term = page.locator("dl.facts-box").last.locator("dt").filter(has_text=re.compile(f"^{re.escape(label)}"))
     return term.locator("xpath=following-sibling::dd[1]")
-
-
-def _office_answer(page, label: str):
-    """The cell with the applicant's answer ``label`` on the officer's page."""
-    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label)).get_by_role("cell").first
-
-
-def _sign_in(page, platform, login: str) -> None:
-    """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/."""
-    if "/akun/masuk/" not in page.url:
-        page.goto(f"{platform.url}/akun/masuk/")
-    page.get_by_label("NIK atau alamat surel").fill(login)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).not_to_have_url(re.compile(r"/akun/masuk/"))
-
-
-def _sign_out(page, platform) -> None:
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Akun saya").click()
-    page.get_by_role("button", name="Keluar", exact=True).click()
-    expect(page).to_have_url(f"{platform.url}/")
-
-
-def _open_from_worklist(page, platform, number: str) -> None:
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
-    expect(page).to_have_url(f"{platform.url}/petugas/")
-    page.get_by_role("link", name=number).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {number}")
-
-
-def _act(page, action: str) -> None:
-    """Sends the officer's action form ``action`` (its fieldset's legend)."""
-    form = page.get_by_role("group", name=action, exact=True)
-    form.get_by_role("button", name=action, exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(f"Tindakan dicatat: {action}.")
-
-
-def _mail_to_dewi(mailbox, platform, subject: str) -> str:
-    """The text of the e-mail to Dewi whose subject contains ``subject``; on failure, with the notifier's log."""
-    try:
-        message = mailbox.wait_for(DEWI_EMAIL, MAIL_TIMEOUT_S, subject=subject)
-    except pytest.fail.Exception as missing:
-        pytest.fail(f"{missing}\nnotifier log:\n{platform.notifier_log.read_text(errors='replace')}", pytrace=False)
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def _demo_ca_roots(platform) -> list[x509.Certificate]:
@@ -135,7 +77,7 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
 ):
     platform = demo_platform
     main = page.get_by_role("main")
-    letter = _letter(tmp_path / "surat-keterangan-rsud.pdf")
+    letter = steps.tiny_pdf(tmp_path / "surat-keterangan-rsud.pdf", "surat keterangan RSUD")
     photo = _photo(tmp_path / "pas-foto.png")
 
     # Dewi finds the permit in her city's services and starts; she signs in and comes back to the form.
@@ -143,7 +85,7 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     page.get_by_role("link", name=SERVICE).click()
     page.get_by_role("link", name="Ajukan permohonan").click()
     expect(page).to_have_url(re.compile(r"/akun/masuk/\?next="))
-    _sign_in(page, platform, DEWI)
+    steps.sign_in(page, platform, DEWI)
     expect(page).to_have_url(re.compile(r"/layanan/[0-9a-f-]{36}/ajukan/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(SERVICE)
 
@@ -185,34 +127,29 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     number = TRACKING_NUMBER.search(page.url).group(0)
     link = f"{platform.url}/permohonan/{number}/"
     expect(page.get_by_role("status")).to_contain_text(f"Permohonan Anda diterima dengan nomor {number}.")
-    expect(_fact(page, "Status")).to_have_text("Diproses")
-    expect(_fact(page, "Sedang di")).to_have_text(re.compile(r"^Verifikator · Dinas Kesehatan"))
+    expect(steps.fact(page, "Status")).to_have_text("Diproses")
+    expect(steps.fact(page, "Sedang di")).to_have_text(re.compile(r"^Verifikator · Dinas Kesehatan"))
     expect(_answer(page, "Nomor STR")).to_contain_text(DEWI_STR)
     expect(_answer(page, "Profesi")).to_have_text("Perawat")
     page.screenshot(path=tmp_path / "receipt.png", full_page=True)
-    _sign_out(page, platform)
+    steps.sign_out(page, platform)
 
     # The health office's verifier finds it in the worklist and passes it on; its head approves, which signs it.
-    _sign_in(page, platform, VERIFIER)
-    _open_from_worklist(page, platform, number)
-    expect(_office_answer(page, "Nomor STR")).to_have_text(DEWI_STR)
+    steps.sign_in(page, platform, VERIFIER)
+    steps.open_from_worklist(page, platform, number)
+    expect(steps.office_answer(page, "Nomor STR")).to_have_text(DEWI_STR)
     page.screenshot(path=tmp_path / "officer-detail.png", full_page=True)
-    _act(page, "Berkas lengkap, teruskan")
-    _sign_out(page, platform)
-    _sign_in(page, platform, APPROVER)
-    _open_from_worklist(page, platform, number)
-    _act(page, "Setujui")
-    expect(_fact(page, "Status")).to_have_text("Disetujui")
+    steps.pass_on_and_approve(page, platform, number, APPROVER)
     issued_box = page.get_by_role("region", name="Dokumen hasil")
     expect(issued_box).to_contain_text(PERMIT_TITLE)
     office_link = page.url
-    _sign_out(page, platform)
+    steps.sign_out(page, platform)
 
     # Dewi was told; her application shows the permit, and the signed PDF validates against the demo CA.
-    assert link in _mail_to_dewi(mailbox, platform, f"Permohonan {number} disetujui")
-    _sign_in(page, platform, DEWI)
+    assert link in steps.mail_text(mailbox, platform, DEWI_EMAIL, f"Permohonan {number} disetujui")
+    steps.sign_in(page, platform, DEWI)
     page.goto(link)
-    expect(_fact(page, "Status")).to_have_text("Disetujui")
+    expect(steps.fact(page, "Status")).to_have_text("Disetujui")
     issued = main.locator(".success-box")
     expect(issued).to_contain_text("Dokumen hasil sudah terbit dan tersimpan di brankas Anda.")
     expect(issued).to_contain_text(PERMIT_TITLE)
@@ -244,7 +181,7 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     assert DEWI not in page.content()
     page.screenshot(path=tmp_path / "verify.png", full_page=True)
     assert_accessible(page)
-    _sign_out(page, platform)
+    steps.sign_out(page, platform)
 
     # Anyone can check the PDF itself by uploading it: the one issued is valid, a copy with one byte changed is not.
     public = new_page()
@@ -260,14 +197,14 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     public.screenshot(path=tmp_path / "verify-upload-altered.png", full_page=True)
 
     # The head of the health office revokes it from the application; its verification says so at once.
-    _sign_in(page, platform, APPROVER)
+    steps.sign_in(page, platform, APPROVER)
     page.goto(office_link)
     issued_box = page.get_by_role("region", name="Dokumen hasil")
     issued_box.get_by_label("Alasan pencabutan").fill(REVOCATION_REASON)
     issued_box.get_by_role("button", name="Cabut dokumen").click()
     expect(page.get_by_role("status")).to_contain_text(f"Dokumen {permit_number} dicabut.")
     expect(page.get_by_role("region", name="Dokumen hasil")).to_contain_text("dicabut")
-    _sign_out(page, platform)
+    steps.sign_out(page, platform)
     public.goto(verify_link)
     revoked = public.get_by_role("main").locator(".error-box")
     expect(revoked).to_contain_text("Dicabut.")

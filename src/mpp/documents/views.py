@@ -7,17 +7,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mpp.applications.views.officer import officer_required
 from mpp.core.errors import DomainError
+from mpp.core.limits import over_limit
 
 from . import selectors, services
 from .forms import RevokeForm, VaultUploadForm, VerifyUploadForm
-
-
-def _limited(request, group: str, rate: str, method=("GET", "POST")) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method=method, increment=True)
 
 
 @require_GET
@@ -26,7 +22,7 @@ def verify(request, code):
 
     Limited per address, so codes cannot be tried in bulk; an unknown code says only that.
     """
-    if _limited(request, "verify-code", "120/m"):
+    if over_limit(request, "verify-code", "ip", "120/m", method="GET"):
         return render(request, "documents/verify.html", {"limited": True}, status=429)
     issued = selectors.issued_by_code(code)
     response = render(request, "documents/verify.html", {"issued": issued}, status=200 if issued else 404)
@@ -41,7 +37,7 @@ def verify_upload(request):
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     verdict, issued, status = None, None, 200
     if request.method == "POST":
-        if _limited(request, "verify-upload", "30/m", method="POST"):
+        if over_limit(request, "verify-upload", "ip", "30/m"):
             form.add_error(None, _("Terlalu banyak pemeriksaan. Coba lagi sebentar lagi."))
             status = 429
         elif form.is_valid():

@@ -12,10 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mpp.audit.selectors import data_uses_about
 from mpp.core.errors import DomainError
+from mpp.core.limits import over_limit
 from mpp.registry.dukcapil import FaceRejected, RegistryUnavailable
 from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, person_record
@@ -32,10 +32,6 @@ REGISTRY_DOWN = _lazy(
     "Layanan Dukcapil sedang tidak dapat dihubungi. Belum ada yang disimpan; isian Anda tetap ada di sini, "
     "coba lagi dalam beberapa menit."
 )
-
-
-def _limited(request, group: str, key: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
 
 
 def _next_url(request, default: str) -> str:
@@ -66,7 +62,7 @@ def register(request):
     form = RegistrationForm(request.POST or None, initial=draft)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _limited(request, "register", "ip", "10/h") or _limited(request, "register-nik", "post:nik", "5/h"):
+        if over_limit(request, "register", "ip", "10/h") or over_limit(request, "register-nik", "post:nik", "5/h"):
             form.add_error(None, LOCKED)
         else:
             try:
@@ -97,14 +93,14 @@ def register(request):
 def confirm_email(request):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and "resend" in request.POST:
-        if _limited(request, "email-resend", "user", "5/h"):
+        if over_limit(request, "email-resend", "user", "5/h"):
             messages.error(request, LOCKED)
         else:
             services.send_email_code(user=request.user)
             messages.success(request, _("Kode baru sudah dikirim ke %(email)s.") % {"email": request.user.email})
         return redirect("identity:confirm_email")
     if request.method == "POST" and form.is_valid():
-        if _limited(request, "email-code", "user", "10/h"):
+        if over_limit(request, "email-code", "user", "10/h"):
             form.add_error(None, LOCKED)
         else:
             try:
@@ -128,7 +124,7 @@ def login_view(request):
         # Count per account, not per typed name: the NIK and the e-mail of one account share a limit.
         account = selectors.user_by_login(form.cleaned_data["username"])
         account_key = str(account.pk) if account else form.cleaned_data["username"].strip().lower()
-        if _limited(request, "login-ip", "ip", "30/15m") or _limited(
+        if over_limit(request, "login-ip", "ip", "30/15m") or over_limit(
             request, "login-account", lambda group, req: account_key, "10/15m"
         ):
             form.add_error(None, LOCKED)
@@ -152,7 +148,7 @@ def login_code(request):
         return redirect("identity:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _limited(request, "totp", lambda g, r: str(user.pk), "5/15m"):
+        if over_limit(request, "totp", lambda g, r: str(user.pk), "5/15m"):
             form.add_error(None, LOCKED)
         elif services.check_totp(user=user, code=form.cleaned_data["code"]):
             del request.session[PENDING_2FA]
@@ -289,7 +285,7 @@ def face(request):
     challenge = request.session.get(FACE_CHALLENGE)
     if request.method == "POST" and challenge:
         form, status = FaceForm(request.POST, files=request.FILES), 400
-        if _limited(request, "face", "user", "10/h"):
+        if over_limit(request, "face", "user", "10/h"):
             form.add_error(None, LOCKED)
         elif form.is_valid():
             try:
@@ -382,7 +378,7 @@ _reset_view = auth_views.PasswordResetView.as_view(
 def password_reset(request):
     """Django's reset by e-mail link, rate-limited per address and per IP."""
     if request.method == "POST" and (
-        _limited(request, "reset-ip", "ip", "10/h") or _limited(request, "reset-email", "post:email", "3/h")
+        over_limit(request, "reset-ip", "ip", "10/h") or over_limit(request, "reset-email", "post:email", "3/h")
     ):
         messages.error(request, LOCKED)
         return redirect("identity:password_reset")

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.catalog.models import Mode
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.core.limits import over_limit
 from mpp.documents.selectors import vault_choices
 from mpp.forms.prefill import SPOUSE_RELATIONSHIPS, prefill
 from mpp.forms.schema import (
@@ -414,7 +414,9 @@ def track(request):
     application, status = None, 200
     if request.method == "POST":
         number = request.POST.get("tracking_number", "")[:40].strip().upper()
-        if _limited(request, "track-ip", "ip", "20/h") or _limited(request, "track-number", lambda *_: number, "10/h"):
+        if over_limit(request, "track-ip", "ip", "20/h") or over_limit(
+            request, "track-number", lambda *_: number, "10/h"
+        ):
             form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam satu jam."))
             status = 429
         elif form.is_valid():
@@ -428,7 +430,3 @@ def track(request):
     if application is not None:
         context |= {"clock": _clock(application, timezone.now()), "holder": _holder(application)}
     return render(request, "applications/track.html", context, status=status)
-
-
-def _limited(request, group: str, key, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)

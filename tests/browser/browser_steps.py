@@ -1,0 +1,83 @@
+"""Steps the end-to-end browser tests share: signing in and out, an officer's worklist and actions,
+reading a page's facts, the e-mail a citizen receives, a tiny PDF to upload."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from mpp.identity.demo import DEMO_PASSWORD
+
+MAIL_TIMEOUT_S = 15
+
+
+def tiny_pdf(path: Path, label: str) -> Path:
+    """A tiny PDF (the upload check reads its header and %%EOF), told apart from another by ``label``."""
+    path.write_bytes(f"%PDF-1.4\n% {label}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".encode())
+    return path
+
+
+def sign_in(page, platform, login: str) -> None:
+    """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/."""
+    if "/akun/masuk/" not in page.url:
+        page.goto(f"{platform.url}/akun/masuk/")
+    page.get_by_label("NIK atau alamat surel").fill(login)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).not_to_have_url(re.compile(r"/akun/masuk/"))
+
+
+def sign_out(page, platform) -> None:
+    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Akun saya").click()
+    page.get_by_role("button", name="Keluar", exact=True).click()
+    expect(page).to_have_url(f"{platform.url}/")
+
+
+def fact(page, term: str):
+    """The value next to ``term`` in the application's facts (the page's first ``dl.facts-box``)."""
+    term = page.locator("dl.facts-box").first.locator("dt").filter(has_text=re.compile(f"^{re.escape(term)}$"))
+    return term.locator("xpath=following-sibling::dd[1]")
+
+
+def open_from_worklist(page, platform, number: str) -> None:
+    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
+    expect(page).to_have_url(f"{platform.url}/petugas/")
+    page.get_by_role("link", name=number).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {number}")
+
+
+def office_answer(page, label: str):
+    """The cell with the applicant's answer ``label`` on the officer's page."""
+    return page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=label)).get_by_role("cell").first
+
+
+def act(page, action: str, *, note: str = "", flag: str = "") -> None:
+    """Sends the officer's action form ``action`` (its fieldset's legend), with a note and a flagged answer."""
+    form = page.get_by_role("group", name=action, exact=True)
+    if flag:
+        form.get_by_label(flag, exact=True).check()
+    if note:
+        form.get_by_role("textbox").fill(note)
+    form.get_by_role("button", name=action, exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(f"Tindakan dicatat: {action}.")
+
+
+def mail_text(mailbox, platform, address: str, subject: str) -> str:
+    """The text of the e-mail to ``address`` whose subject contains ``subject``; on failure, with the notifier's log."""
+    try:
+        message = mailbox.wait_for(address, MAIL_TIMEOUT_S, subject=subject)
+    except pytest.fail.Exception as missing:
+        pytest.fail(f"{missing}\nnotifier log:\n{platform.notifier_log.read_text(errors='replace')}", pytrace=False)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def pass_on_and_approve(page, platform, number: str, approver: str) -> None:
+    """The verifier, signed in on application ``number``, passes it on; ``approver`` signs in and approves it
+    (the browser stays on the approved application)."""
+    act(page, "Berkas lengkap, teruskan")
+    sign_out(page, platform)
+    sign_in(page, platform, approver)
+    open_from_worklist(page, platform, number)
+    act(page, "Setujui")
+    expect(fact(page, "Status")).to_have_text("Disetujui")
