@@ -110,7 +110,16 @@ class Pkcs11Signer(Signer):
     because a PKCS#11 session is not safe to share between threads.
     """
 
-    def __init__(self, *, lib: str, token_label: str, key_label: str, cert_label: str | None = None, pin: str | None):
+    def __init__(
+        self,
+        *,
+        lib: str,
+        token_label: str,
+        key_label: str,
+        cert_label: str | None = None,
+        pin: str | None,
+        raw_mechanism: bool = False,
+    ):
         if not lib:
             raise ImproperlyConfigured(
                 "DOCUMENT_SIGNING_BACKEND='pkcs11' needs DOCUMENT_SIGNING_PKCS11_LIB (path to the PKCS#11 module)"
@@ -124,6 +133,7 @@ class Pkcs11Signer(Signer):
         self.lib, self.token_label, self.key_label = lib, token_label, key_label
         self.cert_label = cert_label or key_label
         self._pin = pin
+        self.raw_mechanism = raw_mechanism
         self._lock = threading.Lock()
 
     @cached_property
@@ -136,7 +146,17 @@ class Pkcs11Signer(Signer):
         session = open_pkcs11_session(
             self.lib, token_criteria=TokenCriteria(label=self.token_label), user_pin=self._pin
         )
-        return _Pades(PKCS11Signer(session, cert_label=self.cert_label, key_label=self.key_label))
+        # Every certificate on the token goes into the signature (other_certs_to_pull=None): put the
+        # issuing CA's chain there, so that a verifier needs only the root.
+        return _Pades(
+            PKCS11Signer(
+                session,
+                cert_label=self.cert_label,
+                key_label=self.key_label,
+                other_certs_to_pull=None,
+                use_raw_mechanism=self.raw_mechanism,
+            )
+        )
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -166,6 +186,7 @@ def signer() -> Signer:
             settings.DOCUMENT_SIGNING_PKCS11_TOKEN_LABEL,
             settings.DOCUMENT_SIGNING_PKCS11_KEY_LABEL,
             settings.DOCUMENT_SIGNING_PKCS11_CERT_LABEL,
+            settings.DOCUMENT_SIGNING_PKCS11_RAW_MECHANISM,
         )
     else:
         raise ImproperlyConfigured(f"DOCUMENT_SIGNING_BACKEND must be 'file' or 'pkcs11', not {backend!r}")
@@ -202,6 +223,7 @@ def _build(backend: str) -> Signer:
             key_label=settings.DOCUMENT_SIGNING_PKCS11_KEY_LABEL,
             cert_label=settings.DOCUMENT_SIGNING_PKCS11_CERT_LABEL,
             pin=settings.DOCUMENT_SIGNING_PKCS11_PIN,
+            raw_mechanism=settings.DOCUMENT_SIGNING_PKCS11_RAW_MECHANISM,
         )
     return FileSigner(signing_dir())
 
