@@ -389,7 +389,8 @@ def documents_section(results: dict) -> list[str]:
     data = results["documents"]
     signing, seed, cores = data["signing"], data["seed"], results["machine"]["nproc"]
     single, several, checked = signing["one_core"], signing["several_cores"], signing["validation"]
-    upload = data["scenarios"][-1]
+    ceiling, page, upload = data["scenarios"]
+    queueing_ms = page["connections"] * 1000 / page["rps"] if page["rps"] else 0.0
     upload_cores = upload["cpu_cores"]["server"] + upload["validation_children_cores"]
     upload_cpu_ms = upload_cores * 1000 / upload["rps"] if upload["rps"] else 0.0
     share_of_validation = (
@@ -433,7 +434,11 @@ def documents_section(results: dict) -> list[str]:
         "",
         f"- **verify_page**: `GET /verify/<code>` as a QR code scan, another issued document on each request "
         f'(`bench/verify_page.lua`, {seed["counts"]["page_addresses"]:,} codes); checked first: 200, "Sah." and '
-        "the document's number.",
+        "the document's number. At "
+        f"{page['connections']} connections a request mostly waits its turn: {page['connections']} / "
+        f"{page['rps']:,.0f} req/s = {queueing_ms:.0f} ms on average, so its p99 follows the CPU each page costs "
+        f"the workers ({_server_cpu_ms(page):.1f} ms; the trivial view {_server_cpu_ms(ceiling):.1f} ms) and the "
+        f"machine's own tail: the trivial view's p99 on this server was {ceiling['p99_ms']:.0f} ms.",
         f"- **verify_upload**: `POST /verify/` with one of the {seed['counts']['signed_pdfs'] - 1} signed PDFs "
         f"({seed['pdf_bytes'] / 1024:.0f} KB) in turn, multipart with the CSRF cookie and token fetched once "
         "(`bench/verify_upload.lua`): the view validates the signature in a forked child and looks the file's "
