@@ -4,7 +4,6 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 _SIGNATURES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
@@ -40,6 +39,8 @@ def validate_document(upload) -> tuple[bytes, str]:
     content_type = next((kind for signature, kind in _SIGNATURES.items() if content.startswith(signature)), None)
     if content_type is None:
         raise ValidationError(_("Hanya berkas PDF, JPEG, atau PNG yang diterima."))
+    from PIL import Image  # here, not at import: 5 MB in every worker for the few requests that upload an image
+
     try:
         with Image.open(io.BytesIO(content)) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
