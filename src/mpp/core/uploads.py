@@ -39,7 +39,7 @@ def validate_document(upload) -> tuple[bytes, str]:
     content_type = next((kind for signature, kind in _SIGNATURES.items() if content.startswith(signature)), None)
     if content_type is None:
         raise ValidationError(_("Hanya berkas PDF, JPEG, atau PNG yang diterima."))
-    from PIL import Image  # here, not at import: 5 MB in every worker for the few requests that upload an image
+    from PIL import Image  # here, not at import: megabytes in every worker for the few requests with an image
 
     try:
         with Image.open(io.BytesIO(content)) as image:
