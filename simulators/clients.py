@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from flask import request
 
-from .common import Refusal
+from .web import Refusal
 
 MIN_GIVEN_KEY_LENGTH = 16
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from . import clients, common
+from . import clients, fault_injection, processes
 
 Run = Callable[[argparse.Namespace], int]
 Commands = argparse._SubParsersAction
@@ -61,9 +61,9 @@ def exec_server(args: argparse.Namespace, factory: str, conn: sqlite3.Connection
     """The end of every `serve`: the faults back to the environment's (a restart starts from
     them), `conn` closed, then this process replaced with granian serving `factory` as the
     options ask, so a supervisor's signals reach the server."""
-    common.reset_faults(conn)
+    fault_injection.reset_faults(conn)
     conn.close()
-    common.exec_granian(factory, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    processes.exec_granian(factory, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
 
 
 def add_access_log(commands: Commands, run: Run, *, db_help: str) -> None:

@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 
-from .. import command_line, common
+from .. import command_line, fault_injection
 from . import store
 from .settings import DEFAULT_DB, ENV_PREFIX, Settings, db_path
 
@@ -32,8 +32,8 @@ def _serve(args: argparse.Namespace) -> int:
     environ = {**os.environ, **{ENV_PREFIX + name: str(value) for name, value in given.items() if value is not None}}
     try:
         settings = Settings.from_env(environ)
-        common.faults_from_env(environ, ENV_PREFIX)
-        common.hang_seconds_from_env(environ, ENV_PREFIX)
+        fault_injection.faults_from_env(environ, ENV_PREFIX)
+        fault_injection.hang_seconds_from_env(environ, ENV_PREFIX)
     except ValueError as exc:
         print(f"serve: {exc}", file=sys.stderr)
         return 2

@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, jsonify, request
 
-from .. import common
-from ..common import Refusal, json_error
+from .. import admin, fault_injection, sqlite_store, web
+from ..web import Refusal, json_error
 from . import inbound, store
 from .settings import ENV_PREFIX, Settings, webhook
 from .worker import Worker
 
-_connections = common.ThreadConnections()
+_connections = sqlite_store.ThreadConnections()
 
 
 def _db() -> sqlite3.Connection:
@@ -42,14 +42,14 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
         DB_PATH=settings.db_path,
         SETTINGS=settings,
         WEBHOOK=webhook(settings.webhook_secret),
-        FAULT_DEFAULTS=common.faults_from_env(env, ENV_PREFIX),
-        HANG_SECONDS=common.hang_seconds_from_env(env, ENV_PREFIX),
+        FAULT_DEFAULTS=fault_injection.faults_from_env(env, ENV_PREFIX),
+        HANG_SECONDS=fault_injection.hang_seconds_from_env(env, ENV_PREFIX),
         MAX_CONTENT_LENGTH=inbound.MAX_BODY_BYTES,
     )
     store.connect(settings.db_path).close()  # the schema exists before the first call
     worker = Worker(settings)
     app.extensions["agency_worker"] = worker
-    common.install_error_handlers(app, what="the agency simulator")
+    web.install_error_handlers(app, what="the agency simulator")
     _register_routes(app)
     worker.start()
     return app
@@ -62,7 +62,9 @@ def _register_routes(app: Flask) -> None:
 
     @app.post("/webhooks/mpp")
     def receive_application() -> Response:
-        fault = common.delay_and_draw(common.current_faults(_db(), current_app.config["FAULT_DEFAULTS"]))
+        fault = fault_injection.delay_and_draw(
+            fault_injection.current_faults(_db(), current_app.config["FAULT_DEFAULTS"])
+        )
         if fault == "error":  # refused before anything is stored: the platform must retry
             return json_error(503, "unavailable", "SIAK is overloaded (simulated)", {"Retry-After": "5"})
         text = inbound.verify(current_app.config["WEBHOOK"], request.get_data(cache=False), request.headers)
@@ -96,11 +98,11 @@ def _register_routes(app: Flask) -> None:
     @app.route("/admin/faults", methods=["GET", "POST", "DELETE"])
     def faults() -> Response:
         _require_admin()
-        return common.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
+        return fault_injection.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
 
 
 def _require_admin() -> None:
-    common.require_admin(
+    admin.require_admin(
         current_app.config["SETTINGS"].admin_token, header="X-Admin-Token", variable="AGENCY_ADMIN_TOKEN"
     )
 

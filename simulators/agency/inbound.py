@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import httpx
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from ..common import Refusal
+from ..web import Refusal
 from .store import NewCase
 
 EVENT_TYPE = "application.forwarded"

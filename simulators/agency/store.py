@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from .. import common
+from .. import fault_injection, sqlite_store
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sequences (
@@ -77,7 +77,7 @@ class NewUpdate:
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    return common.open_database(path, _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
+    return sqlite_store.open_database(path, _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA)
 
 
 def current_year() -> int:
@@ -106,7 +106,7 @@ def add_case(conn: sqlite3.Connection, case: NewCase, *, now: float, process_at:
     answers with the winner's case.
     """
     try:
-        with common.transaction(conn):
+        with sqlite_store.transaction(conn):
             year = current_year()
             case_id = f"SIAK-{year}-{next_value(conn, f'case:{year}'):06d}"
             conn.execute(

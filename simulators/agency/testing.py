@@ -24,7 +24,8 @@ from urllib.parse import quote, urlencode
 
 from standardwebhooks import Webhook
 
-from ..common import get_admin_json, post_admin_json, running_server
+from ..admin_client import get_admin_json, post_admin_json
+from ..processes import running_server
 from .settings import ENV_PREFIX
 
 DEFAULT_ADMIN_TOKEN = "agency-test-admin-token-0123456789"

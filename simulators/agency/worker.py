@@ -17,7 +17,7 @@ import time
 
 import httpx
 
-from .. import common
+from .. import sqlite_store
 from . import decision, outbound, store
 from .settings import Settings
 
@@ -65,7 +65,7 @@ class Worker(threading.Thread):
         now = time.time()
         if store.due_case(conn, now) is None:  # a cheap read before taking the write lock
             return False
-        with common.transaction(conn):
+        with sqlite_store.transaction(conn):
             case = store.due_case(conn, now)
             if case is None:  # another worker took it
                 return True

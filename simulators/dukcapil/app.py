@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import FileStorage
 
-from .. import common
-from ..common import Refusal, json_error
+from .. import admin, fault_injection, sqlite_store, web
+from ..web import Refusal, json_error
 from . import faces, faults, institutions, records, schemas, store
 from .faces import PhotoError
 from .schemas import InvalidInput
@@ -29,7 +29,7 @@ API_PREFIX = "/api/v1/"
 MAX_REQUEST_BYTES = schemas.MAX_FRAMES * faces.MAX_PHOTO_BYTES + 512 * 1024
 
 
-_connections = common.ThreadConnections()
+_connections = sqlite_store.ThreadConnections()
 
 
 def _db() -> sqlite3.Connection:
@@ -107,8 +107,8 @@ def _register_hooks(app: Flask) -> None:
                     endpoint=request.url_rule.rule if request.url_rule else request.path,
                     nik=g.get("nik") or (request.view_args or {}).get("nik"),
                     kk_number=g.get("kk_number") or (request.view_args or {}).get("kk_number"),
-                    purpose=common.header_text("X-Purpose"),
-                    actor=common.header_text("X-Actor"),
+                    purpose=web.header_text("X-Purpose"),
+                    actor=web.header_text("X-Actor"),
                     status=response.status_code,
                     at=g.started,
                 )
@@ -124,7 +124,7 @@ def _register_hooks(app: Flask) -> None:
     def bad_photo(exc: PhotoError) -> Response:
         return json_error(422, exc.code, exc.message)
 
-    common.install_error_handlers(app, what="the registry simulator")
+    web.install_error_handlers(app, what="the registry simulator")
 
 
 def _identify(conn: sqlite3.Connection) -> institutions.Institution | None:
@@ -135,8 +135,8 @@ def _identify(conn: sqlite3.Connection) -> institutions.Institution | None:
 
 
 def _apply_faults(conn: sqlite3.Connection) -> Response | None:
-    return common.fault_answer(
-        common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"])),
+    return fault_injection.fault_answer(
+        fault_injection.delay_and_draw(fault_injection.current_faults(conn, current_app.config["FAULT_DEFAULTS"])),
         hang_seconds=current_app.config["HANG_SECONDS"],
         timeout=("upstream_timeout", "the registry did not answer in time (simulated)"),
         error=("unavailable", "the registry is overloaded (simulated)"),
@@ -237,8 +237,8 @@ def _register_routes(app: Flask) -> None:
 
     @app.route("/_sim/faults", methods=["GET", "POST", "DELETE"])
     def sim_faults() -> Response:
-        common.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Sim-Admin", variable="DUKCAPIL_ADMIN_TOKEN")
-        return common.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
+        admin.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Sim-Admin", variable="DUKCAPIL_ADMIN_TOKEN")
+        return fault_injection.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
 
 
 def _read(upload: FileStorage) -> bytes:

@@ -9,7 +9,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
-from .. import common
+from .. import sqlite_store
 from . import store
 from .demo_persons import DEMO_FAMILIES, family_row, person_rows
 from .population import GENERATOR_VERSION, generate
@@ -45,7 +45,7 @@ def load_population(conn: sqlite3.Connection, *, persons: int, seed: int, replac
     if persons < demo_count:
         raise ValueError(f"--persons must be at least {demo_count} (the demo persons)")
     params = json.dumps({"persons": persons, "seed": seed, "generator": GENERATOR_VERSION}, sort_keys=True)
-    current = common.get_meta(conn, "population")
+    current = sqlite_store.get_meta(conn, "population")
     if current == params:
         families = conn.execute("SELECT count(*) FROM families").fetchone()[0]
         return LoadResult(False, store.count_persons(conn), families, time.perf_counter() - started)
@@ -53,7 +53,7 @@ def load_population(conn: sqlite3.Connection, *, persons: int, seed: int, replac
         raise PopulationExists(f"the database holds another population ({current}); pass --replace")
 
     conn.execute("PRAGMA cache_size=-262144")  # 256 MiB while building the indexes
-    with common.transaction(conn):
+    with sqlite_store.transaction(conn):
         store.clear_population(conn)
         store.drop_population_indexes(conn)
         store.insert_regions(conn, region_rows(pilot_villages()))
@@ -75,5 +75,5 @@ def load_population(conn: sqlite3.Connection, *, persons: int, seed: int, replac
         store.insert_persons(conn, person_batch)
         n_families += len(family_batch)
         store.create_population_indexes(conn)
-        common.set_meta(conn, "population", params)
+        sqlite_store.set_meta(conn, "population", params)
     return LoadResult(True, persons, n_families, time.perf_counter() - started)

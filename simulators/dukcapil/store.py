@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .. import common
+from .. import fault_injection, sqlite_store
 
 DEFAULT_DB = "var/dukcapil.sqlite3"
 
@@ -118,14 +118,14 @@ _POPULATION_INDEXES = "CREATE INDEX IF NOT EXISTS persons_family ON persons (kk_
 
 def db_path_from_env(explicit: str | None = None) -> Path:
     """The database file: the explicit path, else env DUKCAPIL_DB, else var/dukcapil.sqlite3."""
-    return common.db_path(explicit, "DUKCAPIL_DB", DEFAULT_DB)
+    return sqlite_store.db_path(explicit, "DUKCAPIL_DB", DEFAULT_DB)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (creating if needed) the database with the schema in place (see common.open_database):
+    """Open (creating if needed) the database with the schema in place (see sqlite_store.open_database):
     the CLI can seed or add an institution while a server reads, and several server
     workers write the access log concurrently."""
-    return common.open_database(path, common.META_SCHEMA + _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
+    return sqlite_store.open_database(path, sqlite_store.META_SCHEMA + _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA)
 
 
 # --- population (bulk load) ----------------------------------------------------------

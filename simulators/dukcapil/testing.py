@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..common import REPO as REPO
-from ..common import post_admin_json, running_server
+from ..admin_client import post_admin_json
+from ..processes import REPO as REPO
+from ..processes import running_server
 from . import store
 from .institutions import parse_fields, save_institution
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-from .. import clients, common
-from ..common import Refusal
+from .. import admin, clients, fault_injection, sqlite_store, web
+from ..web import Refusal
 from . import faults, messages, schemas, store
 from .schemas import InvalidMessage
 
@@ -28,7 +28,7 @@ MAX_REQUEST_BYTES = 64 * 1024
 MAX_DELIVERY_DELAY_SECONDS = 86_400
 DEFAULT_PHONE_LIMIT, MAX_PHONE_LIMIT = 100, 1000
 
-_connections = common.ThreadConnections()
+_connections = sqlite_store.ThreadConnections()
 _dice = faults.Dice()
 
 
@@ -56,13 +56,13 @@ def create_app(db_path: str | None = None, environ: Mapping[str, str] | None = N
         DB_PATH=str(store.db_path_from_env(db_path or env.get("GATEWAY_DB"))),
         ADMIN_TOKEN=admin_token,
         FAULT_DEFAULTS=faults.from_env(env),
-        HANG_SECONDS=common.hang_seconds_from_env(env, faults.ENV_PREFIX),
+        HANG_SECONDS=fault_injection.hang_seconds_from_env(env, faults.ENV_PREFIX),
         DELIVERY_DELAY=delivery_delay(env.get("GATEWAY_DELIVERY_DELAY")),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     store.connect(app.config["DB_PATH"]).close()  # the schema exists before the first call
     app.before_request(_guard_api)
-    common.install_error_handlers(app, what="the gateway simulator")
+    web.install_error_handlers(app, what="the gateway simulator")
     _register_routes(app)
     return app
 
@@ -89,10 +89,10 @@ def _guard_api() -> Response | None:
     if not request.path.startswith(API_PREFIX):
         return None
     conn = _db()
-    g.faults = common.current_faults(conn, current_app.config["FAULT_DEFAULTS"])
+    g.faults = fault_injection.current_faults(conn, current_app.config["FAULT_DEFAULTS"])
     g.rng = _dice.rng(g.faults, store.fault_settings_version(conn))
-    failed = common.fault_answer(
-        common.delay_and_draw(g.faults, g.rng),
+    failed = fault_injection.fault_answer(
+        fault_injection.delay_and_draw(g.faults, g.rng),
         hang_seconds=current_app.config["HANG_SECONDS"],
         timeout=("timeout", "the gateway did not answer in time (simulated); nothing was stored"),
         error=("unavailable", "the gateway is unavailable (simulated); nothing was stored"),
@@ -124,7 +124,7 @@ def _dropped(answer: dict[str, object]) -> Response:
 
 
 def _require_admin() -> None:
-    common.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Admin-Token", variable=ADMIN_TOKEN_VARIABLE)
+    admin.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Admin-Token", variable=ADMIN_TOKEN_VARIABLE)
 
 
 def _phone_limit(raw: str | None) -> int:
@@ -151,7 +151,7 @@ def _register_routes(app: Flask) -> None:
             key = schemas.parse_idempotency_key(request.headers.get("Idempotency-Key"))
         except ValueError as exc:
             raise Refusal(400, "invalid_idempotency_key", str(exc)) from None
-        message = schemas.parse_message(common.json_body())
+        message = schemas.parse_message(web.json_body())
         try:
             row, created = messages.accept(
                 _db(), g.client, key, message, delivery_delay=current_app.config["DELIVERY_DELAY"]
@@ -169,7 +169,7 @@ def _register_routes(app: Flask) -> None:
             "segments": row["segments"],
             "duplicate": not created,
         }
-        if created and common.happens(g.faults.drop_after_accept_rate, g.rng):
+        if created and fault_injection.happens(g.faults.drop_after_accept_rate, g.rng):
             return _dropped(answer)
         return jsonify(answer), 202 if created else 200
 
@@ -195,4 +195,4 @@ def _register_routes(app: Flask) -> None:
     @app.route("/admin/faults", methods=["GET", "POST", "DELETE"])
     def admin_faults() -> Response:
         _require_admin()
-        return common.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
+        return fault_injection.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])

@@ -1,5 +1,5 @@
 """Fault injection: the kinds every simulator has (latency, error_rate, timeout_rate; see
-simulators/common.py) plus the one that makes idempotency matter:
+simulators/fault_injection.py) plus the one that makes idempotency matter:
 
 drop_after_accept_rate  the message is stored, then the connection is dropped before the
                         answer's body: the sender sees a network error, cannot know the
@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .. import common
+from .. import fault_injection
 
 ENV_PREFIX = "GATEWAY_"
-SCHEMA = common.fault_settings_schema("drop_after_accept_rate REAL NOT NULL", "seed INTEGER")
+SCHEMA = fault_injection.fault_settings_schema("drop_after_accept_rate REAL NOT NULL", "seed INTEGER")
 
 
 def _seed(name: str, value: object) -> int | None:
@@ -31,20 +31,20 @@ def _seed(name: str, value: object) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
-class GatewayFaults(common.Faults):
+class GatewayFaults(fault_injection.Faults):
     drop_after_accept_rate: float = 0.0
     seed: int | None = None
 
     PARSERS: ClassVar[Mapping[str, Callable[[str, object], object]]] = {
-        **common.Faults.PARSERS,
-        "drop_after_accept_rate": common.rate,
+        **fault_injection.Faults.PARSERS,
+        "drop_after_accept_rate": fault_injection.rate,
         "seed": _seed,
     }
 
 
 def from_env(environ: Mapping[str, str]) -> GatewayFaults:
     """The start-up faults; ValueError (failing start-up) on a malformed value."""
-    return GatewayFaults(**common.faults_from_env(environ, ENV_PREFIX).as_dict())  # type: ignore[arg-type]
+    return GatewayFaults(**fault_injection.faults_from_env(environ, ENV_PREFIX).as_dict())  # type: ignore[arg-type]
 
 
 class Dice:

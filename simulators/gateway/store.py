@@ -14,7 +14,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .. import clients, common
+from .. import clients, sqlite_store
 from . import faults
 
 DEFAULT_DB = "var/gateway.sqlite3"
@@ -42,13 +42,13 @@ CREATE INDEX IF NOT EXISTS messages_reference ON messages (reference, seq);
 
 def db_path_from_env(explicit: str | None = None) -> Path:
     """The database file: the explicit path, else env GATEWAY_DB, else var/gateway.sqlite3."""
-    return common.db_path(explicit, "GATEWAY_DB", DEFAULT_DB)
+    return sqlite_store.db_path(explicit, "GATEWAY_DB", DEFAULT_DB)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (creating if needed) the database with the schema in place (see common.open_database):
+    """Open (creating if needed) the database with the schema in place (see sqlite_store.open_database):
     `add-client` can write while the server runs, and concurrent senders wait for each other's INSERT."""
-    return common.open_database(path, clients.SCHEMA + _SCHEMA + faults.SCHEMA)
+    return sqlite_store.open_database(path, clients.SCHEMA + _SCHEMA + faults.SCHEMA)
 
 
 # --- messages ------------------------------------------------------------------------

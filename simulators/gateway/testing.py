@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import common
+from .. import admin_client, processes
 from ..clients import save_client
 from . import store
 from .faults import GatewayFaults
@@ -29,7 +29,7 @@ DEFAULT_ADMIN_TOKEN = "test-gateway-admin-token-0123456789"
 
 
 @dataclass(frozen=True)
-class RunningGateway(common.AdminApi):
+class RunningGateway(admin_client.AdminApi):
     api_key: str
     db: Path
 
@@ -69,5 +69,5 @@ def running_gateway(
         {"GATEWAY_ADMIN_TOKEN": admin_token, "GATEWAY_DELIVERY_DELAY": str(delivery_delay), **(env or {})}
     )
     command = ["-m", "simulators.gateway", "serve", "--db", str(db)]
-    with common.running_server(command, env=environment, log_path=db.with_name(db.name + ".server.log")) as url:
+    with processes.running_server(command, env=environment, log_path=db.with_name(db.name + ".server.log")) as url:
         yield RunningGateway(url=url, api_key=api_key, admin_token=admin_token, db=db)

@@ -18,9 +18,9 @@ from datetime import date, datetime
 
 from flask import Flask, Response, current_app, g, jsonify, request
 
-from .. import clients, common
-from ..common import Refusal
+from .. import admin, clients, fault_injection, sqlite_store, web
 from ..dukcapil.institutions import WIB
+from ..web import Refusal
 from . import practice, records, store
 from .practice import InvalidPlace
 
@@ -32,7 +32,7 @@ ADMIN_TOKEN_VARIABLE = "SISDMK_ADMIN_TOKEN"
 MAX_REQUEST_BYTES = 16 * 1024
 _NIK = re.compile(r"\d{16}")
 
-_connections = common.ThreadConnections()
+_connections = sqlite_store.ThreadConnections()
 
 
 def _db() -> sqlite3.Connection:
@@ -56,15 +56,15 @@ def create_app(db_path: str | None = None, environ: Mapping[str, str] | None = N
     app.config.update(
         DB_PATH=str(store.db_path_from_env(db_path or env.get("SISDMK_DB"))),
         ADMIN_TOKEN=env.get(ADMIN_TOKEN_VARIABLE, ""),
-        FAULT_DEFAULTS=common.faults_from_env(env, ENV_PREFIX),
-        HANG_SECONDS=common.hang_seconds_from_env(env, ENV_PREFIX),
+        FAULT_DEFAULTS=fault_injection.faults_from_env(env, ENV_PREFIX),
+        HANG_SECONDS=fault_injection.hang_seconds_from_env(env, ENV_PREFIX),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     store.connect(app.config["DB_PATH"]).close()  # the schema exists before the first call
     app.before_request(_guard_api)
     app.after_request(_log_api_call)
     app.register_error_handler(InvalidPlace, _invalid)
-    common.install_error_handlers(app, what="the SISDMK simulator")
+    web.install_error_handlers(app, what="the SISDMK simulator")
     _register_routes(app)
     return app
 
@@ -81,8 +81,8 @@ def _guard_api() -> Response | None:
         return None
     g.started = datetime.now(WIB)
     conn = _db()
-    failed = common.fault_answer(
-        common.delay_and_draw(common.current_faults(conn, current_app.config["FAULT_DEFAULTS"])),
+    failed = fault_injection.fault_answer(
+        fault_injection.delay_and_draw(fault_injection.current_faults(conn, current_app.config["FAULT_DEFAULTS"])),
         hang_seconds=current_app.config["HANG_SECONDS"],
         timeout=("timeout", "SISDMK did not answer in time (simulated); nothing was changed"),
         error=("unavailable", "SISDMK is unavailable (simulated); nothing was changed"),
@@ -107,8 +107,8 @@ def _log_api_call(response: Response) -> Response:
                 nik=_clip(g.get("nik") or args.get("nik"), 32),
                 str_number=_clip(g.get("str_number") or args.get("number"), 32),
                 sip_number=_clip(g.get("sip_number") or args.get("sip_number"), 100),
-                purpose=_clip(common.header_text("X-Purpose"), 500),
-                actor=_clip(common.header_text("X-Actor"), 200),
+                purpose=_clip(web.header_text("X-Purpose"), 500),
+                actor=_clip(web.header_text("X-Actor"), 200),
                 status=response.status_code,
                 at=g.started.isoformat(),
             )
@@ -161,7 +161,7 @@ def _register_routes(app: Flask) -> None:
 
     @app.post("/v1/practice-places")
     def register_practice_place() -> tuple[Response, int]:
-        body = common.json_body()
+        body = web.json_body()
         if isinstance(body, dict):  # for the access log, even when the body is refused
             g.nik, g.sip_number = str(body.get("nik") or ""), str(body.get("sip_number") or "")
             g.str_number = str(body.get("str_number") or "")
@@ -188,5 +188,5 @@ def _register_routes(app: Flask) -> None:
 
     @app.route("/admin/faults", methods=["GET", "POST", "DELETE"])
     def admin_faults() -> Response:
-        common.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Admin-Token", variable=ADMIN_TOKEN_VARIABLE)
-        return common.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
+        admin.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Admin-Token", variable=ADMIN_TOKEN_VARIABLE)
+        return fault_injection.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])

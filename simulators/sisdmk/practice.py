@@ -17,8 +17,8 @@ from datetime import date, datetime
 
 from lokal import wilayah
 
-from .. import common
-from ..common import Refusal
+from .. import sqlite_store
+from ..web import Refusal
 from . import records, store
 from .professions import FACILITY_TYPES, PROFESSIONS
 
@@ -109,7 +109,7 @@ def register(conn: sqlite3.Connection, place: NewPlace, *, client_id: int, today
     Refusal 409 for a SIP number already used for another place or ended, an STR that is not
     valid today, or a doctor's or dentist's limit of current places reached.
     """
-    with common.transaction(conn):
+    with sqlite_store.transaction(conn):
         return _register(conn, place, client_id=client_id, today=today)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from .. import common
+from .. import sqlite_store
 from ..dukcapil.population import REFERENCE_DATE
 from . import store
 from .demo_workers import DEMO_WORKERS
@@ -44,7 +44,7 @@ def _open_population(path: Path) -> sqlite3.Connection:
 
 
 def _population_id(population: sqlite3.Connection) -> str:
-    population_id = common.get_meta(population, "population")
+    population_id = sqlite_store.get_meta(population, "population")
     if population_id is None:
         raise ValueError("the Dukcapil database holds no population; seed it first")
     return population_id
@@ -135,7 +135,7 @@ def load_workforce(
             },
             sort_keys=True,
         )
-        current = common.get_meta(conn, "workforce")
+        current = sqlite_store.get_meta(conn, "workforce")
         if current == params:
             return LoadResult(
                 False, store.count_workers(conn), store.count_registrations(conn), time.perf_counter() - started
@@ -151,12 +151,12 @@ def load_workforce(
     finally:
         population.close()
 
-    with common.transaction(conn):
+    with sqlite_store.transaction(conn):
         store.clear_workforce(conn)
         store.insert_workers(conn, workforce.workers)
         store.insert_registrations(conn, workforce.registrations)
         store.insert_practice_places(conn, workforce.places)
-        common.set_meta(conn, "workforce", params)
+        sqlite_store.set_meta(conn, "workforce", params)
     return LoadResult(True, len(workforce.workers), len(workforce.registrations), time.perf_counter() - started)
 
 

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .. import clients, common
+from .. import clients, fault_injection, sqlite_store
 
 DEFAULT_DB = "var/sisdmk.sqlite3"
 
@@ -94,12 +94,14 @@ CREATE INDEX IF NOT EXISTS access_log_nik ON access_log (nik, at);
 
 def db_path_from_env(explicit: str | None = None) -> Path:
     """The database file: the explicit path, else env SISDMK_DB, else var/sisdmk.sqlite3."""
-    return common.db_path(explicit, "SISDMK_DB", DEFAULT_DB)
+    return sqlite_store.db_path(explicit, "SISDMK_DB", DEFAULT_DB)
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open (creating if needed) the database with the schema in place (see common.open_database)."""
-    return common.open_database(path, common.META_SCHEMA + clients.SCHEMA + _SCHEMA + common.FAULT_SETTINGS_SCHEMA)
+    """Open (creating if needed) the database with the schema in place (see sqlite_store.open_database)."""
+    return sqlite_store.open_database(
+        path, sqlite_store.META_SCHEMA + clients.SCHEMA + _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA
+    )
 
 
 # --- the workforce (bulk load) -------------------------------------------------------

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import common
+from .. import admin_client, processes
 from ..clients import save_client
 from ..dukcapil import store as dukcapil_store
 from ..dukcapil.seeding import load_population
@@ -32,7 +32,7 @@ PERSONS, WORKERS, SEED = 3_000, 300, 42
 
 
 @dataclass(frozen=True)
-class RunningSisdmk(common.AdminApi):
+class RunningSisdmk(admin_client.AdminApi):
     """set_faults takes latency_ms, error_rate and timeout_rate."""
 
     api_key: str
@@ -88,5 +88,5 @@ def running_sisdmk(
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SISDMK_")}
     environment.update({"SISDMK_ADMIN_TOKEN": admin_token, **(env or {})})
     command = ["-m", "simulators.sisdmk", "serve", "--db", str(db)]
-    with common.running_server(command, env=environment, log_path=db.with_name(db.name + ".server.log")) as url:
+    with processes.running_server(command, env=environment, log_path=db.with_name(db.name + ".server.log")) as url:
         yield RunningSisdmk(url=url, api_key=api_key, admin_token=admin_token, db=db, dukcapil_db=dukcapil_db)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from simulators.common import REPO
+from simulators.processes import REPO
 
 from .conftest import SECRET
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from simulators.common import REPO
 from simulators.gateway.testing import RunningGateway, running_gateway
+from simulators.processes import REPO
 
 OTHER_KEY = "test-key-of-another-institution-0123"
 HANG_SECONDS = 1.5

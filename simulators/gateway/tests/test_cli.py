@@ -10,8 +10,8 @@ import time
 
 import httpx
 
-from simulators.common import REPO
 from simulators.gateway.testing import running_gateway
+from simulators.processes import REPO
 
 from .conftest import cli, client, send, sms
 

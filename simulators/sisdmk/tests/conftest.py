@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from simulators.common import REPO
+from simulators.processes import REPO
 from simulators.sisdmk.demo_workers import DEMO_WORKERS
 from simulators.sisdmk.testing import RunningSisdmk, running_sisdmk
 
