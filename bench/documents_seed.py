@@ -41,10 +41,11 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from documents_signing import family_card  # noqa: E402
 
-from mpp.applications.models import Application, Status, Upload  # noqa: E402
+from mpp.applications.models import Application, Status  # noqa: E402
 from mpp.documents import issuing, signing  # noqa: E402
 from mpp.documents.demo_ca import create_demo_ca  # noqa: E402
 from mpp.documents.models import DocumentType, IssuedDocument, new_verification_code  # noqa: E402
+from mpp.files.models import Upload  # noqa: E402
 from mpp.registry.models import PersonRecord  # noqa: E402
 from mpp.registry.nik import mask_nik  # noqa: E402
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "mpp.core",
+    "mpp.files",
     "mpp.identity",
     "mpp.regions",
     "mpp.catalog",

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.files.models import Upload
 from mpp.notifications import webhooks
 from mpp.notifications.services import notify
 from mpp.registry.selectors import person_record
 from mpp.sso.models import AgencyClient
 
-from .models import Application, Event, ExternalCase, ExternalSystem, Forwarding, Status, StatusUpdate, Upload
+from .models import Application, Event, ExternalCase, ExternalSystem, Forwarding, Status, StatusUpdate
 
 #: The scope a system client needs to post status updates.
 STATUS_SCOPE = "applications.status"

@@ -147,42 +147,6 @@ class Event(models.Model):
         return f"{self.application} · {self.action} → {self.to_status}"
 
 
-def _upload_path(upload: "Upload", filename: str) -> str:
-    # Never the citizen's file name on disk: the id and the extension of the checked content type.
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[upload.content_type]
-    return f"uploads/{upload.created_at:%Y/%m}/{upload.id}.{extension}"
-
-
-class Upload(models.Model):
-    """A file a citizen (or a counter officer for them) uploaded for an application.
-
-    Stored through Django's storage API under MEDIA_ROOT, which is never served directly:
-    the file is handed out only by a view that checks who asks.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
-    #: The application that submitted it: its agency's officers may then open the file.
-    application = models.ForeignKey(
-        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
-    )
-    file = models.FileField(upload_to=_upload_path)
-    sha256 = models.CharField(max_length=64)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    #: The name the citizen gave it, cleaned, for display and download only.
-    original_name = models.CharField(max_length=120)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("berkas unggahan")
-        verbose_name_plural = _("berkas unggahan")
-
-    def __str__(self):
-        return self.original_name
-
-
 # --- external processing: applications forwarded to an agency's own system ----------------------
 
 

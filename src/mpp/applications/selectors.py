@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from mpp.files.models import Upload
 from mpp.identity.models import User
 from mpp.identity.selectors import agency_roles, can_act_for
 
-from .models import Application, Event, Status, Upload
+from .models import OPEN_STATUSES, Application, Event, Status
 
 #: Worklist orderings an officer may choose (the first is the default).
 WORKLIST_ORDERS = {
@@ -173,6 +174,14 @@ def upload_for(user, upload_id) -> tuple[Upload | None, Application | None]:
 
 _APPLICATION_PARTS = ("agency", "applicant", "service_version__template_version")
 _WITH_APPLICATION = tuple(f"application__{part}" for part in _APPLICATION_PARTS)
+
+
+def open_application_using(owner, upload_ids: set[str]) -> str:
+    """The tracking number of one of the owner's open applications that names any of ``upload_ids``, or ""."""
+    open_applications = Application.objects.filter(applicant=owner, status__in=OPEN_STATUSES).only(
+        "tracking_number", "data"
+    )
+    return next((a.tracking_number for a in open_applications if upload_ids & document_ids(a.data)), "")
 
 
 def document_ids(data: dict) -> set[str]:

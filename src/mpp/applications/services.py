@@ -7,23 +7,19 @@ version of the application they saw: of two officers acting on one step at once,
 succeeds and the other gets a ``Conflict``.
 """
 
-import hashlib
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from mpp.catalog.models import Service
 from mpp.core.errors import Conflict, DomainError, NotFound
-from mpp.core.uploads import validate_document
 from mpp.documents import services as documents
+from mpp.files.models import Upload
 from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
@@ -32,8 +28,8 @@ from mpp.notifications.services import notify
 
 from . import calendar, checks, forwarding
 from .access import officer_label, record_on_behalf
-from .models import Application, Channel, Event, Status, Upload, new_tracking_number
-from .selectors import document_ids
+from .models import Application, Channel, Event, Status, new_tracking_number
+from .selectors import document_ids, open_application_using
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
 
@@ -325,8 +321,8 @@ MAX_DRAFT_VALUE = 5000
 def save_draft(
     *, applicant: User, service: Service, data: dict, beneficiary_nik: str = "", now=None
 ) -> Application | None:
-    """Keep what the citizen has typed so far (unchecked; files are stored by ``store_upload``): one draft per
-    service and beneficiary, replaced on every save, removed when the application is submitted."""
+    """Keep what the citizen has typed so far (unchecked; files are stored by ``files.services.store_upload``):
+    one draft per service and beneficiary, replaced on every save, removed when the application is submitted."""
     version = service.current_version
     form = version.template_version.parsed_form if version else None
     if form is None:
@@ -364,27 +360,22 @@ def save_draft(
     return draft
 
 
+def remove_vault_document(*, owner: User, document_id) -> None:
+    """The owner removes an uploaded vault document: refused (Conflict) while one of their open applications uses it.
+
+    Raises what ``documents.services.remove_from_vault`` raises.
+    """
+    documents.remove_from_vault(
+        owner=owner,
+        document_id=document_id,
+        open_application_using=lambda upload_ids: open_application_using(owner, upload_ids),
+    )
+
+
 def draft_of(*, applicant: User, service: Service, beneficiary_nik: str = "") -> Application | None:
     return Application.objects.filter(
         applicant=applicant, service=service, beneficiary_nik=beneficiary_nik, status=Status.DRAFT
     ).first()
-
-
-def store_upload(*, owner: User, uploaded, now=None) -> Upload:
-    """Keep a checked copy of an uploaded file (PDF, JPEG or PNG, at most 5 MB); ValidationError otherwise."""
-    content, content_type = validate_document(uploaded)
-    name = get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas"
-    upload = Upload(
-        owner=owner,
-        sha256=hashlib.sha256(content).hexdigest(),
-        content_type=content_type,
-        size=len(content),
-        original_name=name[-120:],
-        created_at=now or timezone.now(),
-    )
-    upload.file.save("upload", ContentFile(content), save=False)
-    upload.save(force_insert=True)
-    return upload
 
 
 # --- helpers ---------------------------------------------------------------------------------

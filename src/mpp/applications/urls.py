@@ -11,6 +11,8 @@ urlpatterns = [
     path("permohonan/<str:tracking_number>/", citizen.detail, name="detail"),
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
     path("lacak/", citizen.track, name="track"),
+    # Removing a vault document is the applications' call: only they know which files an open application uses.
+    path("brankas/<uuid:document_id>/hapus/", citizen.vault_remove, name="vault_remove"),
     path("berkas/<uuid:upload_id>/", files.download, name="download"),
     path("petugas/", officer.worklist, name="worklist"),
     path("loket/", counter.start, name="counter"),

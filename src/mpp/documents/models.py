@@ -1,7 +1,7 @@
 """The citizen's vault of typed documents, and the documents the platform issues and signs.
 
 A vault document is a typed entry (KTP-el, KK, ijazah, STR, …) with numbered versions; each
-version is one stored file (``applications.Upload``: kept through Django's storage API with its
+version is one stored file (``files.Upload``: kept through Django's storage API with its
 SHA-256, never served from the web root). An issued document is the signed result of an
 application: it lands in the applicant's vault, carries an unguessable verification code
 printed as a QR code, and can be revoked by its issuer — which ``/verify/<code>`` shows at once.
@@ -74,7 +74,7 @@ class VaultVersion(models.Model):
     id = models.BigAutoField(primary_key=True)
     document = models.ForeignKey(VaultDocument, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    upload = models.OneToOneField("applications.Upload", on_delete=models.PROTECT, related_name="vault_version")
+    upload = models.OneToOneField("files.Upload", on_delete=models.PROTECT, related_name="vault_version")
     created_at = models.DateTimeField()
 
     class Meta:
@@ -110,7 +110,7 @@ class IssuedDocument(models.Model):
     #: The few fields verification shows, as [label, value] pairs in the site's language.
     key_fields = models.JSONField(default=list)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
-    upload = models.OneToOneField("applications.Upload", on_delete=models.PROTECT, related_name="issued_document")
+    upload = models.OneToOneField("files.Upload", on_delete=models.PROTECT, related_name="issued_document")
     sha256 = models.CharField(max_length=64, db_index=True)
     signer = models.CharField(_("penanda tangan"), max_length=300)
     signed_by_demo_ca = models.BooleanField(default=False)

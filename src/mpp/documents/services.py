@@ -1,27 +1,23 @@
 """Writes of the documents app: issue an application's signed result, revoke it, keep the vault."""
 
-import hashlib
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from mpp.applications import services as applications
-from mpp.applications.models import OPEN_STATUSES, Application, Upload
-from mpp.applications.selectors import document_ids
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.files.models import Upload
+from mpp.files.services import store_generated, store_upload
 from mpp.registry.nik import mask_nik
 
 from .models import DocumentType, IssuedDocument, Origin, VaultDocument, VaultVersion, new_verification_code
 
 
-def issue(application: Application, *, official, official_label: str, now=None) -> IssuedDocument | None:
+def issue(application, *, official, official_label: str, now=None) -> IssuedDocument | None:
     """Render, sign and store the approved application's result; it lands in the applicant's vault.
 
     Call inside the approval's transaction: a failure (the signer, or SISDMK for a permit)
@@ -59,7 +55,14 @@ def issue(application: Application, *, official, official_label: str, now=None) 
     )
     used = signer()
     pdf = render_signed(rendered, using=used)
-    upload = _stored_pdf(application, pdf, name=f"{content.document_type}-{application.tracking_number}.pdf", now=now)
+    upload = store_generated(
+        owner=application.applicant,
+        application=application,
+        content=pdf,
+        content_type="application/pdf",
+        name=f"{content.document_type}-{application.tracking_number}.pdf",
+        now=now,
+    )
     issued = IssuedDocument.objects.create(
         code=code,
         application=application,
@@ -133,21 +136,6 @@ def _supersede(issued: IssuedDocument, *, prefix: str, now) -> None:
     )
 
 
-def _stored_pdf(application: Application, pdf: bytes, *, name: str, now) -> Upload:
-    upload = Upload(
-        owner=application.applicant,
-        application=application,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        content_type="application/pdf",
-        size=len(pdf),
-        original_name=get_valid_filename(name)[-120:],
-        created_at=now,
-    )
-    upload.file.save("issued", ContentFile(pdf), save=False)
-    upload.save(force_insert=True)
-    return upload
-
-
 # --- the vault -------------------------------------------------------------------------------------
 
 
@@ -176,7 +164,7 @@ def add_to_vault(*, owner, uploaded, document_type: str, title: str = "", docume
             created_at=now,
             updated_at=now,
         )
-    upload = applications.store_upload(owner=owner, uploaded=uploaded, now=now)  # checked, as any upload
+    upload = store_upload(owner=owner, uploaded=uploaded, now=now)  # checked, as any upload
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     document.updated_at = now
     document.save(update_fields=["updated_at"])
@@ -184,21 +172,23 @@ def add_to_vault(*, owner, uploaded, document_type: str, title: str = "", docume
 
 
 @transaction.atomic
-def remove_from_vault(*, owner, document_id) -> None:
-    """The owner removes an uploaded document and its files — not an issued one, nor one an open application uses."""
+def remove_from_vault(*, owner, document_id, open_application_using) -> None:
+    """The owner removes an uploaded document and the files no application holds — never an issued one.
+
+    ``open_application_using(upload_ids)`` gives the tracking number of an open application that
+    uses one of the document's files, or "": the documents context does not know applications,
+    so the caller that does asks (``applications.services.remove_vault_document``). Locks the
+    document first. Raises NotFound, DomainError for an issued document, Conflict while in use.
+    """
     document = VaultDocument.objects.select_for_update().filter(pk=document_id, owner=owner).first()
     if document is None:
         raise NotFound(_("Dokumen tidak ditemukan."))
     if document.origin == Origin.ISSUED:
         raise DomainError(_("Dokumen terbitan tidak dapat dihapus; hanya penerbitnya yang dapat mencabutnya."))
     upload_ids = {str(pk) for pk in document.versions.values_list("upload_id", flat=True)}
-    open_applications = Application.objects.filter(applicant=owner, status__in=OPEN_STATUSES).only("data")
-    for application in open_applications:
-        if upload_ids & document_ids(application.data):
-            raise Conflict(
-                _("Dokumen ini dipakai permohonan %(number)s yang masih berjalan.")
-                % {"number": application.tracking_number}
-            )
+    number = open_application_using(upload_ids)
+    if number:
+        raise Conflict(_("Dokumen ini dipakai permohonan %(number)s yang masih berjalan.") % {"number": number})
     uploads = list(Upload.objects.filter(pk__in=upload_ids, application__isnull=True))
     document.delete()  # its versions with it
     for upload in uploads:

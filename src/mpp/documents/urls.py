@@ -8,6 +8,5 @@ urlpatterns = [
     path("verify/", views.verify_upload, name="verify_upload"),
     path("verify/<str:code>", views.verify, name="verify"),
     path("brankas/", views.vault, name="vault"),
-    path("brankas/<uuid:document_id>/hapus/", views.vault_remove, name="vault_remove"),
     path("petugas/dokumen/<str:code>/cabut/", views.revoke, name="revoke"),
 ]

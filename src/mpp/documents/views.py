@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mpp.applications.views.officer import officer_required
 from mpp.core.errors import DomainError
 from mpp.core.limits import over_limit
+from mpp.identity.access import officer_required
 
 from . import selectors, services
 from .forms import RevokeForm, VaultUploadForm, VerifyUploadForm
@@ -77,18 +77,6 @@ def vault(request):
         status = 400
     context = {"documents": selectors.vault(request.user), "form": form}
     return render(request, "documents/vault.html", context, status=status)
-
-
-@login_required
-@require_POST
-def vault_remove(request, document_id):
-    try:
-        services.remove_from_vault(owner=request.user, document_id=document_id)
-    except DomainError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Dokumen dihapus dari brankas Anda."))
-    return redirect("documents:vault")
 
 
 @officer_required

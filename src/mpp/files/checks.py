@@ -1,4 +1,4 @@
-"""Checking uploaded files by their content, not their name."""
+"""Checking uploaded files by their content, not their name (the browser's claim and the file name are ignored)."""
 
 import io
 

@@ -1,9 +1,24 @@
-"""Checks a view makes before it serves a citizen: signed in, and at the level of assurance it needs."""
+"""Checks a view makes before it serves someone: signed in, at the level of assurance it needs, or staff."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+
+
+def officer_required(view):
+    """Signed-in staff only: anonymous visitors are sent to the login page, other accounts get a 404."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
 
 
 def assurance_redirect(request, level: int):

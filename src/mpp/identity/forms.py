@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mpp.core.uploads import validate_image
+from mpp.files.checks import validate_image
 from mpp.registry.nik import validate_nik
 
 CHALLENGES = [

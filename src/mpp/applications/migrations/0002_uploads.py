@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import mpp.applications.models
+import mpp.files.models
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name="Upload",
             fields=[
                 ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ("file", models.FileField(upload_to=mpp.applications.models._upload_path)),
+                ("file", models.FileField(upload_to=mpp.files.models.upload_path)),
                 ("sha256", models.CharField(max_length=64)),
                 ("content_type", models.CharField(max_length=40)),
                 ("size", models.PositiveIntegerField()),

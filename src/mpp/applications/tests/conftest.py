@@ -6,8 +6,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from mpp.applications.models import Upload
 from mpp.catalog.models import Agency, Service
+from mpp.files.models import Upload
 from mpp.identity.models import Role, RoleAssignment
 from mpp.identity.tests.factories import UserFactory, make_citizen, make_family, make_person_record
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mpp.applications import services
-from mpp.applications.models import Application, Status, Upload
+from mpp.applications.models import Application, Status
+from mpp.files.models import Upload
 
 from .conftest import FILE_ID, KK, PDF, birth_form, new_key
 

@@ -20,6 +20,9 @@ from mpp.catalog.models import Mode
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.limits import over_limit
 from mpp.documents.selectors import vault_choices
+from mpp.files import selectors as files
+from mpp.files.models import Upload
+from mpp.files.services import store_upload
 from mpp.forms.prefill import SPOUSE_RELATIONSHIPS, prefill
 from mpp.forms.schema import (
     AddressField,
@@ -36,7 +39,7 @@ from mpp.registry.selectors import family_record, person_record
 
 from .. import calendar, selectors, services
 from ..forms import TrackForm
-from ..models import Status, Upload
+from ..models import Status
 
 
 @require_http_methods(["GET", "POST"])
@@ -235,7 +238,7 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
     english = get_language() == "en"
     members = _family_choices(user)
     upload_ids = [value["id"] for value in posted.values() if isinstance(value, dict) and "id" in value]
-    uploads = {str(upload.pk): upload for upload in Upload.objects.filter(owner=user, pk__in=upload_ids)}
+    uploads = files.owned_uploads(user, upload_ids)
     in_vault = vault_choices(user, [spec.document_type for spec in schema.fields if isinstance(spec, DocumentField)])
     views = []
     for spec in schema.fields:
@@ -337,7 +340,7 @@ def _posted(request, schema: FormSchema, *, store_files: bool = True, owner=None
             uploaded = request.FILES.get(f"{name}__file") if store_files else None
             if uploaded is not None:
                 try:
-                    stored = services.store_upload(owner=owner or request.user, uploaded=uploaded)
+                    stored = store_upload(owner=owner or request.user, uploaded=uploaded)
                 except ValidationError as refused:
                     errors[name] = refused.messages[0]
                     continue
@@ -430,3 +433,16 @@ def track(request):
     if application is not None:
         context |= {"clock": _clock(application, timezone.now()), "holder": _holder(application)}
     return render(request, "applications/track.html", context, status=status)
+
+
+@login_required
+@require_POST
+def vault_remove(request, document_id):
+    """Remove a document from the citizen's vault (the vault page's button), unless an open application uses it."""
+    try:
+        services.remove_vault_document(owner=request.user, document_id=document_id)
+    except DomainError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Dokumen dihapus dari brankas Anda."))
+    return redirect("documents:vault")

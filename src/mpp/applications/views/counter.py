@@ -21,6 +21,7 @@ from mpp.catalog.models import Service
 from mpp.core.errors import DomainError
 from mpp.forms.prefill import prefill
 from mpp.identity import services as identity_services
+from mpp.identity.access import officer_required
 from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
 from mpp.registry import services as registry
@@ -30,7 +31,6 @@ from mpp.registry.nik import mask_nik, validate_nik
 from .. import services
 from ..models import Channel
 from .citizen import _field_views, _posted
-from .officer import officer_required
 
 SESSION_KEY = "applications:walk_in"
 

@@ -9,12 +9,10 @@ while they read it answers 409 instead of overwriting another officer's decision
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
@@ -28,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mpp.catalog.models import Service
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.forms.schema import AddressField, ChoiceField, DeclarationField, DocumentField, PersonField
+from mpp.identity.access import officer_required
 from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
 from mpp.regions.models import Region, TimeZone
@@ -62,18 +61,6 @@ BAD_FORM = gettext_lazy("Formulir tidak lengkap atau sudah tidak berlaku. Muat u
 LOOKUP_REASON_NEEDED = gettext_lazy("Tuliskan alasan pemeriksaan (paling sedikit 10 karakter): warga membacanya.")
 REGISTRY_DOWN = gettext_lazy("Database kependudukan sedang tidak dapat dihubungi. Coba lagi sebentar.")
 NOT_IN_REGISTRY = gettext_lazy("NIK ini tidak ditemukan di database kependudukan.")
-
-
-def officer_required(view):
-    """Signed-in staff only: anonymous visitors are sent to the login page, other accounts get a 404."""
-
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(checked)
 
 
 # --- the worklist ----------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""Writes of the files app: keep a checked upload, or a file the platform made (a signed PDF)."""
+
+import hashlib
+import os
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from .checks import validate_document
+from .models import Upload
+
+
+def store_upload(*, owner, uploaded, now=None) -> Upload:
+    """Keep a checked copy of an uploaded file (PDF, JPEG or PNG, at most 5 MB); ValidationError otherwise."""
+    content, content_type = validate_document(uploaded)
+    name = get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas"
+    return _store(owner=owner, content=content, content_type=content_type, name=name, now=now)
+
+
+def store_generated(*, owner, content: bytes, content_type: str, name: str, application=None, now=None) -> Upload:
+    """Keep a file the platform made itself (not checked: it never came from outside), e.g. an issued PDF."""
+    return _store(
+        owner=owner,
+        content=content,
+        content_type=content_type,
+        name=get_valid_filename(name),
+        application=application,
+        now=now,
+    )
+
+
+def _store(*, owner, content: bytes, content_type: str, name: str, application=None, now=None) -> Upload:
+    upload = Upload(
+        owner=owner,
+        application=application,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=content_type,
+        size=len(content),
+        original_name=name[-120:],
+        created_at=now or timezone.now(),
+    )
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.save(force_insert=True)
+    return upload
