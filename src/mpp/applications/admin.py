@@ -8,20 +8,35 @@ stays readable on the system's page, for the ministry only; "new webhook secret"
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 
 from mpp.core.admin import MinistryAdmin, RegionScopedAdmin
+from mpp.notifications import webhooks
+from mpp.notifications.models import new_webhook_secret
 from mpp.sso.models import AgencyClient
 
 from . import forwarding
-from .models import ExternalCase, ExternalSystem, Forwarding, new_webhook_secret
+from .models import ExternalCase, ExternalSystem, Forwarding
 
 
-class ExternalSystemAddForm(forms.ModelForm):
+class ExternalSystemForm(forms.ModelForm):
+    """The system and its webhook endpoint (kept by the outbox, ``notifications.WebhookEndpoint``) in one form."""
+
     webhook_url = forms.URLField(label=_("alamat webhook"), max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = ExternalSystem
+        fields = ["name", "agency", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.webhook_id:
+            self.fields["webhook_url"].initial = self.instance.webhook.url
+
+
+class ExternalSystemAddForm(ExternalSystemForm):
     client_id = forms.CharField(label=_("client_id"), max_length=100, initial=generate_client_id)
     client_secret = forms.CharField(
         label=_("client_secret"),
@@ -32,11 +47,12 @@ class ExternalSystemAddForm(forms.ModelForm):
             "rahasia disimpan ter-hash dan tidak dapat ditampilkan lagi."
         ),
     )
-
-    class Meta:
-        model = ExternalSystem
-        fields = ["name", "agency", "webhook_url", "webhook_secret", "is_active"]
-        help_texts = {"webhook_secret": _("Serahkan juga kepada instansi: sistemnya memeriksa tanda tangan webhook.")}
+    webhook_secret = forms.CharField(
+        label=_("rahasia webhook"),
+        max_length=100,
+        initial=new_webhook_secret,
+        help_text=_("Serahkan juga kepada instansi: sistemnya memeriksa tanda tangan webhook."),
+    )
 
     def clean_client_id(self):
         client_id = self.cleaned_data["client_id"]
@@ -53,16 +69,24 @@ class ExternalSystemAddForm(forms.ModelForm):
 
 @admin.register(ExternalSystem)
 class ExternalSystemAdmin(MinistryAdmin):
+    form = ExternalSystemForm
     list_display = ["name", "agency", "webhook_url", "client_id", "is_active"]
-    list_select_related = ["agency", "client"]
+    list_select_related = ["agency", "client", "webhook"]
     list_filter = ["is_active"]
     search_fields = ["name", "agency__name", "client__client_id"]
     actions = ["rotate_webhook_secret"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="client_id")
     def client_id(self, obj):
         return obj.client.client_id
+
+    @admin.display(description=_("alamat webhook"))
+    def webhook_url(self, obj):
+        return obj.webhook.url
+
+    @admin.display(description=_("rahasia webhook"))
+    def webhook_secret(self, obj):
+        return obj.webhook.secret
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -78,7 +102,10 @@ class ExternalSystemAdmin(MinistryAdmin):
         return ["client_id", "webhook_secret", "created_at"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            if form.cleaned_data["webhook_url"] != obj.webhook.url:
+                webhooks.move_endpoint(obj.webhook, url=form.cleaned_data["webhook_url"])
+        else:
             obj.client = forwarding.new_system_client(
                 name=obj.name,
                 agency=obj.agency,
@@ -86,13 +113,15 @@ class ExternalSystemAdmin(MinistryAdmin):
                 client_secret=form.cleaned_data["client_secret"],
                 is_active=obj.is_active,
             )
+            obj.webhook = webhooks.new_endpoint(
+                url=form.cleaned_data["webhook_url"], secret=form.cleaned_data["webhook_secret"]
+            )
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Buat rahasia webhook baru"))
     def rotate_webhook_secret(self, request, queryset):
-        for system in queryset:
-            system.webhook_secret = new_webhook_secret()
-            system.save(update_fields=["webhook_secret", "updated_at"])
+        for system in queryset.select_related("webhook"):
+            webhooks.rotate_secret(system.webhook)
         self.message_user(
             request,
             _("Rahasia baru tampil di halaman sistem; serahkan kepada instansi. Pengiriman berikutnya memakainya."),

@@ -83,9 +83,8 @@ def register_external_system(
     client = new_system_client(
         name=name, agency=agency, client_id=client_id, client_secret=client_secret, is_active=is_active
     )
-    system = ExternalSystem(name=name, agency=agency, webhook_url=webhook_url, client=client, is_active=is_active)
-    if webhook_secret:
-        system.webhook_secret = webhook_secret
+    endpoint = webhooks.new_endpoint(url=webhook_url, secret=webhook_secret)
+    system = ExternalSystem(name=name, agency=agency, webhook=endpoint, client=client, is_active=is_active)
     system.full_clean()
     system.save()
     return Registered(system, client_secret)
@@ -132,7 +131,7 @@ def forward_if_configured(*, application: Application, at) -> bool:
     commits. Returns whether it was forwarded.
     """
     forwarding = (
-        Forwarding.objects.select_related("external_system")
+        Forwarding.objects.select_related("external_system__webhook")
         .filter(service_id=application.service_id, external_system__is_active=True)
         .order_by("pk")  # not the admin's ordering by service, which joins four tables
         .first()
@@ -161,7 +160,7 @@ def forward_if_configured(*, application: Application, at) -> bool:
         note=note,
     )
     webhooks.queue(
-        url=system.webhook_url,
+        endpoint=system.webhook,
         event_type=webhooks.APPLICATION_FORWARDED,
         data=payload(application),
         dedup_key=_dedup_key(application.pk),
@@ -228,18 +227,6 @@ def delivery_of(*, application_id):
 def _dedup_key(application_id) -> str:
     # One forwarding per application, ever: the outbox keeps one message, and its id is the webhook-id.
     return f"forward:{application_id}"
-
-
-def webhook_secret_for(dedup_key: str) -> str:
-    """The secret to sign a forwarding webhook with (``forward:<application id>``): its system's current one."""
-    kind, _sep, application_id = dedup_key.partition(":")
-    if kind != "forward":
-        return ""
-    try:
-        case = ExternalCase.objects.select_related("external_system").filter(application_id=application_id).first()
-    except (ValueError, TypeError):  # not a UUID
-        return ""
-    return case.external_system.webhook_secret if case is not None else ""
 
 
 # --- status updates from the agency system ----------------------------------------------------

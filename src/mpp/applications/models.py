@@ -6,7 +6,6 @@ it was made with, and carries its legal deadline. Every change appends an ``Even
 timeline the citizen sees and the history officers and auditors read.
 """
 
-import base64
 import secrets
 import uuid
 
@@ -150,20 +149,13 @@ class Event(models.Model):
 # --- external processing: applications forwarded to an agency's own system ----------------------
 
 
-def new_webhook_secret() -> str:
-    """A Standard Webhooks signing secret: ``whsec_`` and 32 random bytes in base64."""
-    return f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}"
-
-
 class ExternalSystem(TimeStampedModel):
     """An agency's own back-office system that processes the applications forwarded to it.
 
-    It receives each application as a signed webhook (``webhook_url``, ``webhook_secret``) and
+    It receives each application as a signed webhook at its ``webhook`` endpoint (address and
+    signing secret, kept by the outbox that delivers: ``notifications.WebhookEndpoint``) and
     posts status updates back through the API as its OAuth2 system client (``client``: client
     credentials, scope ``applications.status``). Registered by the ministry, like every client.
-
-    The webhook secret is stored as it is, unlike the client's secret (kept hashed): we sign
-    with it on every delivery, so we need the secret itself, not a way to check it.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -173,8 +165,12 @@ class ExternalSystem(TimeStampedModel):
     agency = models.ForeignKey(
         "catalog.Agency", on_delete=models.PROTECT, related_name="external_systems", verbose_name=_("instansi")
     )
-    webhook_url = models.URLField(_("alamat webhook"), max_length=200)
-    webhook_secret = models.CharField(_("rahasia webhook"), max_length=100, default=new_webhook_secret)
+    webhook = models.OneToOneField(
+        "notifications.WebhookEndpoint",
+        on_delete=models.PROTECT,
+        related_name="external_system",
+        verbose_name=_("alamat webhook"),
+    )
     client = models.OneToOneField(
         "sso.AgencyClient",
         on_delete=models.PROTECT,

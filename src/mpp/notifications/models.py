@@ -8,10 +8,16 @@ idempotency key given to the gateway and the e-mail's Message-ID, so a retry aft
 never becomes a second message.
 """
 
+import base64
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from uuid6 import uuid7
+
+from mpp.core.models import TimeStampedModel
 
 
 class Channel(models.TextChoices):
@@ -49,6 +55,32 @@ class Notification(models.Model):
         return f"{self.kind} → {self.user_id}"
 
 
+def new_webhook_secret() -> str:
+    """A Standard Webhooks signing secret: ``whsec_`` and 32 random bytes in base64."""
+    return f"whsec_{base64.b64encode(secrets.token_bytes(32)).decode()}"
+
+
+class WebhookEndpoint(TimeStampedModel):
+    """Where another system receives our webhooks, and the secret each delivery is signed with.
+
+    Owned here, by the outbox, so that the notifier signs a delivery from its own data; the
+    system it belongs to (an agency system, ``applications.ExternalSystem``) points at it. The
+    secret is stored as it is, not hashed: we sign with it, so we need the secret itself.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    url = models.URLField(_("alamat webhook"), max_length=200)
+    secret = models.CharField(_("rahasia webhook"), max_length=100, default=new_webhook_secret)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("alamat webhook")
+        verbose_name_plural = _("alamat webhook")
+
+    def __str__(self):
+        return self.url
+
+
 class OutboxMessage(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     created_at = models.DateTimeField()
@@ -66,6 +98,9 @@ class OutboxMessage(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    #: A webhook's receiver (channel webhook only): signed with its secret as it is when sent, so a rotated
+    #: secret applies to retries. Gone receiver: the message fails for good.
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["created_at"]

@@ -21,12 +21,12 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from .gateway import GatewayRefused
-from .models import Channel, Delivery, OutboxMessage
+from .models import Channel, Delivery, OutboxMessage, WebhookEndpoint, new_webhook_secret
 
 #: Seconds to wait for the receiver. It should answer at once and process later (the contract says so).
 TIMEOUT_SECONDS = 10
 _RETRIED = frozenset({408, 429})
-#: The webhook kinds there are (the ``type`` of the body), each with the owner of its receivers' secrets.
+#: The webhook kinds there are (the ``type`` of the body).
 APPLICATION_FORWARDED = "application.forwarded"
 
 
@@ -38,13 +38,36 @@ class WebhookRefused(GatewayRefused):
     """Not worth retrying: the receiver refused the delivery (another 4xx, or a redirect)."""
 
 
-def queue(*, url: str, event_type: str, data: dict, dedup_key: str, now) -> None:
-    """Queue one webhook in the outbox; call inside the transaction of the change it reports.
+def new_endpoint(*, url: str, secret: str = "") -> WebhookEndpoint:
+    """A receiver of webhooks at ``url``, with ``secret`` (``whsec_…``) or a new one. Raises ValidationError."""
+    endpoint = WebhookEndpoint(url=url)
+    if secret:
+        endpoint.secret = secret
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
 
-    ``data`` is the payload's ``data`` (kept as the message's context). The signing secret is
-    not stored with the message: it is looked up when the message is sent (``signing_secret``),
-    so a secret rotated meanwhile applies to retries. A second call with the same
-    ``dedup_key`` queues nothing.
+
+def move_endpoint(endpoint: WebhookEndpoint, *, url: str) -> None:
+    """The receiver now listens at ``url``: webhooks queued from now on go there."""
+    endpoint.url = url
+    endpoint.full_clean()
+    endpoint.save(update_fields=["url", "updated_at"])
+
+
+def rotate_secret(endpoint: WebhookEndpoint) -> str:
+    """Give the receiver a new signing secret and return it; deliveries from now on (retries too) are signed with it."""
+    endpoint.secret = new_webhook_secret()
+    endpoint.save(update_fields=["secret", "updated_at"])
+    return endpoint.secret
+
+
+def queue(*, endpoint: WebhookEndpoint, event_type: str, data: dict, dedup_key: str, now) -> None:
+    """Queue one webhook to ``endpoint`` in the outbox; call inside the transaction of the change it reports.
+
+    ``data`` is the payload's ``data`` (kept as the message's context). The message names its
+    endpoint, not the secret: the secret is read when the message is sent, so a secret rotated
+    meanwhile applies to retries. A second call with the same ``dedup_key`` queues nothing.
     """
     OutboxMessage.objects.bulk_create(
         [
@@ -52,7 +75,8 @@ def queue(*, url: str, event_type: str, data: dict, dedup_key: str, now) -> None
                 dedup_key=dedup_key,
                 created_at=now,
                 channel=Channel.WEBHOOK,
-                recipient=url,
+                recipient=endpoint.url,
+                endpoint=endpoint,
                 kind=event_type,
                 context=data,
                 next_attempt_at=now,
@@ -85,9 +109,9 @@ def signature_headers(*, secret: str, message_id: str, body: str, at: datetime |
 
 def send(message: OutboxMessage) -> None:
     """Deliver one webhook; returns when the receiver took it, raises WebhookError / WebhookRefused otherwise."""
-    secret = signing_secret(message)
+    secret = message.endpoint.secret if message.endpoint_id else ""
     if not secret:
-        raise WebhookRefused("no signing secret: the receiving system is unknown or inactive")
+        raise WebhookRefused("no signing secret: the receiving system is unknown")
     body = body_of(message)
     headers = signature_headers(secret=secret, message_id=str(message.pk), body=body)
     try:
@@ -100,16 +124,6 @@ def send(message: OutboxMessage) -> None:
     if response.status_code in _RETRIED or response.status_code >= 500:
         raise WebhookError(answer)
     raise WebhookRefused(answer)
-
-
-def signing_secret(message: OutboxMessage) -> str:
-    """The receiver's current secret, by the kind of webhook; empty when there is none to sign with."""
-    if message.kind == APPLICATION_FORWARDED:
-        # Imported here: the notifier loads notifications first, and the secret's owner only when needed.
-        from mpp.applications.forwarding import webhook_secret_for
-
-        return webhook_secret_for(message.dedup_key)
-    return ""
 
 
 def send_again(*, dedup_key: str, now=None) -> bool:

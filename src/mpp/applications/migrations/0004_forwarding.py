@@ -6,7 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import mpp.applications.models
+import mpp.notifications.models
 
 
 class Migration(migrations.Migration):
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 (
                     "webhook_secret",
                     models.CharField(
-                        default=mpp.applications.models.new_webhook_secret,
+                        default=mpp.notifications.models.new_webhook_secret,
                         max_length=100,
                         verbose_name="rahasia webhook",
                     ),

@@ -11,11 +11,12 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from mpp.applications import forwarding, services
-from mpp.applications.models import Application, Event, ExternalCase, Status, new_webhook_secret
+from mpp.applications.models import Application, Event, ExternalCase, Status
 from mpp.catalog.models import Agency, Service
 from mpp.core.testing import free_port
 from mpp.notifications import services as notifier
-from mpp.notifications.models import Channel, Delivery, Notification, OutboxMessage
+from mpp.notifications import webhooks
+from mpp.notifications.models import Channel, Delivery, Notification, OutboxMessage, new_webhook_secret
 
 from .conftest import FILE_ID, PDF, SITI_NIK, birth_form, new_key
 
@@ -125,7 +126,8 @@ def test_a_submission_to_a_forwarding_service_is_handed_to_the_agency_system(sit
     assert ExternalCase.objects.get(application=application).external_system == siak
 
     message = webhook()
-    assert message.recipient == siak.webhook_url
+    assert message.recipient == siak.webhook.url
+    assert message.endpoint == siak.webhook
     assert message.dedup_key == f"forward:{application.pk}"
     assert (message.kind, message.status) == ("application.forwarded", Delivery.PENDING)
     data = message.context
@@ -208,10 +210,8 @@ def test_a_failing_receiver_gets_the_same_delivery_again(siti, birth_service, si
 
 
 def test_an_unreachable_receiver_is_retried(siti, birth_service, siak):
-    siak.webhook_url = f"http://127.0.0.1:{free_port()}/webhooks/mpp"  # nobody listens
-    siak.save()
+    webhooks.move_endpoint(siak.webhook, url=f"http://127.0.0.1:{free_port()}/webhooks/mpp")  # nobody listens
     submit(siti, birth_service)
-    OutboxMessage.objects.filter(channel=Channel.WEBHOOK).update(recipient=siak.webhook_url)
     assert notifier.deliver_due() == 0
     message = webhook()
     assert (message.status, message.attempts) == (Delivery.PENDING, 1)
@@ -244,9 +244,7 @@ def test_a_retry_is_signed_with_the_systems_current_secret(siti, birth_service, 
     submit(siti, birth_service)
     receiver.answers.append(503)
     notifier.deliver_due()
-    rotated = new_webhook_secret()
-    siak.webhook_secret = rotated
-    siak.save()
+    rotated = webhooks.rotate_secret(siak.webhook)
     deliver_again(webhook())
     headers, body = receiver.received[-1]
     assert Webhook(rotated).verify(body, headers)["type"] == "application.forwarded"

@@ -57,7 +57,8 @@ def test_the_ministry_registers_a_system_with_its_client_and_secrets_shown_once(
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     system = ExternalSystem.objects.get()
-    assert system.webhook_secret == webhook_secret  # kept as it is: we sign with it
+    assert system.webhook.secret == webhook_secret  # kept as it is: we sign with it
+    assert system.webhook.url == "https://siak.samarinda.example.go.id/webhooks/mpp"
     registered = system.client
     assert registered.client_id == client_id
     assert registered.authorization_grant_type == AgencyClient.GRANT_CLIENT_CREDENTIALS
@@ -91,13 +92,13 @@ def test_a_webhook_secret_must_look_like_one(client, ministry):
 
 def test_the_ministry_rotates_a_webhook_secret(client, ministry, samarinda_siak):
     client.force_login(ministry)
-    before = samarinda_siak.webhook_secret
+    before = samarinda_siak.webhook.secret
     client.post(
         _url(ExternalSystem, "changelist"),
         {"action": "rotate_webhook_secret", "_selected_action": [samarinda_siak.pk]},
     )
-    samarinda_siak.refresh_from_db()
-    assert samarinda_siak.webhook_secret != before and samarinda_siak.webhook_secret.startswith("whsec_")
+    samarinda_siak.webhook.refresh_from_db()
+    assert samarinda_siak.webhook.secret != before and samarinda_siak.webhook.secret.startswith("whsec_")
 
 
 def test_an_mpp_manager_sees_no_agency_system(client, samarinda_manager, samarinda_siak):
