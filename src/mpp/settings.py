@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "mpp.applications",
     "mpp.notifications",
     "mpp.documents",
+    "mpp.portal",
+    "mpp.demo",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +195,7 @@ except EnvError as exc:
             "it is the PEM RSA private key that signs the ID tokens of the single sign-on "
             "(generate one with `openssl genrsa 3072`)"
         ) from exc
+    # Development and tests only: production never gets here, so it never loads the key generator.
     from mpp.sso.keys import development_signing_key
 
     OIDC_RSA_PRIVATE_KEY = development_signing_key(VAR_DIR / "oidc-rsa.pem")

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from mpp.api import api
 from mpp.core import views as core_views
-from mpp.regions import views as region_views
+from mpp.portal import views as portal_views
 
 admin.site.site_header = "MPP Digital"
 admin.site.site_title = "MPP Digital"
@@ -14,9 +14,9 @@ admin.site.index_title = "Administrasi"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
-    path("", region_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("", include("mpp.documents.urls")),
-    path("", include("mpp.regions.urls")),
+    path("", include("mpp.portal.urls")),
     path("", include("mpp.catalog.urls")),
     path("", include("mpp.applications.urls")),
     path("", include("mpp.identity.urls")),

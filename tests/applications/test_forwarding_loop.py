@@ -29,7 +29,7 @@ import httpx
 import pytest
 
 from mpp.core.testing import REPO_ROOT, free_port, manage, running_platform
-from mpp.identity.demo import DEMO_PASSWORD
+from mpp.demo.accounts import DEMO_PASSWORD
 from mpp.notifications.models import new_webhook_secret
 from simulators.agency.testing import running_agency
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY as DUKCAPIL_TEST_KEY

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from mpp.identity.demo import DEMO_PASSWORD
+from mpp.demo.accounts import DEMO_PASSWORD
 
 MAIL_TIMEOUT_S = 15
 

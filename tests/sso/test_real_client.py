@@ -23,8 +23,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from mpp.core.testing import free_port, manage, running_platform
-from mpp.identity.demo import DEMO_PASSWORD
-from mpp.sso.demo import DEMO_NIK as NIK
+from mpp.demo.accounts import DEMO_PASSWORD
+from mpp.demo.sso_client import DEMO_NIK as NIK
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY as DUKCAPIL_TEST_KEY
 
 with warnings.catch_warnings():

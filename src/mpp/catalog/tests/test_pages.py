@@ -15,16 +15,8 @@ def _queries(client, url) -> int:
     return len(captured)
 
 
-def test_the_region_page_shows_its_mpp_counters_and_services(client):
-    html = client.get("/wilayah/64.72/").content.decode()
-    assert "<h1>Kota Samarinda</h1>" in html
-    assert "Loket 1" in html
-    assert "Penerbitan Akta Kelahiran" in html or "Akta Kelahiran" in html
-
-
-def test_catalog_pages_issue_a_constant_number_of_queries(client):
-    region_before = _queries(client, "/wilayah/33.72/")
-    api_before = _queries(client, "/api/v1/regions/33.72/services")
+def test_the_services_api_issues_a_constant_number_of_queries(client):
+    before = _queries(client, "/api/v1/regions/33.72/services")
     # Give Surakarta every template, through a new agency of each missing kind.
     for template in ServiceTemplate.objects.exclude(services__region_id="33.72"):
         agency, _ = Agency.objects.get_or_create(
@@ -34,8 +26,7 @@ def test_catalog_pages_issue_a_constant_number_of_queries(client):
         )
         services.offer_service(template=template, agency=agency)
     assert Service.objects.filter(region_id="33.72").count() == ServiceTemplate.objects.count()
-    assert _queries(client, "/wilayah/33.72/") == region_before
-    assert _queries(client, "/api/v1/regions/33.72/services") == api_before
+    assert _queries(client, "/api/v1/regions/33.72/services") == before
 
 
 def test_the_service_page_shows_all_14_components_in_plain_language(client):
@@ -54,34 +45,8 @@ def test_every_seeded_service_page_renders(client, django_assert_max_num_queries
 
 
 def test_unknown_pages_are_404(client):
-    assert client.get("/wilayah/99.99/").status_code == 404
-    assert client.get("/wilayah/%00/").status_code == 404  # NUL cannot even reach PostgreSQL
-    assert client.get("/api/v1/regions/64%00/services").status_code == 404
+    assert client.get("/api/v1/regions/64%00/services").status_code == 404  # NUL cannot even reach PostgreSQL
     assert client.get("/layanan/00000000-0000-0000-0000-000000000000/").status_code == 404
-
-
-def test_a_village_page_leads_to_its_regency(client):
-    response = client.get("/wilayah/64.72.01.1001/")
-    assert response.status_code == 302
-    assert response["Location"] == "/wilayah/64.72/"
-
-
-def test_a_province_page_lists_its_regencies(client):
-    html = client.get("/wilayah/64/").content.decode()
-    assert "Kota Samarinda" in html and "Kota Balikpapan" in html
-
-
-def test_region_search_finds_by_name_and_pilots_first(client):
-    html = client.get("/wilayah/", {"q": "samarinda"}).content.decode()
-    assert "/wilayah/64.72/" in html
-    partial = client.get("/wilayah/", {"q": "magelang"}, HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in partial
-    assert partial.index("Kota Magelang") < partial.index("Kabupaten Magelang")
-
-
-def test_region_search_too_short_shows_a_field_error(client):
-    html = client.get("/wilayah/", {"q": "x"}).content.decode()
-    assert 'role="alert"' in html
 
 
 def test_service_search_by_keyword_across_regions_and_within_one(client):
@@ -118,14 +83,3 @@ def test_language_switch_never_redirects_off_site(client, target):
 
 def test_an_unknown_language_is_404(client):
     assert client.get("/bahasa/fr/").status_code == 404
-
-
-def test_home_page_html_and_assets_are_light(client):
-    import os
-
-    from django.contrib.staticfiles import finders
-
-    html = client.get("/").content
-    assets = [finders.find("mpp/site.css"), finders.find("mpp/vendor/htmx-2.0.11.min.js")]
-    total = len(html) + sum(os.path.getsize(path) for path in assets)
-    assert total < 100 * 1024

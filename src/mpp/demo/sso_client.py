@@ -11,10 +11,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from oauth2_provider.generators import generate_client_secret
 
-from mpp.identity.demo import DEMO_CITIZENS
+from mpp.sso.claims import SCOPES
+from mpp.sso.models import AgencyClient
 
-from .claims import SCOPES
-from .models import AgencyClient
+from .accounts import DEMO_CITIZENS
 
 DEMO_CLIENT_ID = "demo-portal-perizinan"
 DEMO_REDIRECT_URI = "http://127.0.0.1:8765/callback"

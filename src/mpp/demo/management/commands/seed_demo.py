@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from mpp.identity.demo import DEMO_PASSWORD, seed_demo_accounts
+from mpp.demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 
 
 class Command(BaseCommand):

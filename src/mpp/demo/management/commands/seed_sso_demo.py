@@ -1,8 +1,8 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from mpp.identity.demo import DEMO_PASSWORD
-from mpp.sso.demo import DEMO_NIK, DEMO_REDIRECT_URI, seed_sso_demo
+from mpp.demo.accounts import DEMO_PASSWORD
+from mpp.demo.sso_client import DEMO_NIK, DEMO_REDIRECT_URI, seed_sso_demo
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 
-from mpp.sso.demo import DEMO_CLIENT_ID, seed_sso_demo
+from mpp.demo.sso_client import DEMO_CLIENT_ID, seed_sso_demo
 from mpp.sso.models import AgencyClient
 
 pytestmark = pytest.mark.django_db

@@ -5,43 +5,43 @@ from django.views.decorators.http import require_GET
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.core.public_cache import public_cache
+from mpp.regions import selectors as region_selectors
+from mpp.regions.models import Level
 
-from . import selectors
 from .forms import RegionSearchForm
-from .models import Level
 
 
 @require_GET
 @public_cache
 def home(request):
-    pilots = selectors.regions(pilot=True, level=Level.REGENCY)
-    return render(request, "regions/home.html", {"form": RegionSearchForm(), "pilots": pilots})
+    pilots = region_selectors.regions(pilot=True, level=Level.REGENCY)
+    return render(request, "portal/home.html", {"form": RegionSearchForm(), "pilots": pilots})
 
 
 @require_GET
 def region_search(request):
     """The region picker: a full page, or only the result list when htmx asks as the user types."""
     form = RegionSearchForm(request.GET)
-    results = selectors.search_regencies(form.cleaned_data["q"]) if form.is_valid() else []
-    template = "regions/_search_results.html" if request.htmx else "regions/search.html"
+    results = region_selectors.search_regencies(form.cleaned_data["q"]) if form.is_valid() else []
+    template = "portal/_region_search_results.html" if request.htmx else "portal/region_search.html"
     return render(request, template, {"form": form, "results": results})
 
 
 @require_GET
 @public_cache
 def region_detail(request, code):
-    region = selectors.region(code)
+    region = region_selectors.region(code)
     if region is None:
         raise Http404
     if region.level > Level.REGENCY:
         # A kecamatan or desa is served by its kabupaten/kota's MPP.
-        return redirect("regions:detail", code=selectors.regency_code_of(code))
-    context = {"region": region, "ancestors": selectors.ancestors(region)}
+        return redirect("portal:region", code=region_selectors.regency_code_of(code))
+    context = {"region": region, "ancestors": region_selectors.ancestors(region)}
     if region.level == Level.PROVINCE:
-        context["children"] = selectors.regions(parent=region.code)
+        context["children"] = region_selectors.regions(parent=region.code)
     else:
         context["mpps"] = catalog_selectors.mpps_in_region(region.code)
         context["services"] = [
             presentation.service_summary(s) for s in catalog_selectors.services_in_region(region.code)
         ]
-    return render(request, "regions/detail.html", context)
+    return render(request, "portal/region.html", context)

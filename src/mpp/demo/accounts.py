@@ -7,9 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mpp.catalog.models import Agency
+from mpp.identity.models import AssuranceLevel, Role, RoleAssignment, User
 from mpp.regions.models import Region
-
-from .models import AssuranceLevel, Role, RoleAssignment, User
 
 DEMO_PASSWORD = "demo-mpp-2026"
 

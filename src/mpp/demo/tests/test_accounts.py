@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from mpp.identity.demo import DEMO_PASSWORD, seed_demo_accounts
+from mpp.demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from mpp.identity.models import User
 from mpp.identity.selectors import agency_roles
 

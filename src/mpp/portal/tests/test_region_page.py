@@ -1,0 +1,51 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mpp.catalog import services
+from mpp.catalog.models import Agency, Service, ServiceTemplate
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_region_page_shows_its_mpp_counters_and_services(client):
+    html = client.get("/wilayah/64.72/").content.decode()
+    assert "<h1>Kota Samarinda</h1>" in html
+    assert "Loket 1" in html
+    assert "Penerbitan Akta Kelahiran" in html or "Akta Kelahiran" in html
+
+
+def test_the_region_page_issues_a_constant_number_of_queries(client):
+    before = _queries(client, "/wilayah/33.72/")
+    # Give Surakarta every template, through a new agency of each missing kind.
+    for template in ServiceTemplate.objects.exclude(services__region_id="33.72"):
+        agency, _ = Agency.objects.get_or_create(
+            region_id="33.72",
+            kind=template.agency_kind,
+            defaults={"name": f"{template.agency_kind.name} Surakarta"},
+        )
+        services.offer_service(template=template, agency=agency)
+    assert Service.objects.filter(region_id="33.72").count() == ServiceTemplate.objects.count()
+    assert _queries(client, "/wilayah/33.72/") == before
+
+
+def test_an_unknown_region_is_404(client):
+    assert client.get("/wilayah/99.99/").status_code == 404
+    assert client.get("/wilayah/%00/").status_code == 404  # NUL cannot even reach PostgreSQL
+
+
+def test_a_village_page_leads_to_its_regency(client):
+    response = client.get("/wilayah/64.72.01.1001/")
+    assert response.status_code == 302
+    assert response["Location"] == "/wilayah/64.72/"
+
+
+def test_a_province_page_lists_its_regencies(client):
+    html = client.get("/wilayah/64/").content.decode()
+    assert "Kota Samarinda" in html and "Kota Balikpapan" in html
