@@ -117,9 +117,7 @@ def validate(pdf_bytes: bytes, *, trust_roots: Iterable[x509.Certificate] | None
 def default_trust_roots() -> list[x509.Certificate]:
     """The platform CA (``ca.pem`` in ``DOCUMENT_SIGNING_DIR``, if present) and every
     certificate in the PEM files of ``DOCUMENT_SIGNING_TRUST_ROOTS``."""
-    from mpp.documents.signing import signing_dir
-
-    paths = [signing_dir() / "ca.pem", *map(Path, settings.DOCUMENT_SIGNING_TRUST_ROOTS)]
+    paths = [Path(settings.DOCUMENT_SIGNING_DIR) / "ca.pem", *map(Path, settings.DOCUMENT_SIGNING_TRUST_ROOTS)]
     roots: list[x509.Certificate] = []
     for path in paths:
         if path.exists():
