@@ -72,6 +72,7 @@ def django_env(database_url: str, var_dir: Path) -> dict:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",  # plain HTTP on loopback: the load clients must get their session back
         "MPP_VAR_DIR": str(var_dir),
         "STATIC_ROOT": str(var_dir / "static"),
         "LOG_LEVEL": "WARNING",  # the INFO request log would cost a JSON line per request

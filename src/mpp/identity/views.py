@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.audit.selectors import data_uses_about
 from mpp.core.errors import DomainError
+from mpp.core.headers import allow_features
 from mpp.core.limits import over_limit
 from mpp.registry.dukcapil import FaceRejected, RegistryUnavailable
 from mpp.registry.nik import mask_nik
@@ -276,6 +277,7 @@ def _qr_svg(data: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@allow_features("camera")  # the liveness check films the citizen; every other page is denied the camera
 def face(request):
     user = request.user
     if not user.has_assurance(AssuranceLevel.NIK_VERIFIED):
