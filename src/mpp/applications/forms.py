@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import normalise_tracking_number
+
 
 class TrackForm(forms.Form):
     tracking_number = forms.CharField(
@@ -15,3 +17,6 @@ class TrackForm(forms.Form):
         error_messages={"invalid": _("Isikan tepat 4 angka.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}),
     )
+
+    def clean_tracking_number(self):
+        return normalise_tracking_number(self.cleaned_data["tracking_number"])

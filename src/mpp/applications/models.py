@@ -41,6 +41,19 @@ DONE_STATUSES = (Status.APPROVED, Status.REJECTED)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+#: What a citizen may type for the letters Crockford's base-32 leaves out.
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def normalise_tracking_number(typed: str) -> str:
+    """The tracking number as stored, from what a citizen typed or read out: any case, spaces or separators,
+    O for 0 and I or L for 1. Every lookup and every rate limit keys on this, never on the raw input."""
+    compact = "".join(character for character in typed.upper() if character.isalnum()).translate(_READ_AS)
+    if len(compact) != 16:
+        return compact[:40]
+    return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+
+
 def new_tracking_number(region_code: str, year_month: str) -> str:
     """``6472-2611-7KQ3XZ9M``: the kabupaten/kota, the month, 40 random bits (unguessable, no shared counter)."""
     suffix = "".join(secrets.choice(_ALPHABET) for _ in range(8))

@@ -11,7 +11,7 @@ from mpp.files.models import Upload
 from mpp.identity.models import User
 from mpp.identity.selectors import agency_roles, can_act_for
 
-from .models import OPEN_STATUSES, Application, Event, Status
+from .models import OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
 
 #: Worklist orderings an officer may choose (the first is the default).
 WORKLIST_ORDERS = {
@@ -138,7 +138,7 @@ def tracked(tracking_number: str, nik_last4: str) -> Application | None:
         return None
     return (
         Application.objects.select_related("service__template", "agency", "region")
-        .filter(tracking_number=tracking_number.strip().upper(), applicant__nik__endswith=nik_last4)
+        .filter(tracking_number=normalise_tracking_number(tracking_number), applicant__nik__endswith=nik_last4)
         .exclude(status=Status.DRAFT)
         .first()
     )

@@ -63,7 +63,10 @@ def register(request):
     form = RegistrationForm(request.POST or None, initial=draft)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if over_limit(request, "register", "ip", "10/h") or over_limit(request, "register-nik", "post:nik", "5/h"):
+        # Per NIK as checked, not as typed: padding gives no fresh attempts.
+        if over_limit(request, "register", "ip", "10/h") or over_limit(
+            request, "register-nik", lambda *_: data["nik"], "5/h"
+        ):
             form.add_error(None, LOCKED)
         else:
             try:
@@ -378,9 +381,10 @@ _reset_view = auth_views.PasswordResetView.as_view(
 
 
 def password_reset(request):
-    """Django's reset by e-mail link, rate-limited per address and per IP."""
+    """Django's reset by e-mail link, rate-limited per address (whatever its case or padding) and per IP."""
     if request.method == "POST" and (
-        over_limit(request, "reset-ip", "ip", "10/h") or over_limit(request, "reset-email", "post:email", "3/h")
+        over_limit(request, "reset-ip", "ip", "10/h")
+        or over_limit(request, "reset-email", lambda *_: request.POST.get("email", "").strip().lower()[:254], "3/h")
     ):
         messages.error(request, LOCKED)
         return redirect("identity:password_reset")

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from mpp.applications import services
+from mpp.applications.models import normalise_tracking_number
 
 from .conftest import SITI_NIK, birth_form, new_key
 
@@ -57,3 +58,43 @@ def test_guessing_is_limited_per_number_and_per_address(client, number):
     for attempt in range(20):
         track(client, f"6472-2611-GUESS{attempt:03d}", "1234", address="192.0.2.1")
     assert track(client, "6472-2611-OTHER000", "1234", address="192.0.2.1").status_code == 429  # per address
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [" {n} ", "{lower}", "{compact}", "{n_spaced}", "{n_dotted}", "{n_slashed}"],
+)
+def test_a_number_typed_any_way_finds_the_application(client, number, typed):
+    compact = number.replace("-", "")
+    shown = typed.format(
+        n=number,
+        lower=number.lower(),
+        compact=compact,
+        n_spaced=number.replace("-", " "),
+        n_dotted=number.replace("-", "."),
+        n_slashed=number.replace("-", " / "),
+    )
+    assert track(client, shown, SITI_NIK[-4:]).status_code == 200
+
+
+def test_padding_case_and_separators_give_no_fresh_attempts(client, number):
+    variants = [
+        number,
+        f"  {number}  ",
+        number.lower(),
+        number.replace("-", ""),
+        number.replace("-", " "),
+        number.replace("-", "."),
+        f"\t{number.lower()}\n",
+        number.replace("-", "/"),
+        " ".join(number),
+        number.replace("-", "--"),
+    ]
+    for attempt, typed in enumerate(variants):
+        assert track(client, typed, f"{attempt + 10:04d}", address=f"198.51.100.{attempt}").status_code == 404
+    assert track(client, f"   {number.lower()}", SITI_NIK[-4:], address="198.51.100.99").status_code == 429
+
+
+def test_the_letters_crockford_leaves_out_read_as_digits():
+    assert normalise_tracking_number("6472-26II-7KQ3XZ9O") == "6472-2611-7KQ3XZ90"
+    assert normalise_tracking_number("6472 2611 7kq3xz9m") == "6472-2611-7KQ3XZ9M"

@@ -39,7 +39,7 @@ from mpp.registry.selectors import family_record, person_record
 
 from .. import calendar, selectors, services
 from ..forms import TrackForm
-from ..models import Status
+from ..models import Status, normalise_tracking_number
 
 
 @require_http_methods(["GET", "POST"])
@@ -416,7 +416,8 @@ def track(request):
     form = TrackForm(request.POST or None)
     application, status = None, 200
     if request.method == "POST":
-        number = request.POST.get("tracking_number", "")[:40].strip().upper()
+        # Limited per number as the lookup reads it: padding, case or separators give no fresh attempts.
+        number = normalise_tracking_number(request.POST.get("tracking_number", "")[:200])
         if over_limit(request, "track-ip", "ip", "20/h") or over_limit(
             request, "track-number", lambda *_: number, "10/h"
         ):

@@ -144,3 +144,12 @@ def test_password_reset_sends_a_working_link_by_smtp(client, smtp_server):
     )
     citizen.refresh_from_db()
     assert citizen.check_password("brand-new-secret-9")
+
+
+def test_password_resets_are_limited_per_address_whatever_its_case_or_padding(client):
+    make_citizen(email="siti@example.test")
+    for attempt, typed in enumerate(["siti@example.test", " SITI@example.test ", "Siti@Example.Test"]):
+        response = client.post("/akun/sandi/lupa/", {"email": typed}, REMOTE_ADDR=f"198.51.100.{attempt}")
+        assert response.status_code == 302 and "lupa" not in response["Location"]
+    refused = client.post("/akun/sandi/lupa/", {"email": "\tsiti@EXAMPLE.test"}, REMOTE_ADDR="198.51.100.9")
+    assert refused["Location"] == "/akun/sandi/lupa/"
