@@ -9,6 +9,8 @@
 
 from functools import wraps
 
+from django.conf import settings
+
 #: Features no page uses; each is denied unless a view allows it.
 FEATURES = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "midi", "fullscreen")
 
@@ -48,7 +50,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", DENY_ALL)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
-            response["Cache-Control"] = "private, no-store"
+        # Only a request with a session can be signed in: anonymous pages (every QR scan) load no user.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                response["Cache-Control"] = "private, no-store"
         return response

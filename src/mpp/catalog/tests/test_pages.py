@@ -1,32 +1,16 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from mpp.catalog import services
-from mpp.catalog.models import Agency, Service, ServiceTemplate
+from mpp.catalog.models import Service
 from mpp.catalog.standard import COMPONENTS
+from mpp.catalog.tests.offering import offer_every_template, queries_of
 
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
-def test_the_services_api_issues_a_constant_number_of_queries(client):
-    before = _queries(client, "/api/v1/regions/33.72/services")
-    # Give Surakarta every template, through a new agency of each missing kind.
-    for template in ServiceTemplate.objects.exclude(services__region_id="33.72"):
-        agency, _ = Agency.objects.get_or_create(
-            region_id="33.72",
-            kind=template.agency_kind,
-            defaults={"name": f"{template.agency_kind.name} Surakarta"},
-        )
-        services.offer_service(template=template, agency=agency)
-    assert Service.objects.filter(region_id="33.72").count() == ServiceTemplate.objects.count()
-    assert _queries(client, "/api/v1/regions/33.72/services") == before
+def test_the_services_api_issues_a_constant_number_ofqueries_of(client):
+    before = queries_of(client, "/api/v1/regions/33.72/services")
+    offer_every_template("33.72", "Surakarta")
+    assert queries_of(client, "/api/v1/regions/33.72/services") == before
 
 
 def test_the_service_page_shows_all_14_components_in_plain_language(client):

@@ -1,17 +1,8 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from mpp.catalog import services
-from mpp.catalog.models import Agency, Service, ServiceTemplate
+from mpp.catalog.tests.offering import offer_every_template, queries_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def test_the_region_page_shows_its_mpp_counters_and_services(client):
@@ -21,18 +12,10 @@ def test_the_region_page_shows_its_mpp_counters_and_services(client):
     assert "Penerbitan Akta Kelahiran" in html or "Akta Kelahiran" in html
 
 
-def test_the_region_page_issues_a_constant_number_of_queries(client):
-    before = _queries(client, "/wilayah/33.72/")
-    # Give Surakarta every template, through a new agency of each missing kind.
-    for template in ServiceTemplate.objects.exclude(services__region_id="33.72"):
-        agency, _ = Agency.objects.get_or_create(
-            region_id="33.72",
-            kind=template.agency_kind,
-            defaults={"name": f"{template.agency_kind.name} Surakarta"},
-        )
-        services.offer_service(template=template, agency=agency)
-    assert Service.objects.filter(region_id="33.72").count() == ServiceTemplate.objects.count()
-    assert _queries(client, "/wilayah/33.72/") == before
+def test_the_region_page_issues_a_constant_number_ofqueries_of(client):
+    before = queries_of(client, "/wilayah/33.72/")
+    offer_every_template("33.72", "Surakarta")
+    assert queries_of(client, "/wilayah/33.72/") == before
 
 
 def test_an_unknown_region_is_404(client):
