@@ -175,3 +175,21 @@ def test_another_regions_manager_cannot_see_or_open_a_forwarded_case(client, sur
     assert case not in client.get(_url(ExternalCase, "changelist")).context["cl"].queryset
     for view in ("change", "delete", "history"):
         assert client.get(_url(ExternalCase, view, case.pk)).status_code in (302, 403, 404), view
+
+
+def test_the_ministry_moves_a_systems_webhook_and_keeps_its_secret(client, ministry, samarinda_siak):
+    client.force_login(ministry)
+    secret = samarinda_siak.webhook.secret
+    response = client.post(
+        _url(ExternalSystem, "change", samarinda_siak.pk),
+        {
+            "name": samarinda_siak.name,
+            "agency": samarinda_siak.agency_id,
+            "webhook_url": "https://siak-baru.samarinda.example.go.id/webhooks/mpp",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    samarinda_siak.webhook.refresh_from_db()
+    assert samarinda_siak.webhook.url == "https://siak-baru.samarinda.example.go.id/webhooks/mpp"
+    assert samarinda_siak.webhook.secret == secret
