@@ -4,11 +4,11 @@ Anything outside the asker's scope is simply not found (None / an empty list): p
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mpp.files.models import Upload
-from mpp.identity.models import User
+from mpp.identity.models import Role, User
 from mpp.identity.selectors import agency_roles, can_act_for
 
 from .models import OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
@@ -24,6 +24,24 @@ WORKLIST_ORDERS = {
 
 def officer_agencies(officer) -> set:
     return {agency for agency, _role in agency_roles(officer)}
+
+
+def officer_scope(officer, *, present=()) -> Q | None:
+    """The applications an officer may open, as a filter; None for no one's.
+
+    The back office (verifiers, approvers) opens every application of its agencies. The counter
+    serves walk-ins (least privilege): a counter officer opens the applications they filed, and
+    those of a citizen standing at the counter, ``present`` (found by number and NIK digits,
+    ``counter.find``), never the agency's online applications.
+    """
+    scope = None
+    for agency, role in agency_roles(officer):
+        if role == Role.COUNTER_OFFICER:
+            condition = Q(agency_id=agency) & (Q(entered_by=officer) | Q(pk__in=list(present)))
+        else:
+            condition = Q(agency_id=agency)
+        scope = condition if scope is None else scope | condition
+    return scope
 
 
 def worklist(officer, *, mine: bool = False, overdue: bool = False, service=None, order: str = "due") -> QuerySet:
@@ -70,17 +88,17 @@ def worklist(officer, *, mine: bool = False, overdue: bool = False, service=None
     )
 
 
-def application_for_officer(officer, application_id) -> Application | None:
-    """An application of one of the officer's agencies (any step or status), or None."""
-    agencies = officer_agencies(officer)
-    if not agencies:
+def application_for_officer(officer, application_id, *, present=()) -> Application | None:
+    """An application the officer may open (``officer_scope``: any step or status), or None."""
+    scope = officer_scope(officer, present=present)
+    if scope is None:
         return None
     try:
         return (
             Application.objects.select_related(
                 "service__template", "service_version__template_version", "region", "agency", "applicant", "assignee"
             )
-            .filter(pk=application_id, agency_id__in=agencies)
+            .filter(scope, pk=application_id)
             .first()
         )
     except (ValidationError, ValueError, TypeError):  # not a UUID
@@ -144,13 +162,13 @@ def tracked(tracking_number: str, nik_last4: str) -> Application | None:
     )
 
 
-def upload_for(user, upload_id) -> tuple[Upload | None, Application | None]:
+def upload_for(user, upload_id, *, present=()) -> tuple[Upload | None, Application | None]:
     """A file the user may open, with the application through which an officer opens it.
 
     The owner, or someone who may act for them (a delegation), opens their files (no
-    application). An officer opens a file used by an application of one of their agencies:
-    the one it was uploaded for, or one that took it from the owner's vault. Anyone else:
-    (None, None).
+    application). An officer opens a file used by an application they may open
+    (``officer_scope``): the one it was uploaded for, or one that took it from the owner's
+    vault. Anyone else: (None, None).
     """
     try:
         upload = Upload.objects.select_related("owner", *_WITH_APPLICATION).filter(pk=upload_id).first()
@@ -160,14 +178,13 @@ def upload_for(user, upload_id) -> tuple[Upload | None, Application | None]:
         return None, None
     if upload.owner_id == user.pk or (user.nik and upload.owner.nik and can_act_for(user, upload.owner.nik)):
         return upload, None  # the owner's, or a delegate's of the owner
-    agencies = officer_agencies(user)
-    if not agencies:
+    scope = officer_scope(user, present=present)
+    if scope is None:
         return None, None
-    if upload.application_id and upload.application.agency_id in agencies:
+    visible = Application.objects.filter(scope)
+    if upload.application_id and visible.filter(pk=upload.application_id).exists():
         return upload, upload.application
-    candidates = Application.objects.select_related(*_APPLICATION_PARTS).filter(
-        applicant_id=upload.owner_id, agency_id__in=agencies
-    )
+    candidates = visible.select_related(*_APPLICATION_PARTS).filter(applicant_id=upload.owner_id)
     using = next((a for a in candidates if str(upload.pk) in document_ids(a.data)), None)
     return (upload, using) if using is not None else (None, None)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("petugas/", officer.worklist, name="worklist"),
     path("loket/", counter.start, name="counter"),
     path("loket/formulir/", counter.apply, name="counter_form"),
+    path("loket/cari/", counter.find, name="counter_find"),
     path("petugas/permohonan/<uuid:application_id>/", officer.detail, name="officer_detail"),
     path("petugas/permohonan/<uuid:application_id>/ambil/", officer.claim, name="claim"),
     path("petugas/permohonan/<uuid:application_id>/tugaskan/", officer.assign, name="assign"),

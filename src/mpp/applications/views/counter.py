@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.catalog.models import Service
 from mpp.core.errors import DomainError
+from mpp.core.limits import over_limit
 from mpp.forms.prefill import prefill
 from mpp.identity import services as identity_services
 from mpp.identity.access import officer_required
@@ -28,8 +29,9 @@ from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
 from mpp.registry.nik import mask_nik, validate_nik
 
-from .. import services
-from ..models import Channel
+from .. import presence, selectors, services
+from ..forms import TrackForm
+from ..models import Channel, normalise_tracking_number
 from .citizen import _field_views, _posted
 
 SESSION_KEY = "applications:walk_in"
@@ -152,6 +154,35 @@ def apply(request):
         "region_start": service.region_id,
     }
     return render(request, "applications/counter_form.html", context, status=status)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def find(request):
+    """A citizen at the counter about their application: its number and the last four digits of their NIK open it
+    for this officer, for a while (``presence``). Wrong pairs and other agencies' numbers look the same; limited."""
+    agencies = {agency for agency, role in agency_roles(request.user) if role == Role.COUNTER_OFFICER}
+    if not agencies:
+        raise Http404
+    form = TrackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        number = normalise_tracking_number(request.POST.get("tracking_number", "")[:200])
+        if over_limit(request, "counter-find", "user", "60/h") or over_limit(
+            request, "counter-find-number", lambda *_: number, "10/h"
+        ):
+            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam satu jam."))
+            status = 429
+        elif form.is_valid():
+            application = selectors.tracked(form.cleaned_data["tracking_number"], form.cleaned_data["nik_last4"])
+            if application is not None and application.agency_id in agencies:
+                presence.mark_present(request, application.pk)
+                return redirect("applications:officer_detail", application_id=application.pk)
+            form.add_error(None, _("Tidak ada permohonan dengan nomor dan NIK itu."))
+            status = 404
+        else:
+            status = 400
+    return render(request, "applications/counter_find.html", {"form": form}, status=status)
 
 
 def _counter_label(service) -> str:

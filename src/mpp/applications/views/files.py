@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import access, selectors
+from .. import access, presence, selectors
 from ..links import link_is_valid
 
 
@@ -15,7 +15,7 @@ def download(request, upload_id):
     """The file, to its owner, or to an officer of the agency handling the application that uses it
     (that access is recorded for the citizen), through a short-lived link made for them
     (``links.file_url``; an old one answers 410). Anyone else: 404, as if it did not exist."""
-    upload, application = selectors.upload_for(request.user, upload_id)
+    upload, application = selectors.upload_for(request.user, upload_id, present=presence.present_ids(request))
     if upload is None:
         raise Http404
     if not link_is_valid(upload_id, request.user, request.GET.get("t", "")):

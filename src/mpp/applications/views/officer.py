@@ -33,7 +33,7 @@ from mpp.regions.models import Region, TimeZone
 from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
 
-from .. import calendar, selectors, services
+from .. import calendar, presence, selectors, services
 from ..access import officer_label, record_officer_view, shown_fields
 from ..links import file_url
 from ..models import Application, Channel, Status
@@ -219,7 +219,7 @@ class ActionForm:
 @officer_required
 @require_GET
 def detail(request, application_id):
-    return _render_detail(request, _application_or_404(request.user, application_id))
+    return _render_detail(request, _application_or_404(request, application_id))
 
 
 class ClaimForm(forms.Form):
@@ -235,7 +235,7 @@ class ActForm(forms.Form):
 @officer_required
 @require_POST
 def claim(request, application_id):
-    application = _application_or_404(request.user, application_id)
+    application = _application_or_404(request, application_id)
     form = ClaimForm(request.POST)
     typed = Typed(action="claim")
     if not form.is_valid():
@@ -247,7 +247,7 @@ def claim(request, application_id):
     except NotFound:
         raise Http404 from None
     except Conflict as conflict:
-        fresh = _application_or_404(request.user, application_id)
+        fresh = _application_or_404(request, application_id)
         return _render_detail(request, fresh, status=409, alert=conflict.message)
     except DomainError as error:
         return _render_detail(request, application, status=400, typed=typed, error=error.message)
@@ -258,7 +258,7 @@ def claim(request, application_id):
 @officer_required
 @require_POST
 def act(request, application_id):
-    application = _application_or_404(request.user, application_id)
+    application = _application_or_404(request, application_id)
     form = ActForm(request.POST)
     # Bounded: a forged request cannot make the page echo back megabytes.
     typed = Typed(
@@ -281,7 +281,7 @@ def act(request, application_id):
     except NotFound:
         raise Http404 from None
     except Conflict as conflict:
-        fresh = _application_or_404(request.user, application_id)
+        fresh = _application_or_404(request, application_id)
         return _render_detail(request, fresh, status=409, typed=typed, alert=conflict.message)
     except DomainError as error:
         return _render_detail(request, application, status=400, typed=typed, error=error.message)
@@ -293,7 +293,7 @@ def act(request, application_id):
 @require_POST
 def assign(request, application_id):
     """An approving official hands the current step to a named officer."""
-    application = _application_or_404(request.user, application_id)
+    application = _application_or_404(request, application_id)
     form = ClaimForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, application, status=400, error=str(BAD_FORM))
@@ -307,9 +307,7 @@ def assign(request, application_id):
     except NotFound:
         raise Http404 from None
     except Conflict as conflict:
-        return _render_detail(
-            request, _application_or_404(request.user, application_id), status=409, alert=conflict.message
-        )
+        return _render_detail(request, _application_or_404(request, application_id), status=409, alert=conflict.message)
     except (DomainError, ValueError) as error:
         return _render_detail(request, application, status=400, error=getattr(error, "message", str(BAD_FORM)))
     messages.success(request, _("Permohonan ditugaskan."))
@@ -320,7 +318,7 @@ def assign(request, application_id):
 @require_POST
 def registry_lookup(request, application_id):
     """On-demand registry lookup of the applicant, with the officer's reason; recorded for the citizen."""
-    application = _application_or_404(request.user, application_id)
+    application = _application_or_404(request, application_id)
     reason = " ".join(request.POST.get("reason", "").split())[:200]
     if len(reason) < 10:
         return _render_detail(request, application, status=400, lookup_error=str(LOOKUP_REASON_NEEDED))
@@ -336,8 +334,8 @@ def registry_lookup(request, application_id):
     return _render_detail(request, application, person=person, lookup_error="" if person else str(NOT_IN_REGISTRY))
 
 
-def _application_or_404(officer, application_id) -> Application:
-    application = selectors.application_for_officer(officer, application_id)
+def _application_or_404(request, application_id) -> Application:
+    application = selectors.application_for_officer(request.user, application_id, present=presence.present_ids(request))
     if application is None:
         raise Http404
     return application
