@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mpp.core.errors import Conflict, DomainError
+from mpp.notifications.services import notify
 from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
 from mpp.registry.selectors import person_record
@@ -141,6 +142,16 @@ def refresh_registry_data_if_stale(*, user: User, max_age: timedelta = timedelta
 
 
 # -- sessions ---------------------------------------------------------------------------------------
+
+
+def warn_of_failed_sign_ins(*, user: User, failures: int, window: int) -> None:
+    """Tell the owner (in the app, by e-mail and SMS) that their account sees many failed sign-ins: once per window."""
+    notify(
+        user=user,
+        kind="login_failures",
+        key=f"login-failures:{user.pk}:{window}",
+        context={"count": failures, "url": f"{settings.SITE_URL}/akun/sesi/"},
+    )
 
 
 def record_session(*, user: User, session_key: str, ip_address: str | None, user_agent: str) -> AccountSession:

@@ -1,5 +1,6 @@
 import random
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
@@ -12,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import user_or_ip
 
 from mpp.audit.selectors import data_uses_about
 from mpp.core.errors import DomainError
@@ -21,7 +23,7 @@ from mpp.registry.dukcapil import FaceRejected, RegistryUnavailable
 from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, person_record
 
-from . import selectors, services
+from . import login_throttle, selectors, services
 from .forms import CHALLENGES, CodeForm, ContactForm, DelegationForm, FaceForm, LoginForm, RegistrationForm
 from .models import AssuranceLevel, Delegation, User
 
@@ -51,10 +53,21 @@ def _complete_login(request, user: User):
         user_agent=request.headers.get("User-Agent", ""),
     )
     if user.is_citizen and not user.email_verified_at:
-        return redirect("identity:confirm_email")
-    if user.is_citizen and user.has_assurance(AssuranceLevel.NIK_VERIFIED):
-        services.refresh_registry_data_if_stale(user=user)
-    return redirect(_next_url(request, reverse("identity:account")))
+        response = redirect("identity:confirm_email")
+    else:
+        if user.is_citizen and user.has_assurance(AssuranceLevel.NIK_VERIFIED):
+            services.refresh_registry_data_if_stale(user=user)
+        response = redirect(_next_url(request, reverse("identity:account")))
+    # This browser is now a known device of the account: it may sign in even while others guess the password.
+    response.set_cookie(
+        login_throttle.DEVICE_COOKIE,
+        login_throttle.remember_device(request.COOKIES.get(login_throttle.DEVICE_COOKIE, ""), user.pk),
+        max_age=login_throttle.DEVICE_COOKIE_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,18 +136,29 @@ def confirm_email(request):
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
+    """Sign in with NIK or e-mail; failures are limited by ``login_throttle`` (successes never count)."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Count per account, not per typed name: the NIK and the e-mail of one account share a limit.
         account = selectors.user_by_login(form.cleaned_data["username"])
         account_key = str(account.pk) if account else form.cleaned_data["username"].strip().lower()
-        if over_limit(request, "login-ip", "ip", "30/15m") or over_limit(
-            request, "login-account", lambda group, req: account_key, "10/15m"
-        ):
-            form.add_error(None, LOCKED)
-            return render(request, "identity/login.html", {"form": form}, status=429)
+        address = user_or_ip(request)  # the client address as every rate limit reads it (RATELIMIT_IP_META_KEY)
+        cookie = request.COOKIES.get(login_throttle.DEVICE_COOKIE, "")
+        device = login_throttle.device_id(cookie, account.pk) if account else ""
+        verdict = login_throttle.check(account_key=account_key, address=address, device=device)
+        if not verdict.allowed:
+            minutes = max(1, -(-verdict.wait_seconds // 60))
+            form.add_error(
+                None, _("Terlalu banyak percobaan. Coba lagi dalam %(minutes)d menit.") % {"minutes": minutes}
+            )
+            response = render(request, "identity/login.html", {"form": form}, status=429)
+            response["Retry-After"] = str(verdict.wait_seconds)
+            return response
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is None:
+            failures = login_throttle.record_failure(account_key=account_key, address=address, device=device)
+            if account is not None and failures == login_throttle.ALERT_AT:
+                services.warn_of_failed_sign_ins(user=account, failures=failures, window=login_throttle.window_of())
             form.add_error(None, _("NIK/surel atau kata sandi salah."))
         elif user.totp_enabled_at:
             request.session[PENDING_2FA] = user.pk

@@ -57,6 +57,14 @@ MESSAGES = {
         _("Permohonan %(number)s ditolak"),
         _("Permohonan %(service)s nomor %(number)s ditolak. Alasan: %(note)s Lihat rinciannya di %(url)s"),
     ),
+    "login_failures": Message(
+        _("Banyak percobaan masuk yang gagal ke akun MPP Digital Anda"),
+        _(
+            "Akun Anda menerima %(count)s percobaan masuk dengan kata sandi salah dalam 15 menit terakhir. "
+            "Bila itu bukan Anda, akun Anda tetap aman: percobaan berikutnya diperlambat, dan Anda tetap dapat "
+            "masuk dari perangkat yang biasa Anda pakai. Periksa sesi Anda dan ganti kata sandi di %(url)s"
+        ),
+    ),
     "overdue": Message(
         _("Permohonan %(number)s melewati batas waktu"),
         _(

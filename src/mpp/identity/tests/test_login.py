@@ -34,24 +34,6 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(client):
     assert "NIK/surel atau kata sandi salah" in unknown.content.decode()
 
 
-def test_repeated_failures_lock_the_account_out(client):
-    citizen = make_citizen()
-    for _ in range(10):
-        _login(client, citizen.nik, "wrong-password-1")
-    locked = _login(client, citizen.nik)  # even the right password
-    assert locked.status_code == 429
-    assert "Terlalu banyak percobaan" in locked.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-def test_the_nik_and_the_email_of_one_account_share_its_lockout(client):
-    citizen = make_citizen(email="siti@example.test")
-    for attempt in range(10):
-        _login(client, citizen.nik if attempt % 2 else "SITI@example.test", "wrong-password-1")
-    assert _login(client, citizen.nik).status_code == 429
-    assert _login(client, "siti@example.test").status_code == 429
-
-
 def test_next_is_followed_only_on_this_site(client):
     citizen = make_citizen()
     assert _login(client, citizen.nik, next="/akun/sesi/")["Location"] == "/akun/sesi/"
