@@ -41,6 +41,8 @@ class User(AbstractUser):
         default="sms",
     )
     email_verified_at = models.DateTimeField(_("surel terverifikasi pada"), null=True, blank=True)
+    #: A new address the owner asked for, in use once its code is confirmed; the confirmed one stays until then.
+    pending_email = models.EmailField(_("surel baru, belum dikonfirmasi"), blank=True)
     assurance_level = models.PositiveSmallIntegerField(
         _("tingkat jaminan identitas"), choices=AssuranceLevel.choices, default=AssuranceLevel.REGISTERED
     )
@@ -165,15 +167,24 @@ class AccountSession(TimeStampedModel):
 
 
 class Delegation(TimeStampedModel):
-    """An explicit, time-limited grant: ``grantee`` may act for ``grantor``. Revocable by the grantor.
+    """An explicit, time-limited grant: the citizen with ``grantee_nik`` may act for ``grantor`` once they accept.
 
+    Offered to a NIK, whether or not it has an account (the grantor learns nothing about it);
+    the holder of that NIK sees the offer in their account and accepts (``grantee`` and
+    ``accepted_at`` are set) or declines it. Revocable by the grantor at any time.
     A parent acting for a minor child on the same KK needs no row: that right is derived
     from the registry each time (see ``identity.selectors.can_act_for``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     grantor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given")
-    grantee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_received")
+    grantee_nik = models.CharField(_("NIK penerima kuasa"), max_length=16, db_index=True)
+    #: Set when the holder of ``grantee_nik`` accepts.
+    grantee = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="delegations_received"
+    )
+    accepted_at = models.DateTimeField(_("diterima pada"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("ditolak pada"), null=True, blank=True)
     purpose = models.CharField(_("keperluan"), max_length=200)
     valid_until = models.DateField(_("berlaku sampai"))
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
@@ -185,3 +196,8 @@ class Delegation(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=~models.Q(grantor=models.F("grantee")), name="delegation_not_to_self")
         ]
+
+    @property
+    def masked_grantee_nik(self) -> str:
+        """The NIK as the grantor sees it until the grantee accepts: the region digits and the last four."""
+        return f"{self.grantee_nik[:6]}••••••{self.grantee_nik[-4:]}"

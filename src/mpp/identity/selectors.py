@@ -41,8 +41,22 @@ def minor_children(user: User) -> list[dict]:
 
 
 def active_delegations_to(user: User) -> QuerySet[Delegation]:
+    """The grants ``user`` accepted that still hold."""
     return Delegation.objects.filter(
-        grantee=user, revoked_at__isnull=True, valid_until__gte=timezone.localdate()
+        grantee=user, accepted_at__isnull=False, revoked_at__isnull=True, valid_until__gte=timezone.localdate()
+    ).select_related("grantor")
+
+
+def delegations_offered_to(user: User) -> QuerySet[Delegation]:
+    """The grants offered to ``user``'s NIK that wait for their answer."""
+    if not user.nik:
+        return Delegation.objects.none()
+    return Delegation.objects.filter(
+        grantee_nik=user.nik,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+        valid_until__gte=timezone.localdate(),
     ).select_related("grantor")
 
 

@@ -75,11 +75,39 @@ def _hash_code(user: User, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{user.pk}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def request_email_change(*, user: User, email: str) -> None:
+    """The owner asks to use ``email``: it is confirmed by a code sent there, and used from then on.
+
+    Answers the same whether or not another account uses the address (no oracle): that
+    address then gets a notice instead of a code, so the change can never complete.
+    """
+    user.pending_email = email
+    user.save(update_fields=["pending_email"])
+    send_email_code(user=user)
+
+
 def send_email_code(*, user: User) -> None:
-    """E-mail a fresh 6-digit code; earlier unused codes stop working."""
-    code = f"{secrets.randbelow(10**6):06d}"
+    """E-mail a fresh 6-digit code to the address being confirmed; earlier unused codes stop working.
+
+    The address is the pending new one, if any, else the account's. A pending address that
+    another account uses gets a notice instead (``request_email_change``).
+    """
+    address = user.pending_email or user.email
     with transaction.atomic():
         EmailCode.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+        if user.pending_email and _email_taken(user.pending_email, by_other_than=user):
+            send_mail(
+                subject=_("Alamat surel Anda diminta untuk akun MPP Digital lain"),
+                message=_(
+                    "Seseorang meminta alamat surel ini dipakai untuk akun MPP Digital lain. Tidak ada yang berubah: "
+                    "alamat ini tetap milik akun Anda. Bila itu Anda, masuklah dengan akun Anda.\n\n"
+                    "Jika bukan Anda, abaikan surel ini."
+                ),
+                from_email=None,
+                recipient_list=[address],
+            )
+            return
+        code = f"{secrets.randbelow(10**6):06d}"
         EmailCode.objects.create(user=user, code_hash=_hash_code(user, code), expires_at=timezone.now() + CODE_TTL)
     send_mail(
         subject=_("Kode konfirmasi MPP Digital: %(code)s") % {"code": code},
@@ -89,8 +117,12 @@ def send_email_code(*, user: User) -> None:
         )
         % {"code": code},
         from_email=None,
-        recipient_list=[user.email],
+        recipient_list=[address],
     )
+
+
+def _email_taken(email: str, *, by_other_than: User) -> bool:
+    return with_email_lower(User.objects).filter(email_is(email)).exclude(pk=by_other_than.pk).exists()
 
 
 @transaction.atomic
@@ -112,11 +144,15 @@ def confirm_email(*, user: User, code: str) -> User:
     entry.used_at = now
     entry.save(update_fields=["used_at", "updated_at"])
     user = User.objects.select_for_update().get(pk=user.pk)
+    if user.pending_email:
+        if _email_taken(user.pending_email, by_other_than=user):  # taken meanwhile
+            raise DomainError(_("Kode sudah tidak berlaku. Minta kode baru."))
+        user.email, user.pending_email = user.pending_email, ""
     user.email_verified_at = now
     if user.nik and user.assurance_level < AssuranceLevel.NIK_VERIFIED:
         user.assurance_level = AssuranceLevel.NIK_VERIFIED
         user.nik_verified_at = now
-    user.save(update_fields=["email_verified_at", "assurance_level", "nik_verified_at"])
+    user.save(update_fields=["email", "pending_email", "email_verified_at", "assurance_level", "nik_verified_at"])
     return user
 
 
@@ -250,15 +286,67 @@ def verify_face(*, user: User, challenge: str, frames: list[bytes]) -> bool:
 # -- delegation -------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def grant_delegation(*, grantor: User, grantee_nik: str, purpose: str, valid_until: date) -> Delegation:
-    """Let another citizen (by NIK, with an account) act for the grantor until ``valid_until`` (≤ 1 year)."""
+    """Offer another citizen (by NIK) to act for the grantor until ``valid_until`` (≤ 1 year), once they accept.
+
+    The same whether or not the NIK has an account: the grantor learns nothing about it (no
+    name, no "unknown NIK"). When it has one, its holder is told and accepts or declines in
+    their account (``accept_delegation``, ``decline_delegation``).
+    """
     today = timezone.localdate()
     if not today < valid_until <= today + timedelta(days=366):
         raise DomainError(_("Masa berlaku kuasa paling lama satu tahun dan harus di masa depan."))
-    grantee = User.objects.filter(nik=grantee_nik, is_active=True).first()
-    if grantee is None or grantee == grantor:
-        raise DomainError(_("Penerima kuasa harus warga lain yang sudah memiliki akun MPP Digital."))
-    return Delegation.objects.create(grantor=grantor, grantee=grantee, purpose=purpose, valid_until=valid_until)
+    if grantee_nik == grantor.nik:
+        raise DomainError(_("Kuasa diberikan kepada warga lain, bukan kepada diri sendiri."))
+    delegation = Delegation.objects.create(
+        grantor=grantor, grantee_nik=grantee_nik, purpose=purpose, valid_until=valid_until
+    )
+    holder = User.objects.filter(nik=grantee_nik, is_active=True).first()
+    if holder is not None:
+        notify(
+            user=holder,
+            kind="delegation_offered",
+            key=f"delegation-offered:{delegation.pk}",
+            context={
+                "grantor": grantor.get_full_name() or grantor.username,
+                "purpose": purpose,
+                "url": f"{settings.SITE_URL}/akun/kuasa/",
+            },
+        )
+    return delegation
+
+
+@transaction.atomic
+def accept_delegation(*, grantee: User, delegation_id) -> Delegation:
+    """The holder of the NIK a delegation was offered to accepts it: from now on they may act for the grantor."""
+    delegation = _offered_to(grantee, delegation_id)
+    delegation.grantee, delegation.accepted_at = grantee, timezone.now()
+    delegation.save(update_fields=["grantee", "accepted_at", "updated_at"])
+    return delegation
+
+
+@transaction.atomic
+def decline_delegation(*, grantee: User, delegation_id) -> Delegation:
+    """The holder of the NIK a delegation was offered to declines it; the grantor sees it declined."""
+    delegation = _offered_to(grantee, delegation_id)
+    delegation.declined_at = timezone.now()
+    delegation.save(update_fields=["declined_at", "updated_at"])
+    return delegation
+
+
+def _offered_to(user: User, delegation_id) -> Delegation:
+    """The delegation, locked, still waiting for ``user``'s answer; Delegation.DoesNotExist otherwise."""
+    if not user.nik:
+        raise Delegation.DoesNotExist
+    return Delegation.objects.select_for_update().get(
+        pk=delegation_id,
+        grantee_nik=user.nik,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        revoked_at__isnull=True,
+        valid_until__gte=timezone.localdate(),
+    )
 
 
 def revoke_delegation(*, grantor: User, delegation_id) -> Delegation:

@@ -114,7 +114,8 @@ def confirm_email(request):
             messages.error(request, LOCKED)
         else:
             services.send_email_code(user=request.user)
-            messages.success(request, _("Kode baru sudah dikirim ke %(email)s.") % {"email": request.user.email})
+            address = request.user.pending_email or request.user.email
+            messages.success(request, _("Kode baru sudah dikirim ke %(email)s.") % {"email": address})
         return redirect("identity:confirm_email")
     if request.method == "POST" and form.is_valid():
         if over_limit(request, "email-code", "user", "10/h"):
@@ -233,18 +234,15 @@ def update_contact(request):
     form = ContactForm(request.POST)
     if form.is_valid():
         user = request.user
-        email_changed = form.cleaned_data["email"].lower() != user.email.lower()
-        taken = selectors.with_email_lower(User.objects).filter(selectors.email_is(form.cleaned_data["email"]))
-        if email_changed and taken.exclude(pk=user.pk).exists():
-            messages.error(request, _("Alamat surel ini sudah dipakai akun lain."))
-            return redirect("identity:account")
-        user.email, user.phone = form.cleaned_data["email"], form.cleaned_data["phone"]
+        user.phone = form.cleaned_data["phone"]
         user.phone_channel = form.cleaned_data["phone_channel"] or user.phone_channel
-        if email_changed:
-            user.email_verified_at = None
-        user.save(update_fields=["email", "phone", "phone_channel", "email_verified_at"])
-        if email_changed:
-            services.send_email_code(user=user)
+        user.save(update_fields=["phone", "phone_channel"])
+        if form.cleaned_data["email"].lower() != user.email.lower():
+            # The same answer whether or not another account uses the address (no oracle), and limited.
+            if over_limit(request, "email-change", "user", "5/h"):
+                messages.error(request, LOCKED)
+                return redirect("identity:account")
+            services.request_email_change(user=user, email=form.cleaned_data["email"])
             return redirect("identity:confirm_email")
         messages.success(request, _("Kontak tersimpan."))
     else:
@@ -369,20 +367,42 @@ def data_uses(request):
 def delegations(request):
     user = request.user
     form = DelegationForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("revoke"):
+    answers = {
+        "revoke": (services.revoke_delegation, "grantor", _("Kuasa dicabut.")),
+        "accept": (
+            services.accept_delegation,
+            "grantee",
+            _("Kuasa diterima. Anda kini dapat mengurus layanan untuknya."),
+        ),
+        "decline": (services.decline_delegation, "grantee", _("Kuasa ditolak.")),
+    }
+    answer = next((name for name in answers if request.POST.get(name)), None) if request.method == "POST" else None
+    if answer is not None:
+        service, role, done = answers[answer]
         try:
-            services.revoke_delegation(grantor=user, delegation_id=request.POST["revoke"])
+            service(**{role: user, "delegation_id": request.POST[answer]})
         except (Delegation.DoesNotExist, ValidationError) as exc:
             raise Http404 from exc
-        messages.success(request, _("Kuasa dicabut."))
+        messages.success(request, done)
         return redirect("identity:delegations")
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and over_limit(request, "delegation-offer", "user", "10/h"):
+        form.add_error(None, LOCKED)
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
             services.grant_delegation(grantor=user, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Kuasa diberikan."))
+            # The same words whether or not the NIK has an account: the form tells nobody who is registered.
+            messages.success(
+                request,
+                _(
+                    "Kuasa ditawarkan. Bila pemilik NIK itu memiliki akun MPP Digital, ia dapat menerima atau "
+                    "menolaknya di akunnya; kuasa berlaku setelah diterima."
+                ),
+            )
             return redirect("identity:delegations")
     return render(
         request,
@@ -392,7 +412,9 @@ def delegations(request):
             "children": selectors.minor_children(user),
             "given": selectors.delegations_given_by(user),
             "received": selectors.active_delegations_to(user),
+            "offered": selectors.delegations_offered_to(user),
         },
+        status=status,
     )
 
 

@@ -57,6 +57,13 @@ MESSAGES = {
         _("Permohonan %(number)s ditolak"),
         _("Permohonan %(service)s nomor %(number)s ditolak. Alasan: %(note)s Lihat rinciannya di %(url)s"),
     ),
+    "delegation_offered": Message(
+        _("%(grantor)s memberi Anda kuasa di MPP Digital"),
+        _(
+            "%(grantor)s ingin memberi Anda kuasa untuk: %(purpose)s. Kuasa berlaku setelah Anda menerimanya. "
+            "Terima atau tolak di %(url)s"
+        ),
+    ),
     "login_failures": Message(
         _("Banyak percobaan masuk yang gagal ke akun MPP Digital Anda"),
         _(

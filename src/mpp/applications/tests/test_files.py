@@ -9,7 +9,7 @@ from mpp.applications import links, services
 from mpp.applications.links import file_url
 from mpp.audit.models import AccessKind, DataAccess
 from mpp.documents.services import add_to_vault
-from mpp.identity.services import grant_delegation
+from mpp.identity.services import accept_delegation, grant_delegation
 
 from .conftest import FILE_ID, PDF, SITI_NIK, birth_form, new_key
 
@@ -86,9 +86,10 @@ def test_a_vault_document_an_application_uses_is_opened_by_its_officers_and_logg
 
 
 def test_a_delegate_opens_the_grantors_file_and_both_see_it(client, siti, budi):
-    grant_delegation(
+    offered = grant_delegation(
         grantor=siti, grantee_nik=budi.nik, purpose="Mengurus dokumen", valid_until=date.today() + timedelta(days=30)
     )
+    accept_delegation(grantee=budi, delegation_id=offered.pk)
     assert opened_by(client, budi).status_code == 200
     recorded = DataAccess.objects.filter(kind=AccessKind.ON_BEHALF)
     assert {row.subject_nik for row in recorded} == {SITI_NIK, budi.nik}

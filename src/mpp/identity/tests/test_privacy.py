@@ -1,6 +1,7 @@
 """Each citizen sees only their own data: data uses, delegations, sessions."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -58,6 +59,9 @@ def test_an_explicit_grant_works_until_revoked_or_expired(client, siti):
         },
     )
     grant = Delegation.objects.get(grantor=stranger)
+    assert can_act_for(siti, STRANGER) is None  # offered, not yet accepted
+    client.force_login(siti)
+    assert client.post("/akun/kuasa/", {"accept": grant.pk}).status_code == 302
     assert can_act_for(siti, STRANGER) == Basis.DELEGATION
     client.force_login(siti)  # the grantee cannot revoke it: only the grantor can
     assert client.post("/akun/kuasa/", {"revoke": grant.pk}).status_code == 404
@@ -107,11 +111,31 @@ def test_the_profile_shows_registry_data_read_only_with_its_source(client, siti)
 
 def test_contact_changes_need_a_new_email_confirmation(client, siti, smtp_server):
     client.force_login(siti)
+    before = siti.email
     response = client.post("/akun/kontak/", {"email": "baru@example.test", "phone": "081234567890"})
     assert response["Location"] == "/akun/konfirmasi-surel/"
     siti.refresh_from_db()
-    assert siti.email == "baru@example.test" and siti.email_verified_at is None
+    assert siti.email == before and siti.email_verified_at is not None  # the confirmed address stays until then
+    assert siti.pending_email == "baru@example.test" and siti.phone == "081234567890"
     assert "baru@example.test" in smtp_server.messages[-1]["To"]
+    assert "baru@example.test" in client.get("/akun/konfirmasi-surel/").content.decode()
+    code = re.search(r"\b(\d{6})\b", smtp_server.last_body()).group(1)
+    assert client.post("/akun/konfirmasi-surel/", {"code": code}).status_code == 302
+    siti.refresh_from_db()
+    assert (siti.email, siti.pending_email) == ("baru@example.test", "")
+
+
+def test_an_address_another_account_uses_gets_the_same_answer_and_its_owner_a_notice(client, siti, smtp_server):
+    make_citizen(STRANGER, email="dipakai@example.test")
+    client.force_login(siti)
+    taken = client.post("/akun/kontak/", {"email": "Dipakai@example.test", "phone": ""}, follow=True)
+    free = client.post("/akun/kontak/", {"email": "bebas@example.test", "phone": ""}, follow=True)
+    assert taken.redirect_chain == free.redirect_chain == [("/akun/konfirmasi-surel/", 302)]
+    assert "sudah dipakai" not in taken.content.decode()
+    notice, code = smtp_server.messages[-2], smtp_server.messages[-1]
+    assert "Dipakai@example.test" in notice["To"] and "akun MPP Digital lain" in notice["Subject"]
+    assert not re.search(r"\b\d{6}\b", notice.get_body(preferencelist=("plain",)).get_content())
+    assert "bebas@example.test" in code["To"]
 
 
 def test_a_citizen_below_the_level_is_led_to_the_upgrade_step_and_back(client, siti):
