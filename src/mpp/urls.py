@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("mpp.sso.urls")),
     path("api/v1/", api.urls),
     path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),
+    path("csp-report/", core_views.csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
 ]

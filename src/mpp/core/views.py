@@ -1,4 +1,7 @@
-"""Liveness and readiness probes, and the language switch."""
+"""Liveness and readiness probes, the language switch, and the browsers' reports of CSP violations."""
+
+import json
+import logging
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -6,7 +9,37 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from .limits import over_limit
+
+logger = logging.getLogger("mpp.csp")
+
+
+MAX_CSP_REPORT_BYTES = 8 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """A browser reports a Content-Security-Policy violation: logged (bounded), answered 204. Limited per address."""
+    if over_limit(request, "csp-report", "ip", "60/m"):
+        return HttpResponse(status=429)
+    try:
+        report = json.loads(request.body[:MAX_CSP_REPORT_BYTES] or b"{}").get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    logger.warning(
+        "csp-violation",
+        extra={key.replace("-", "_"): str(report.get(key, ""))[:300] for key in CSP_REPORT_FIELDS},
+    )
+    return HttpResponse(status=204)
+
+
+CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri", "source-file")
 
 
 @never_cache

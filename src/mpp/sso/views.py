@@ -17,7 +17,7 @@ from oauthlib.openid.connect.core.exceptions import ConsentRequired
 
 from mpp.registry.nik import mask_nik
 
-from . import acr, claims, selectors, services, validators
+from . import acr, claims, form_action, selectors, services, validators
 from .forms import ConsentForm
 from .models import AgencyClient
 
@@ -72,7 +72,10 @@ class AuthorizeView(dot_views.AuthorizationView):
             "claims": json.dumps(credentials["claims"]) if credentials.get("claims") else None,
             "acr_values": acr_values,
         }
-        return self.render_to_response(self._consent_context(client, scopes))
+        # The consent form's answer redirects to the client: its origin must be a form-action of this page.
+        return form_action.allow(
+            self.render_to_response(self._consent_context(client, scopes)), credentials["redirect_uri"]
+        )
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -224,6 +227,12 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
     """RP-initiated logout: ends the citizen's session here and the tokens of the apps they used."""
 
     template_name = "sso/logout_confirm.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # Shown only after validate_logout_request accepted the URI for this client: the form may lead there.
+        uri = (getattr(self, "oidc_data", None) or {}).get("post_logout_redirect_uri")
+        return form_action.allow(response, uri) if uri else response
 
     def error_response(self, error):
         if isinstance(error, LogoutDenied):  # the citizen chose to stay signed in
