@@ -257,6 +257,10 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # asked only when the ID token is not the signed-in user's
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    # An expired ID token proves nothing about who is at the browser: it is refused as a logout hint.
+    "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": False,
+    # Tokens are revoked by mpp.sso.views.LogoutView: only the asking client's, and only for the signed-in person.
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
 }
 # --- end SSO ---
 

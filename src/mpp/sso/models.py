@@ -69,6 +69,18 @@ class AgencyClient(AbstractApplication):
     def __str__(self):
         return f"{self.name} ({self.agency_name})" if self.agency_name else super().__str__()
 
+    def redirect_uri_allowed(self, uri: str) -> bool:
+        """A confidential (web) client's redirect URIs match exactly, port included (RFC 9700 2.1); only a native
+        client may use any port on a loopback address (RFC 8252 7.3, django-oauth-toolkit's rule)."""
+        if self.client_type == self.CLIENT_CONFIDENTIAL:
+            return uri in self.redirect_uris.split()
+        return super().redirect_uri_allowed(uri)
+
+    def post_logout_redirect_uri_allowed(self, uri: str) -> bool:
+        if self.client_type == self.CLIENT_CONFIDENTIAL:
+            return uri in self.post_logout_redirect_uris.split()
+        return super().post_logout_redirect_uri_allowed(uri)
+
     def natural_key(self):
         return (self.client_id,)
 

@@ -16,7 +16,7 @@ oauth2_provider_patterns = [
     path(".well-known/openid-configuration", views.DiscoveryView.as_view(), name="oidc-connect-discovery-info"),
     path(
         ".well-known/oauth-authorization-server",
-        dot_views.OAuthServerMetadataView.as_view(),
+        views.AuthorizationServerMetadataView.as_view(),
         name="oauth-server-metadata",
     ),
     path(".well-known/jwks.json", dot_views.JwksInfoView.as_view(), name="jwks-info"),
@@ -31,7 +31,5 @@ sso_patterns = [
 
 urlpatterns = [
     path("o/", include((oauth2_provider_patterns, "oauth2_provider"))),
-    # The same provider metadata at the host's root, for tools that look for it there (issuer stays <host>/o).
-    path(".well-known/openid-configuration", views.DiscoveryView.as_view(), name="root-openid-configuration"),
     path("", include((sso_patterns, "sso"))),
 ]

@@ -12,7 +12,7 @@ from oauth2_provider.models import get_grant_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
-from . import claims
+from . import claims, services
 
 
 class ClientSecretMemo:
@@ -154,6 +154,9 @@ class MppOAuth2Validator(OAuth2Validator):
         return True
 
     def confirm_redirect_uri(self, client_id, code, redirect_uri, client, request, *args, **kwargs):
+        # OpenID Connect requires redirect_uri at authorization, so the exchange must repeat it (RFC 6749 4.1.3).
+        if getattr(request, "using_default_redirect_uri", False):
+            return False
         return self._client_grant(code, client, request).redirect_uri_allowed(redirect_uri)
 
     def get_code_challenge(self, code, request):
@@ -172,9 +175,13 @@ class MppOAuth2Validator(OAuth2Validator):
         request.resource = []
 
     def save_bearer_token(self, token, request, *args, **kwargs):
-        """DOT's, without a savepoint of its own inside the token endpoint's transaction (mpp.sso.views.TokenView)."""
+        """DOT's, without a savepoint of its own inside the token endpoint's transaction (mpp.sso.views.TokenView);
+        an exchanged code is remembered, so that its replay revokes these tokens (``services.remember_code_use``)."""
         with transaction.atomic(savepoint=False):
-            return self._save_bearer_token(token, request, *args, **kwargs)
+            saved = self._save_bearer_token(token, request, *args, **kwargs)
+        if request.grant_type == "authorization_code" and request.code:
+            services.remember_code_use(code=request.code, user_id=request.user.pk, application_id=request.client.pk)
+        return saved
 
     def finalize_id_token(self, id_token, token, token_handler, request):
         """DOT's, less its savepoint around the ID token's row, and remembering what it signed.

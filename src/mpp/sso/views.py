@@ -1,18 +1,21 @@
 """The authorization endpoint with our consent screen, discovery, logout, and the citizen's list of connected apps."""
 
 import json
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import LogoutDenied, OAuthToolkitError
-from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.oauth2.rfc6749.errors import CustomOAuth2Error, MissingRedirectURIError, UnsupportedResponseTypeError
 from oauthlib.openid.connect.core.exceptions import ConsentRequired
 
 from mpp.registry.nik import mask_nik
@@ -48,14 +51,25 @@ class AuthorizeView(dot_views.AuthorizationView):
         return super().get_initial() | {"acr_values": self.oauth2_data.get("acr_values", "")}
 
     def get(self, request, *args, **kwargs):
+        if not request.GET.get("redirect_uri"):  # OIDC Core 3.1.2.1: required; never guessed from the registration
+            return self.error_response(OAuthToolkitError(error=MissingRedirectURIError()), application=None)
         try:
             scopes, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
+            # A response type other than code is one we do not support (RFC 6749 4.1.2.1), not a client's fault.
+            if error.oauthlib_error.error == "unauthorized_client" and request.GET.get("response_type") != "code":
+                refused = UnsupportedResponseTypeError(state=request.GET.get("state"))
+                refused.redirect_uri = error.oauthlib_error.redirect_uri  # checked against the client's registration
+                error.oauthlib_error = refused
             return self.error_response(error, application=None)
         prompt = set(request.GET.get("prompt", "").split())
         if "login" in prompt:
             return self.handle_prompt_login()
         client = selectors.client_by_client_id(credentials["client_id"])
+        for parameter in ("request", "request_uri"):  # OIDC Core 6: request objects are not supported
+            if request.GET.get(parameter):
+                error = CustomOAuth2Error(error=f"{parameter}_not_supported", state=credentials.get("state"))
+                return self._refuse(client, credentials, error)
         if request.GET.get("resource"):
             return self._refuse(client, credentials, validators.resource_indicators_refused(credentials.get("state")))
         acr_values = request.GET.get("acr_values", "")
@@ -105,6 +119,7 @@ class AuthorizeView(dot_views.AuthorizationView):
             items=items,
             signed_in_as=mask_nik(user.nik) if user.nik else user.get_username(),
             registry_withheld=any(item.from_registry for item in items) and not claims.may_release_registry_data(user),
+            phone_missing="phone" in scopes and not user.phone,
         )
 
     def _approve(self, client, scopes, credentials):
@@ -132,6 +147,21 @@ class AuthorizeView(dot_views.AuthorizationView):
     def _refuse(self, client, credentials, error):
         return self.error_response(OAuthToolkitError(error=error, redirect_uri=credentials["redirect_uri"]), client)
 
+    def error_response(self, error, application, **kwargs):
+        """DOT's error answer; one that goes back to the client carries ``iss``, as a success does (RFC 9207 2)."""
+        response = super().error_response(error, application, **kwargs)
+        if response.status_code == 302:
+            issuer = oauth2_settings.oauth2_authorization_server_issuer(self.request)
+            response["Location"] = _with_query(response["Location"], iss=issuer)
+        return response
+
+
+def _with_query(url: str, **params) -> str:
+    """``url`` with ``params`` set in its query (replacing any of the same name)."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key not in params]
+    return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))
+
 
 def _json(text: str):
     try:
@@ -153,10 +183,14 @@ class TokenView(dot_views.TokenView):
     """
 
     def authorization_flow_token_response(self, request, *args, **kwargs):
+        exchanging = request.POST.get("grant_type") == "authorization_code"
         with transaction.atomic():
             _uri, headers, body, status = self.create_token_response(request)
-            if status != 200 and request.POST.get("grant_type") == "authorization_code":
+            if status != 200 and exchanging:
                 transaction.set_rollback(True)
+        if exchanging and status != 200 and (_json(body) or {}).get("error") == "invalid_grant":
+            # A replayed code revokes what its first exchange got (RFC 6749 4.1.2): it may have been stolen.
+            services.revoke_for_replayed_code(code=request.POST.get("code", ""))
         response = HttpResponse(content=body, status=status, content_type="application/json")
         for name, value in headers.items():
             response[name] = value
@@ -180,6 +214,8 @@ def userinfo(request):
     from_body = request.POST.get("access_token", "") if request.method == "POST" else ""
     if from_header and from_body:
         return _bearer_error(400, "invalid_request", _("Kirim token akses satu kali saja: di header atau di formulir."))
+    if request.GET.get("access_token"):  # a token in a URL ends up in logs and histories (RFC 6750 2.3, RFC 9700)
+        return _bearer_error(400, "invalid_request", _("Token akses tidak diterima di alamat URL; kirim di header."))
     token = from_header or from_body
     if not token:
         return _bearer_error(401, None, _("Token akses diperlukan (Authorization: Bearer)."))
@@ -208,25 +244,65 @@ def _bearer_error(status: int, error: str | None, description: str) -> JsonRespo
     return response
 
 
+#: The grants there are: citizens' sign-in (code, refresh) and agency systems posting statuses (client credentials).
+GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"]
+
+
+def _truthful(request, metadata: dict) -> JsonResponse:
+    """DOT's metadata, corrected to what this provider does: RS256 only (client secrets are stored hashed, so HS256
+    cannot work), the client-credentials grant agency systems use, and the revocation endpoint."""
+    metadata = metadata | {
+        "grant_types_supported": GRANT_TYPES,
+        "revocation_endpoint": request.build_absolute_uri(reverse("oauth2_provider:revoke-token")),
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+    }
+    if "id_token_signing_alg_values_supported" in metadata:
+        metadata["id_token_signing_alg_values_supported"] = ["RS256"]
+    answer = JsonResponse(metadata)
+    answer["Access-Control-Allow-Origin"] = "*"
+    return answer
+
+
 class DiscoveryView(dot_views.ConnectDiscoveryInfoView):
-    """DOT's OpenID Provider metadata, plus what DOT does not know we support."""
+    """OpenID Provider metadata, served under the issuer only (``<host>/o/.well-known/…``): what we support."""
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        metadata = json.loads(response.content) | {
+        metadata = json.loads(super().get(request, *args, **kwargs).content) | {
             "acr_values_supported": list(acr.ACR_VALUES),
-            "grant_types_supported": ["authorization_code", "refresh_token"],
             "prompt_values_supported": ["none", "login", "consent"],
         }
-        answer = JsonResponse(metadata)
-        answer["Access-Control-Allow-Origin"] = "*"
-        return answer
+        return _truthful(request, metadata)
+
+
+class AuthorizationServerMetadataView(dot_views.OAuthServerMetadataView):
+    """RFC 8414 metadata, agreeing with the OpenID configuration."""
+
+    def get(self, request, *args, **kwargs):
+        return _truthful(request, json.loads(super().get(request, *args, **kwargs).content))
 
 
 class LogoutView(dot_views.RPInitiatedLogoutView):
-    """RP-initiated logout: ends the citizen's session here and the tokens of the apps they used."""
+    """RP-initiated logout (OIDC RP-Initiated Logout 1.0): ends the session here and the asking client's tokens.
+
+    Asked first unless the ID token hint is the signed-in person's own: a hint alone, from a
+    browser with no session here (or another person's), changes nothing without the person's
+    confirmation, and revokes nothing of anyone who is not signed in here. Only the tokens of
+    the client that asked are revoked, unless the citizen chooses "every app".
+    """
 
     template_name = "sso/logout_confirm.html"
+
+    def must_prompt(self, token_user):
+        user = self.request.user
+        return not (user.is_authenticated and token_user is not None and token_user == user)
+
+    def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
+        user = self.request.user
+        if user.is_authenticated and token_user in (None, user):
+            everywhere = self.request.method == "POST" and self.request.POST.get("everywhere") == "true"
+            services.end_sign_ins(user=user, client=None if everywhere else application)
+        return super().do_logout(application, post_logout_redirect_uri, state, token_user=None)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

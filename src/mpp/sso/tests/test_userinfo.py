@@ -75,9 +75,9 @@ def test_a_token_sent_twice_is_a_bad_request(client, access_token):
     assert_refused(response, 400, "invalid_request")
 
 
-def test_a_token_in_the_query_string_is_not_read(client, access_token):
-    # RFC 6750 2.3 lets URLs carry tokens, which then land in logs: we do not accept it.
-    assert_refused(client.get(f"/o/userinfo/?access_token={access_token}"), 401, None)
+def test_a_token_in_the_query_string_is_refused(client, access_token):
+    # RFC 6750 2.3 lets URLs carry tokens, which then land in logs: we refuse it as a bad request.
+    assert_refused(client.get(f"/o/userinfo/?access_token={access_token}"), 400, "invalid_request")
 
 
 def test_other_methods_are_not_allowed(client, access_token):
