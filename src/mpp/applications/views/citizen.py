@@ -18,7 +18,6 @@ from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.catalog.models import Mode
 from mpp.core.errors import Conflict, DomainError, NotFound
-from mpp.core.limits import over_limit
 from mpp.documents.selectors import vault_choices
 from mpp.files import selectors as files
 from mpp.files.models import Upload
@@ -38,8 +37,8 @@ from mpp.identity.models import Role
 from mpp.registry.selectors import family_record, person_record
 
 from .. import calendar, selectors, services
-from ..forms import TrackForm
-from ..models import Status, normalise_tracking_number
+from ..models import Status
+from . import lookup
 
 
 @require_http_methods(["GET", "POST"])
@@ -413,23 +412,7 @@ def track(request):
     Shows the service, the status, who holds it (agency and role) and the deadline, never a
     name or a NIK. Limited per address and per number, so numbers cannot be tried in bulk.
     """
-    form = TrackForm(request.POST or None)
-    application, status = None, 200
-    if request.method == "POST":
-        # Limited per number as the lookup reads it: padding, case or separators give no fresh attempts.
-        number = normalise_tracking_number(request.POST.get("tracking_number", "")[:200])
-        if over_limit(request, "track-ip", "ip", "20/h") or over_limit(
-            request, "track-number", lambda *_: number, "10/h"
-        ):
-            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam satu jam."))
-            status = 429
-        elif form.is_valid():
-            application = selectors.tracked(form.cleaned_data["tracking_number"], form.cleaned_data["nik_last4"])
-            if application is None:
-                form.add_error(None, _("Tidak ada permohonan dengan nomor dan NIK itu."))
-                status = 404
-        else:
-            status = 400
+    form, application, status = lookup.look_up(request, group="track", asker="ip", rate="20/h")
     context = {"form": form, "application": application}
     if application is not None:
         context |= {"clock": _clock(application, timezone.now()), "holder": _holder(application)}

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.catalog.models import Service
 from mpp.core.errors import DomainError
-from mpp.core.limits import over_limit
 from mpp.forms.prefill import prefill
 from mpp.identity import services as identity_services
 from mpp.identity.access import officer_required
@@ -29,9 +28,9 @@ from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
 from mpp.registry.nik import mask_nik, validate_nik
 
-from .. import presence, selectors, services
-from ..forms import TrackForm
-from ..models import Channel, normalise_tracking_number
+from .. import presence, services
+from ..models import Channel
+from . import lookup
 from .citizen import _field_views, _posted
 
 SESSION_KEY = "applications:walk_in"
@@ -164,24 +163,13 @@ def find(request):
     agencies = {agency for agency, role in agency_roles(request.user) if role == Role.COUNTER_OFFICER}
     if not agencies:
         raise Http404
-    form = TrackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        number = normalise_tracking_number(request.POST.get("tracking_number", "")[:200])
-        if over_limit(request, "counter-find", "user", "60/h") or over_limit(
-            request, "counter-find-number", lambda *_: number, "10/h"
-        ):
-            form.add_error(None, _("Terlalu banyak percobaan. Coba lagi dalam satu jam."))
-            status = 429
-        elif form.is_valid():
-            application = selectors.tracked(form.cleaned_data["tracking_number"], form.cleaned_data["nik_last4"])
-            if application is not None and application.agency_id in agencies:
-                presence.mark_present(request, application.pk)
-                return redirect("applications:officer_detail", application_id=application.pk)
-            form.add_error(None, _("Tidak ada permohonan dengan nomor dan NIK itu."))
-            status = 404
-        else:
-            status = 400
+    form, application, status = lookup.look_up(request, group="counter-find", asker="user", rate="60/h")
+    if application is not None:
+        if application.agency_id in agencies:
+            presence.mark_present(request, application.pk)
+            return redirect("applications:officer_detail", application_id=application.pk)
+        lookup.not_found(form)  # another agency's: the same answer as an unknown number
+        status = 404
     return render(request, "applications/counter_find.html", {"form": form}, status=status)
 
 
