@@ -19,7 +19,9 @@ import httpx
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from .conftest import ISSUER, LOGOUT_URI, REDIRECT_URI, SECRET, make_client
 
@@ -40,7 +42,16 @@ def _fresh_cache():
 
 @pytest.fixture
 def wsgi():
-    return httpx.WSGITransport(app=get_wsgi_application())
+    """The platform's WSGI application as an httpx transport, inside the test's transaction.
+
+    As Django's own test client does, the handler must not close the database connection at the
+    start and end of each request: on PostgreSQL that would end the test's transaction.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield httpx.WSGITransport(app=get_wsgi_application())
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 def _agency(wsgi, client, *, redirect_uri=REDIRECT_URI, scope="openid profile"):
