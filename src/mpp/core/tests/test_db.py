@@ -15,6 +15,8 @@ def test_only_idle_or_erring_connections_are_probed(settings):
     assert connection.health_check_enabled  # CONN_HEALTH_CHECKS, as in production
     # Used a moment ago: no SELECT 1 before the next request's first query.
     settings.DATABASE_HEALTH_CHECK_IDLE_SECONDS = 5
+    # A fresh connection: the worker's may be older than CONN_MAX_AGE (60 s) by now, and would be closed for that.
+    connection.close()
     connection.ensure_connection()
     between_requests()
     between_requests()
