@@ -15,6 +15,8 @@ GATEWAY_API_KEY ?= demo-only-gateway-key-for-mpp-digital
 # Demo only: the simulated SISDMK's key for MPP Digital.
 SISDMK_PORT ?= 8200
 SISDMK_API_KEY ?= demo-only-sisdmk-key-for-mpp-digital
+# Demo only: the demo CA's time-stamping authority and OCSP responder (simulators/trust).
+TRUST_PORT ?= 8300
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -39,7 +41,7 @@ run: install
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_sso_demo
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py schedule_clock
-	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py create_demo_ca
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py create_demo_ca --services-url http://127.0.0.1:$(TRUST_PORT)
 	$(BIN)/python -m simulators.dukcapil seed --persons 100000 --seed 42 --db var/dukcapil.sqlite3
 	$(BIN)/python -m simulators.dukcapil add-institution --db var/dukcapil.sqlite3 --name "MPP Digital" \
 		--fields all --quota 100000 --key "$(DUKCAPIL_API_KEY)"
@@ -56,6 +58,8 @@ run: install
 		SISDMK_PORT=$(SISDMK_PORT) SISDMK_DB=var/sisdmk.sqlite3 SISDMK_ADMIN_TOKEN=demo-admin \
 		SISDMK_URL=http://127.0.0.1:$(SISDMK_PORT) SISDMK_API_KEY="$(SISDMK_API_KEY)" \
 		SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) SMS_GATEWAY_API_KEY="$(GATEWAY_API_KEY)" \
+		TRUST_PORT=$(TRUST_PORT) TRUST_CA_DIR=var/signing TRUST_DB=var/trust.sqlite3 TRUST_ADMIN_TOKEN=demo-admin \
+		DOCUMENT_SIGNING_TSA_URL=http://127.0.0.1:$(TRUST_PORT)/tsa \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install

@@ -139,6 +139,30 @@ def demo_ca(tmp_path_factory):
     return create_demo_ca(tmp_path_factory.mktemp("signing"))
 
 
+@pytest.fixture(scope="session")
+def trust_services(tmp_path_factory):
+    """A second demo CA whose trust services run: the time-stamping authority and the OCSP responder
+    named in its certificates, as their own process (simulators/trust). For PAdES B-LTA."""
+    from mpp.documents.demo_ca import create_demo_ca
+    from simulators.processes import free_port
+    from simulators.trust.testing import running_trust
+
+    directory = tmp_path_factory.mktemp("trust")
+    port = free_port()
+    ca = create_demo_ca(directory / "ca", services_url=f"http://127.0.0.1:{port}")
+    with running_trust(directory, ca_dir=ca.directory, port=port) as trust:
+        yield trust
+
+
+@pytest.fixture
+def long_term_signing(trust_services, settings):
+    """Sign at PAdES B-LTA with the CA of ``trust_services``: timestamps, validation data, archive timestamp."""
+    trust_services.clear_faults()
+    settings.DOCUMENT_SIGNING_DIR = trust_services.ca_dir
+    settings.DOCUMENT_SIGNING_TSA_URL = f"{trust_services.url}/tsa"
+    return trust_services
+
+
 @pytest.fixture(autouse=True)
 def demo_signing(demo_ca, settings):
     """Every test signs with the session's demo CA (an approval issues a signed document)."""

@@ -86,16 +86,23 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_server(
-    command: Sequence[str], *, env: Mapping[str, str], log_path: Path, startup_seconds: float = 60
+    command: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    log_path: Path,
+    startup_seconds: float = 60,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Run `python <command> --port <free port>` from the repository root until the block
-    ends, and yield its base URL once GET /healthz answers 200.
+    """Run `python <command> --port <port>` from the repository root until the block ends, and
+    yield its base URL once GET /healthz answers 200. Without `port`, a free one (retried if
+    it is taken meanwhile); with it, that one only (a server whose URL is written elsewhere first).
 
     The output goes to `log_path`. Raises RuntimeError if the server does not come up.
     """
+    chosen = port
     with log_path.open("ab") as log:
-        for _attempt in range(3):  # a free port can be taken between probing and binding
-            port = free_port()
+        for _attempt in range(1 if chosen else 3):  # a free port can be taken between probing and binding
+            port = chosen or free_port()
             url = f"http://127.0.0.1:{port}"
             process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
                 [sys.executable, *command, "--port", str(port)],

@@ -111,7 +111,15 @@ class IssuedDocument(models.Model):
     key_fields = models.JSONField(default=list)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     upload = models.OneToOneField("files.Upload", on_delete=models.PROTECT, related_name="issued_document")
+    #: SHA-256 of the stored file as it is now (validation data and archive timestamps are added to it).
     sha256 = models.CharField(max_length=64, db_index=True)
+    #: SHA-256 of the file as signed (up to the end of the issuer's signature): every copy of the
+    #: document has it, before and after validation data was added, so verification finds it by this.
+    signed_revision_sha256 = models.CharField(max_length=64, db_index=True, blank=True)
+    #: Until when the newest archive timestamp's TSA certificate is valid: the archive timestamp must be
+    #: renewed before then (``manage.py refresh_archive_timestamps``). None: a basic signature without
+    #: timestamps (``manage.py upgrade_signatures`` adds them).
+    timestamped_until = models.DateTimeField(null=True, blank=True, db_index=True)
     signer = models.CharField(_("penanda tangan"), max_length=300)
     signed_by_demo_ca = models.BooleanField(default=False)
     issued_at = models.DateTimeField(_("diterbitkan"))

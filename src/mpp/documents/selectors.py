@@ -21,9 +21,12 @@ def issued_by_code(code: str) -> IssuedDocument | None:
 _ISSUED_BY_CODE = f"SELECT * FROM {IssuedDocument._meta.db_table} WHERE code = %s"  # noqa: S608 - no input in it
 
 
-def issued_by_hash(sha256: str) -> IssuedDocument | None:
-    """The issued document whose signed file has exactly this SHA-256, or None."""
-    return IssuedDocument.objects.filter(sha256=sha256).first()
+def issued_by_signed_revision(sha256: str | None) -> IssuedDocument | None:
+    """The issued document whose file, as signed, has this SHA-256 (``PdfVerdict.signed_revision_sha256``:
+    the same for every copy, whatever validation data was added later), or None."""
+    if not sha256:
+        return None
+    return IssuedDocument.objects.filter(signed_revision_sha256=sha256).first()
 
 
 def vault(owner) -> list[VaultDocument]:

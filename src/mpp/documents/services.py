@@ -26,7 +26,7 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
     """
     # Imported on first use: reportlab and pyHanko add ~25 MB to a worker and work to every garbage
     # collection, which only the processes that issue documents should pay (docs/BENCHMARKS.md).
-    from . import issuing
+    from . import archive, issuing
     from .rendering import RenderedContent, verification_url
     from .signing import render_signed, signer
 
@@ -55,6 +55,7 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
     )
     used = signer()
     pdf = render_signed(rendered, using=used)
+    signed = archive.facts(pdf)
     upload = store_generated(
         owner=application.applicant,
         application=application,
@@ -76,6 +77,8 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
         valid_until=content.valid_until,
         upload=upload,
         sha256=upload.sha256,
+        signed_revision_sha256=signed.signed_revision_sha256,
+        timestamped_until=signed.timestamped_until,
         signer=used.certificate.subject.rfc4514_string()[:300],
         signed_by_demo_ca=used.is_demo,
         issued_at=now,

@@ -8,12 +8,20 @@ certificates are loaded once, a PKCS#11 session is opened once. Settings (all op
 - ``DOCUMENT_SIGNING_DIR``: ``VAR_DIR / "signing"``; ``manage.py create_demo_ca`` fills it for demos.
 - ``DOCUMENT_SIGNING_PKCS11_LIB``, ``DOCUMENT_SIGNING_PKCS11_TOKEN_LABEL``, ``DOCUMENT_SIGNING_PKCS11_KEY_LABEL``,
   ``DOCUMENT_SIGNING_PKCS11_CERT_LABEL`` (default: the key label), ``DOCUMENT_SIGNING_PKCS11_PIN``.
-- ``DOCUMENT_SIGNING_TSA_URL``: an RFC 3161 time-stamping service; with it, signatures are PAdES
-  B-T instead of B-B. ``DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS`` (default 5).
+- ``DOCUMENT_SIGNING_TSA_URL``: the CA's RFC 3161 time-stamping service. With it, signatures are
+  PAdES B-LTA: the signature gets a timestamp, the file gets the validation data (the chain and the
+  CA's OCSP answers, fetched from the URLs in the certificates) and an archive timestamp over it
+  all, so it stays verifiable after the certificate expires (``archive.py`` keeps it so). Without
+  it, B-B (development only: ``manage.py check --deploy`` warns). ``DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS``
+  (default 5) bounds each call to the TSA and the OCSP responder.
+
+Every signature certifies the document (DocMDP): later changes other than validation data and
+timestamps show as such in any PDF reader.
 
 See docs/decisions/0008-signing.md for the choices.
 """
 
+import logging
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -23,31 +31,48 @@ from io import BytesIO
 from pathlib import Path
 
 from asn1crypto import parser as asn1_parser
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
+from mpp.core.errors import Unavailable
 from mpp.documents.demo_ca import DemoCA, is_demo_certificate
 from mpp.documents.rendering import RenderedContent, render
+from mpp.documents.validation import default_trust_roots
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_FIELD_NAME = "TandaTanganPenerbit"
 DEFAULT_REASON = "Dokumen hasil layanan diterbitkan oleh MPP Digital"
 DIGEST = "sha256"
+# Form filling and further signatures stay possible (a countersignature, a legalisation); any change
+# to the content shows the certification as broken.
+PERMISSIONS = MDPPerm.FILL_FORMS
 
 
 def signing_dir() -> Path:
     """``DOCUMENT_SIGNING_DIR``, by default ``VAR_DIR / "signing"`` (git-ignored)."""
     return Path(settings.DOCUMENT_SIGNING_DIR)
+
+
+class TrustServicesUnavailable(Unavailable):
+    """The CA's time-stamping authority or OCSP responder failed us: nothing was signed."""
 
 
 class Signer(ABC):
@@ -235,10 +260,10 @@ _cache_lock = threading.Lock()
 class _Pades:
     """PAdES signing with one pyHanko signer.
 
-    pyHanko sizes the signature container with a dry-run signature each time unless told
-    the size; that dry run was a third of the signing time. The first signature measures
-    the container, later ones reserve that plus some slack (ECDSA signatures vary by a few
-    bytes). With a time-stamping service the token's size varies: pyHanko estimates then.
+    Without a TSA (B-B), pyHanko would size the signature container with a dry-run signature each
+    time; that was a third of the signing time, so the first signature measures the container and
+    later ones reserve that plus some slack (ECDSA signatures vary by a few bytes). With a TSA
+    (B-LTA) the time-stamper is kept for the process: pyHanko measures a token once per time-stamper.
     """
 
     SLACK = 512
@@ -246,35 +271,77 @@ class _Pades:
     def __init__(self, cms_signer: signers.Signer):
         self.cms_signer = cms_signer
         self._reserved: int | None = None
+        self._timestamper = None
+        self._timestamper_for: tuple | None = None
 
     def sign(self, pdf_bytes: bytes, *, field_name: str, reason: str, location: str) -> bytes:
+        timestamper = self._current_timestamper()
         metadata = signers.PdfSignatureMetadata(
             field_name=field_name,
             md_algorithm=DIGEST,
             subfilter=SigSeedSubFilter.PADES,
             reason=reason,
             location=location,
+            certify=True,
+            docmdp_permissions=PERMISSIONS,
+            # B-LTA: validation data in the DSS, then a document timestamp over it.
+            embed_validation_info=timestamper is not None,
+            use_pades_lta=timestamper is not None,
+            validation_context=online_validation_context() if timestamper is not None else None,
         )
-        timestamper = _timestamper()
         reserved = None if timestamper else self._reserved
         writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
         pdf_signer = signers.PdfSigner(metadata, signer=self.cms_signer, timestamper=timestamper)
-        signed = pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+        try:
+            signed = pdf_signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+        except (SigningError, TimestampRequestError) as failure:
+            if timestamper is None:
+                raise
+            # The CA's TSA or OCSP responder did not answer, or says the certificate is revoked or on hold.
+            logger.warning("signing at PAdES B-LTA failed: %s (cause: %r)", failure, failure.__cause__)
+            raise TrustServicesUnavailable(
+                _(
+                    "Dokumen belum dapat ditandatangani: layanan stempel waktu atau status sertifikat dari otoritas "
+                    "sertifikat tidak menjawab atau menolak sertifikat penanda tangan. Tidak ada yang disimpan; "
+                    "coba lagi sebentar lagi atau hubungi pengelola."
+                )
+            ) from failure
         if timestamper is None and self._reserved is None:
             padded = PdfFileReader(BytesIO(signed)).embedded_signatures[-1].pkcs7_content
-            _, _, _, header, contents, _ = asn1_parser.parse(padded)  # the DER without pyHanko's zero padding
+            header, contents = asn1_parser.parse(padded)[3:5]  # the DER without pyHanko's zero padding
             self._reserved = 2 * (len(header) + len(contents)) + self.SLACK  # hex digits, as pyHanko counts
         return signed
 
+    def _current_timestamper(self):
+        wanted = (settings.DOCUMENT_SIGNING_TSA_URL, settings.DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS)
+        if wanted != self._timestamper_for:
+            self._timestamper, self._timestamper_for = timestamper(), wanted
+        return self._timestamper
 
-def _timestamper():
-    """An RFC 3161 client when ``DOCUMENT_SIGNING_TSA_URL`` is set (PAdES B-T); None gives B-B."""
+
+def timestamper():
+    """An RFC 3161 client for ``DOCUMENT_SIGNING_TSA_URL``, or None when none is configured."""
     url = settings.DOCUMENT_SIGNING_TSA_URL
     if not url:
         return None
-    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
 
     return HTTPTimeStamper(url, timeout=settings.DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS)
+
+
+def online_validation_context() -> ValidationContext:
+    """What signing and the archive commands check certificates with: the trust roots, and the
+    CA's OCSP responder (from each certificate) asked now, its answers required and then embedded."""
+    return ValidationContext(
+        trust_roots=[_asn1(root) for root in default_trust_roots()],
+        allow_fetching=True,
+        revocation_mode="require",
+        fetcher_backend=RequestsFetcherBackend(per_request_timeout=settings.DOCUMENT_SIGNING_TSA_TIMEOUT_SECONDS),
+    )
+
+
+def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
 
 class _InMemorySigner(signers.SimpleSigner):

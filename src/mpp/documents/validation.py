@@ -8,8 +8,21 @@ memory (``VERIFY_MEMORY_LIMIT_BYTES``, default 512 MB). A parser bug or a crafte
 
 Trust roots: the platform CA in ``DOCUMENT_SIGNING_DIR`` (``ca.pem``) plus the PEM files
 listed in ``DOCUMENT_SIGNING_TRUST_ROOTS`` (a region's CA, BSrE…).
+
+Two kinds of signature, two ways to judge them:
+
+- **Long-term (PAdES B-LTA, or an old signature upgraded)**: pyHanko's AdES LTA validation
+  (ETSI EN 319 102-1 §5.6.3). The newest archive timestamp is checked at the validation time;
+  it proves that the signature and the validation data in the file (DSS) existed then, so the
+  signature is judged **as of its timestamp** with the OCSP answers the file carries. It stays
+  valid after the signing certificate expires, as long as the newest archive timestamp's TSA
+  certificate is current (``manage.py refresh_archive_timestamps``). No network: the newest
+  archive timestamp's certificate is taken as not revoked at the validation time (the operator
+  renews the timestamp when its CA says otherwise, docs/operators.md).
+- **Basic (PAdES B-B)**: validated at the validation time; invalid once the certificate expires.
 """
 
+import asyncio
 import datetime as dt
 import gc
 import hashlib
@@ -24,15 +37,34 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Imported here, in the parent, so that the forked child finds them loaded.
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import DocumentSecurityStore, validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.ades import ades_lta_validation
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+from pyhanko.sign.validation.policy_decl import (
+    LocalKnowledge,
+    PdfSignatureValidationSpec,
+    RevinfoOnlineFetchingRule,
+    RevocationInfoGatheringSpec,
+    SignatureValidationSpec,
+)
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.context import CertValidationPolicySpec, ValidationTimingInfo
+from pyhanko_certvalidator.policy_decl import (
+    REQUIRE_REVINFO,
+    CertRevTrustPolicy,
+    FreshnessReqType,
+    NonRevokedStatusAssertion,
+)
+from pyhanko_certvalidator.registry import SimpleTrustManager
 
 VALID, INVALID, NOT_SIGNED, MALFORMED = "valid", "invalid", "not_signed", "malformed"
 
@@ -43,6 +75,10 @@ REASONS = {
     "bad_signature": _("Tanda tangan elektronik tidak valid atau bukan untuk dokumen ini."),
     "modified_after_signing": _("Dokumen telah ditambah atau diubah setelah ditandatangani."),
     "untrusted": _("Tanda tangan dibuat dengan sertifikat yang tidak diterbitkan oleh otoritas tepercaya."),
+    "expired": _(
+        "Sertifikat penanda tangan sudah tidak berlaku dan berkas tidak membawa stempel waktu yang masih sah "
+        "untuk membuktikan kapan dokumen ditandatangani."
+    ),
     "not_signed": _("Dokumen tidak memiliki tanda tangan elektronik."),
     "empty": _("Berkas kosong."),
     "too_large": _("Berkas terlalu besar untuk diperiksa."),
@@ -77,6 +113,14 @@ class PdfVerdict:
     covers_whole_file: bool = False
     signer_name: str | None = None
     signed_at: dt.datetime | None = None
+    #: When a time-stamping authority proves the signature existed (its timestamp, or the first
+    #: archive timestamp after it); None when only the signer claims a time.
+    timestamped_at: dt.datetime | None = None
+    #: The file carries its validation data and an archive timestamp (PAdES B-LTA).
+    long_term: bool = False
+    #: SHA-256 of the file as it was signed (up to the end of the first signature): the same for
+    #: every copy of one issued document, whatever validation data was added to it later.
+    signed_revision_sha256: str | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -88,9 +132,12 @@ class PdfVerdict:
         return REASONS[self.reason]
 
 
-def validate(pdf_bytes: bytes, *, trust_roots: Iterable[x509.Certificate] | None = None) -> PdfVerdict:
+def validate(
+    pdf_bytes: bytes, *, trust_roots: Iterable[x509.Certificate] | None = None, at: dt.datetime | None = None
+) -> PdfVerdict:
     """Validate the first signature of ``pdf_bytes`` against ``trust_roots`` (default:
-    ``default_trust_roots()``). Never raises for bad input; see the module docstring."""
+    ``default_trust_roots()``) at the moment ``at`` (default: now). Never raises for bad input;
+    see the module docstring."""
     data = bytes(pdf_bytes)
     digest = hashlib.sha256(data).hexdigest()
     if not data:
@@ -103,7 +150,7 @@ def validate(pdf_bytes: bytes, *, trust_roots: Iterable[x509.Certificate] | None
     roots_der = [root.public_bytes(serialization.Encoding.DER) for root in roots]
     outcome = run_bounded(
         _inspect,
-        (data, roots_der),
+        (data, roots_der, at or timezone.now()),
         timeout=settings.VERIFY_TIMEOUT_SECONDS,
         memory_limit=settings.VERIFY_MEMORY_LIMIT_BYTES,
     )
@@ -194,7 +241,7 @@ def _address_space() -> int:
 # --- what runs in the child ----------------------------------------------------------------
 
 
-def _inspect(data: bytes, roots_der: list[bytes]) -> dict:
+def _inspect(data: bytes, roots_der: list[bytes], at: dt.datetime) -> dict:
     """Parse and validate; returns the verdict's fields (without ``sha256``)."""
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
@@ -205,15 +252,18 @@ def _inspect(data: bytes, roots_der: list[bytes]) -> dict:
         return {"status": NOT_SIGNED, "reason": "not_signed"}
 
     signature = signatures[0]
-    context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(der) for der in roots_der],
-        allow_fetching=False,  # no network from a verification request
-        revocation_mode="soft-fail",
-    )
+    roots = [asn1_x509.Certificate.load(der) for der in roots_der]
+    long_term = bool(reader.embedded_timestamp_signatures)
     try:
-        status = validate_pdf_signature(signature, signer_validation_context=context)
+        if next(extract_tst_data_iter(signature.signer_info, signed=False), None) is not None:
+            status, trusted, timestamped_at = _long_term(signature, reader, roots, at)
+        elif long_term:
+            status, trusted, timestamped_at = _proven_by_archive_timestamps(signature, reader, roots, at)
+        else:
+            status, trusted, timestamped_at = _basic(signature, roots, at), None, None
     except Exception:
         return {"status": INVALID, "reason": "bad_signature"}
+    trusted = bool(status.trusted) if trusted is None else trusted
 
     covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     # Only validation data (DSS, document timestamps: PAdES B-LT/LTA) may follow our signature;
@@ -225,10 +275,13 @@ def _inspect(data: bytes, roots_der: list[bytes]) -> dict:
     )
     fields = {
         "intact": bool(status.intact),
-        "trusted": bool(status.trusted),
+        "trusted": trusted,
         "covers_whole_file": covers_whole_file,
         "signer_name": _common_name(status.signing_cert),
-        "signed_at": _signing_time(status),
+        "signed_at": timestamped_at or _signing_time(status),
+        "timestamped_at": timestamped_at if trusted else None,
+        "long_term": long_term and trusted,
+        "signed_revision_sha256": signed_revision_sha256(data, signature),
     }
     if not status.intact:
         reason = "altered"
@@ -236,11 +289,102 @@ def _inspect(data: bytes, roots_der: list[bytes]) -> dict:
         reason = "bad_signature"
     elif not untouched:
         reason = "modified_after_signing"
-    elif not status.trusted:
-        reason = "untrusted"
+    elif not trusted:
+        reason = "expired" if _expired(status.signing_cert, at) else "untrusted"
     else:
         return {"status": VALID, "reason": "valid", **fields}
     return {"status": INVALID, "reason": reason, **fields}
+
+
+def _basic(signature, roots, at: dt.datetime):
+    """A signature without timestamps, at ``at``; the certificate must be current then."""
+    context = ValidationContext(
+        trust_roots=roots,
+        moment=at,
+        allow_fetching=False,  # no network from a verification request
+        revocation_mode="soft-fail",
+    )
+    return validate_pdf_signature(signature, signer_validation_context=context)
+
+
+def _long_term(signature, reader, roots, at: dt.datetime):
+    """AdES LTA validation at ``at`` with what the file carries; (status, trusted, timestamped_at)."""
+    trust = SimpleTrustManager.build(trust_roots=roots)
+    # The signature and its timestamp: revocation information is required, and the file has it.
+    required = CertRevTrustPolicy(REQUIRE_REVINFO, freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION)
+    timestamps = reader.embedded_timestamp_signatures
+    knowledge = LocalKnowledge(
+        nonrevoked_assertions=[NonRevokedStatusAssertion(timestamps[-1].signer_cert.sha256, at=at)]
+        if timestamps
+        else []
+    )
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(trust_manager=trust, revinfo_policy=required),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+            local_knowledge=knowledge,
+        )
+    )
+    timing = ValidationTimingInfo(validation_time=at, best_signature_time=at, point_in_time_validation=False)
+    result = asyncio.run(ades_lta_validation(signature, spec, timing_info=timing))
+    status = result.api_status
+    if status is None:
+        raise ValueError(result.failure_msg or "no status")
+    trusted = result.ades_subindic == AdESPassed.OK
+    proven = None
+    timestamp = result.signature_timestamp_status
+    if timestamp is not None and timestamp.ades_subindic == AdESPassed.OK and timestamp.api_status is not None:
+        proven = timestamp.api_status.timestamp
+    elif result.oldest_evidence_record_timestamp is not None:
+        proven = result.oldest_evidence_record_timestamp
+    return status, trusted, proven
+
+
+def _proven_by_archive_timestamps(signature, reader, roots, at: dt.datetime):
+    """A signature without its own timestamp but followed by archive timestamps: a PAdES B-B document
+    upgraded later (``archive.upgrade``). pyHanko's AdES validation insists on a signature timestamp,
+    so the chain is walked here with pyHanko's validators: the newest archive timestamp at ``at``, each
+    older one as of the next one's time, and the signature as of the first one after it, the moment it
+    is proven to have existed, with the OCSP answers in the file (required: a revoked certificate fails).
+    """
+    store = DocumentSecurityStore.read_dss(reader)
+
+    def context(moment: dt.datetime, *, revocation: bool) -> ValidationContext:
+        options = {"trust_roots": roots, "moment": moment, "allow_fetching": False, "revocation_mode": "hard-fail"}
+        if revocation:
+            return store.as_validation_context(options)
+        # The newest archive timestamp, as for B-LTA: its certificate is not asked about at request time.
+        return ValidationContext(other_certs=list(store.load_certs()), **{**options, "revocation_mode": "soft-fail"})
+
+    chain = [
+        stamp for stamp in reader.embedded_timestamp_signatures if stamp.signed_revision > signature.signed_revision
+    ]
+    moment = at
+    for position, stamp in enumerate(reversed(chain)):
+        checked = validate_pdf_timestamp(stamp, validation_context=context(moment, revocation=position > 0))
+        if not (checked.intact and checked.valid and checked.trusted):
+            return _basic(signature, roots, at), None, None
+        moment = checked.timestamp
+    status = validate_pdf_signature(signature, signer_validation_context=context(moment, revocation=True))
+    return status, bool(status.trusted), moment if status.trusted else None
+
+
+def _expired(certificate, at: dt.datetime) -> bool:
+    try:
+        return certificate["tbs_certificate"]["validity"]["not_after"].native < at
+    except Exception:
+        return False
+
+
+def signed_revision_sha256(data: bytes, signature) -> str | None:
+    """The hash of ``data`` up to the end of what ``signature`` (pyHanko's) covers: the file as signed."""
+    try:
+        _, _, start, length = (int(value) for value in signature.byte_range)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(data[: start + length]).hexdigest()
 
 
 def _common_name(certificate) -> str | None:

@@ -44,7 +44,7 @@ def verify_upload(request):
             from .validation import validate  # pyHanko on first use (see services.issue); forks inherit it
 
             verdict = validate(form.cleaned_data["file"].read())
-            issued = selectors.issued_by_hash(verdict.sha256) if verdict.is_valid else None
+            issued = selectors.issued_by_signed_revision(verdict.signed_revision_sha256) if verdict.is_valid else None
         else:
             status = 400
     context = {"form": form, "verdict": verdict, "issued": issued}

@@ -4,6 +4,7 @@ import hashlib
 import os
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -28,6 +29,21 @@ def store_generated(*, owner, content: bytes, content_type: str, name: str, appl
         application=application,
         now=now,
     )
+
+
+def replace_generated(upload: Upload, content: bytes) -> Upload:
+    """Give a file the platform made new content (an issued PDF with validation data appended).
+
+    The new file is written first; the old one is removed once the transaction commits, so a
+    rollback leaves the record pointing at the old file, which is still there.
+    """
+    old_name = upload.file.name
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.sha256, upload.size = hashlib.sha256(content).hexdigest(), len(content)
+    upload.save(update_fields=["file", "sha256", "size"])
+    storage = upload.file.storage
+    transaction.on_commit(lambda: storage.delete(old_name))
+    return upload
 
 
 def _store(*, owner, content: bytes, content_type: str, name: str, application=None, now=None) -> Upload:

@@ -213,7 +213,7 @@ def test_input_over_the_size_limit_is_refused_unparsed(signed, settings, monkeyp
     assert (verdict.status, verdict.reason) == ("malformed", "too_large")
 
 
-def _slow_inspection(data, roots):
+def _slow_inspection(data, roots, at):
     time.sleep(30)
 
 
@@ -228,7 +228,7 @@ def test_validation_that_takes_too_long_is_stopped(signed, settings, monkeypatch
     assert (verdict.status, verdict.reason) == ("malformed", "timeout")
 
 
-def _crashing_inspection(data, roots):
+def _crashing_inspection(data, roots, at):
     raise RecursionError("deeply nested objects")
 
 
@@ -238,7 +238,7 @@ def test_validation_that_crashes_is_unreadable(signed, monkeypatch):
     assert validation.validate(signed).reason == "unreadable"
 
 
-def _greedy_inspection(data, roots):
+def _greedy_inspection(data, roots, at):
     return bytearray(2 * 1024 * 1024 * 1024)
 
 
@@ -250,7 +250,7 @@ def test_validation_that_needs_too_much_memory_is_unreadable(signed, settings, m
 
 
 def test_every_reason_has_a_message():
-    codes = {"valid", "altered", "bad_signature", "modified_after_signing", "untrusted", "not_signed"}
+    codes = {"valid", "altered", "bad_signature", "modified_after_signing", "untrusted", "expired", "not_signed"}
     codes |= {"empty", "too_large", "not_pdf", "unreadable", "timeout"}
 
     assert codes == set(validation.REASONS)
