@@ -2,23 +2,28 @@
 
     granian --interface wsgi --factory simulators.dukcapil.app:create_app
 
-Every /api/v1 call goes: faults -> key -> quota -> handler -> access log. Errors are
-always JSON {"error": code, "message": text}; bad input is a 4xx, never a 500.
+Every /api/v1 call goes: faults -> key -> quota -> handler -> access log; a write (a
+civil-registration event) then needs the "events" agreement and an Idempotency-Key, and
+is recorded in the events table. Errors are always JSON {"error": code, "message": text}
+(422s of events add "errors": {field: problem}); bad input is a 4xx, never a 500.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import FileStorage
 
 from .. import admin, fault_injection, sqlite_store, web
 from ..web import Refusal, json_error
-from . import faces, faults, institutions, records, schemas, store
+from . import civil_registration, event_bodies, events, faces, faults, institutions, records, schemas, store
+from .civil_registration import Change
 from .faces import PhotoError
 from .schemas import InvalidInput
 
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1/"
 # Eight frames of at most 2 MB each, plus the form fields.
 MAX_REQUEST_BYTES = schemas.MAX_FRAMES * faces.MAX_PHOTO_BYTES + 512 * 1024
+MAX_EVENT_BYTES = 64 * 1024
 
 
 _connections = sqlite_store.ThreadConnections()
@@ -76,6 +82,10 @@ def _register_hooks(app: Flask) -> None:
     def guard_api() -> Response | None:
         if not request.path.startswith(API_PREFIX):
             return None
+        if request.mimetype != "multipart/form-data":
+            # Read the body before any early answer: granian closes a keep-alive connection
+            # whose request body was left unread. (Uploads of faces are read when parsed.)
+            request.get_data()
         g.started = institutions.now_wib()
         conn = _db()
         g.institution = _identify(conn)
@@ -118,7 +128,12 @@ def _register_hooks(app: Flask) -> None:
 
     @app.errorhandler(InvalidInput)
     def invalid_input(exc: InvalidInput) -> Response:
-        return json_error(422, exc.code, exc.message)
+        body: dict[str, object] = {"error": exc.code, "message": exc.message}
+        if exc.errors is not None:
+            body["errors"] = exc.errors
+        response = jsonify(body)
+        response.status_code = 422
+        return response
 
     @app.errorhandler(PhotoError)
     def bad_photo(exc: PhotoError) -> Response:
@@ -235,10 +250,107 @@ def _register_routes(app: Flask) -> None:
             },
         )
 
+    _register_event_routes(app)
+
     @app.route("/_sim/faults", methods=["GET", "POST", "DELETE"])
     def sim_faults() -> Response:
         admin.require_admin(current_app.config["ADMIN_TOKEN"], header="X-Sim-Admin", variable="DUKCAPIL_ADMIN_TOKEN")
         return fault_injection.faults_endpoint(_db(), current_app.config["FAULT_DEFAULTS"])
+
+
+def _register_event_routes(app: Flask) -> None:
+    """Writes: civil-registration events, and reading back an event the institution wrote."""
+
+    @app.post("/api/v1/events/births")
+    def register_birth() -> tuple[Response, int]:
+        birth = event_bodies.parse_birth(_event_body(), today=_today())
+        g.nik, g.kk_number = birth.mother_nik, birth.kk_number
+        answer = _write(
+            "birth",
+            birth,
+            lambda conn: civil_registration.register_birth(conn, birth, today=_today(), allowed=_allowed()),
+        )
+        g.nik = answer.body.get("nik", g.nik)  # the child, once registered
+        return _respond(answer)
+
+    @app.post("/api/v1/events/deaths")
+    def register_death() -> tuple[Response, int]:
+        death = event_bodies.parse_death(_event_body(), today=_today())
+        g.nik = death.nik
+        return _respond(_write("death", death, lambda conn: civil_registration.register_death(conn, death)))
+
+    @app.post("/api/v1/events/moves")
+    def register_move() -> tuple[Response, int]:
+        move = event_bodies.parse_move(_event_body())
+        g.kk_number = move.kk_number
+        return _respond(_write("move", move, lambda conn: civil_registration.register_move(conn, move, today=_today())))
+
+    @app.post("/api/v1/events/marriages")
+    def register_marriage() -> tuple[Response, int]:
+        marriage = event_bodies.parse_marriage(_event_body(), today=_today())
+        g.nik = marriage.husband_nik
+        return _respond(_write("marriage", marriage, lambda conn: civil_registration.register_marriage(conn, marriage)))
+
+    @app.get("/api/v1/events/<event_id>")
+    def event(event_id: str) -> Response:
+        row = store.get_event(_db(), institution_id=g.institution.id, event_id=event_id[:64])
+        if row is None:
+            raise Refusal(404, "not_found", "no event with this id was written with this key")
+        return jsonify(events.event_view(row))
+
+
+def _today() -> date:
+    """The registry's calendar day (Jakarta), the latest date an event may carry."""
+    return g.started.date()
+
+
+def _event_body() -> object:
+    """The JSON body of a write, after the checks every write shares.
+
+    Refuses 403 without "events" in the agreement, 400 without a well-formed
+    Idempotency-Key, 413 past MAX_EVENT_BYTES and 422 invalid_body for what is not JSON.
+    """
+    if "events" not in _allowed():
+        raise Refusal(403, "forbidden", "the agreement does not include writing civil-registration events")
+    try:
+        g.idempotency_key = event_bodies.parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    except event_bodies.IdempotencyKeyError as exc:
+        raise Refusal(400, exc.code, str(exc)) from None
+    data = request.get_data()
+    if len(data) > MAX_EVENT_BYTES:
+        raise Refusal(413, "payload_too_large", f"an event's body is at most {MAX_EVENT_BYTES} bytes")
+    try:
+        g.event_body = json.loads(data)
+    except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested deeper than the parser goes
+        raise InvalidInput("invalid_body", "the body is not valid JSON", {"body": "not valid JSON"}) from None
+    return g.event_body
+
+
+def _write(
+    kind: str, request_: event_bodies.EventRequest, apply: Callable[[sqlite3.Connection], Change]
+) -> events.Answer:
+    """Apply the event once per idempotency key and record it (events.write)."""
+    conn = _db()
+    return events.write(
+        conn,
+        institution_id=g.institution.id,
+        key=g.idempotency_key,
+        kind=kind,
+        request_hash=event_bodies.fingerprint(kind, request_),
+        body=g.event_body,
+        apply=lambda: apply(conn),
+        actor=web.header_text("X-Actor"),
+        purpose=web.header_text("X-Purpose"),
+        now=institutions.now_wib,
+    )
+
+
+def _respond(answer: events.Answer) -> tuple[Response, int]:
+    """The answer; a replay of an earlier one says so in the Idempotent-Replayed header."""
+    response = jsonify(answer.body)
+    if answer.is_replay:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, answer.status
 
 
 def _read(upload: FileStorage) -> bytes:

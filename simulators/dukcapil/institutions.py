@@ -2,8 +2,8 @@
 and the access log a real registry keeps of every call.
 
 Keys are random 32-byte tokens shown once and stored only as their SHA-256 hash. An
-agreement is the set of fields the institution may read; a quota counts calls per
-calendar day in Asia/Jakarta.
+agreement is the set of fields the institution may read (and whether it may write
+events); a quota counts calls per calendar day in Asia/Jakarta, writes included.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from datetime import datetime, timedelta, timezone
 from . import store
 from .records import PERSON_FIELDS
 
-# Every field a person record has, and "family" (reading a whole KK).
-AGREEMENT_FIELDS = (*PERSON_FIELDS, "family")
+# Every field a person record has, "family" (reading a whole KK) and "events" (writing
+# civil-registration events: births, deaths, moves, marriages).
+AGREEMENT_FIELDS = (*PERSON_FIELDS, "family", "events")
 # Western Indonesia Time has had no daylight saving since 1964, so a fixed offset is
 # exact and needs no tz database.
 WIB = timezone(timedelta(hours=7), "WIB")

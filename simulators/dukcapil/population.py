@@ -10,6 +10,9 @@ NIK  = kecamatan (6) + DDMMYY of birth, day + 40 for women (6) + serial (4), the
        unique per kecamatan, birth date and sex; a NIK is for life, so someone who
        married into or moved to a family keeps the kecamatan code of their first one.
 KK   = kecamatan of the family (6) + DDMMYY of issue (6) + serial (4).
+
+nik_prefix, kk_prefix and with_serial build both; the registry's births and moves
+(civil_registration.py) number new persons and cards with them too.
 """
 
 from __future__ import annotations
@@ -206,6 +209,24 @@ _MALE_FIRST = tuple(n.upper() for n in IndonesianNames.first_names_male)
 _FEMALE_FIRST = tuple(n.upper() for n in IndonesianNames.first_names_female)
 _MALE_LAST = tuple(n.upper() for n in IndonesianNames.last_names_male)
 _FEMALE_LAST = tuple(n.upper() for n in IndonesianNames.last_names_female)
+
+
+def nik_prefix(kecamatan: str, born: date, sex: str) -> str:
+    """The first 12 digits of a NIK: kecamatan (6 digits) + DDMMYY of birth, day + 40 for women."""
+    day = born.day + (40 if sex == FEMALE else 0)
+    return f"{kecamatan}{day:02d}{born.month:02d}{born.year % 100:02d}"
+
+
+def kk_prefix(kecamatan: str, issued: date) -> str:
+    """The first 12 digits of a KK number: kecamatan (6 digits) + DDMMYY of issue."""
+    return f"{kecamatan}{issued:%d%m%y}"
+
+
+def with_serial(prefix: str, serial: int) -> str:
+    """The 16-digit number; OverflowError past serial 9999 (a number has four digits for it)."""
+    if not 1 <= serial <= 9999:
+        raise OverflowError(f"no serial left for {prefix}: 9,999 numbers are taken")
+    return f"{prefix}{serial:04d}"
 
 
 @dataclass(slots=True)
@@ -407,20 +428,16 @@ class PopulationGenerator:
         return OCCUPATIONS[(m.sex, urban)].pick(rng)
 
     def _nik(self, district: Village, m: _Member) -> str:
-        born = date.fromordinal(m.birth)
-        day = born.day + (40 if m.sex == FEMALE else 0)
-        prefix = f"{district.nik_prefix}{day:02d}{born.month:02d}{born.year % 100:02d}"
+        prefix = nik_prefix(district.nik_prefix, date.fromordinal(m.birth), m.sex)
         serial = self._nik_serials.get(prefix, 0) + 1
-        if serial > 9999:
-            raise OverflowError(f"more than 9,999 NIKs for {prefix}")
         self._nik_serials[prefix] = serial
-        return f"{prefix}{serial:04d}"
+        return with_serial(prefix, serial)
 
     def _kk_number(self, village: Village, issued: date) -> str:
-        prefix = f"{village.nik_prefix}{issued:%d%m%y}"
+        prefix = kk_prefix(village.nik_prefix, issued)
         serial = self._kk_serials.get(prefix, 0) + 1
         self._kk_serials[prefix] = serial
-        return f"{prefix}{serial:04d}"
+        return with_serial(prefix, serial)
 
     def _address(self, village: Village) -> tuple[str, str, str]:
         rng = self.rng

@@ -71,6 +71,7 @@ def family_view(family: sqlite3.Row, members: list[sqlite3.Row], allowed: frozen
     view: dict[str, object] = {}
     if "kk_number" in allowed:
         view["kk_number"] = family["family_kk_number"]
+        view["issued_on"] = family["issued_on"]  # the card's edition: a birth or a move reissues it
     if "address" in allowed:
         view["address"] = address(family)
     view["members"] = [{f: _value(m, f) for f in MEMBER_FIELDS if f in allowed} for m in members]

@@ -15,10 +15,13 @@ MIN_FRAMES, MAX_FRAMES = 3, 8
 
 
 class InvalidInput(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """Answered 422 {"error": code, "message": message}, with "errors": {field: problem} when given."""
+
+    def __init__(self, code: str, message: str, errors: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.errors = errors
 
 
 def parse_nik(value: object) -> str:

@@ -2,8 +2,9 @@
 
 The platform never opens this file; it reaches the registry only over HTTP. One file
 holds the population, the institutions with their agreements, quota counters, the
-access log, face enrolments and the runtime fault settings (so that every server
-worker sees the same faults).
+access log, the civil-registration events written with their idempotency keys, face
+enrolments and the runtime fault settings (so that every server worker sees the same
+faults).
 """
 
 from __future__ import annotations
@@ -105,6 +106,29 @@ CREATE TABLE IF NOT EXISTS access_log (
 );
 CREATE INDEX IF NOT EXISTS access_log_nik ON access_log (nik, at);
 CREATE INDEX IF NOT EXISTS access_log_institution ON access_log (institution_id, at);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    institution_id INTEGER NOT NULL REFERENCES institutions (id),
+    idempotency_key TEXT NOT NULL,
+    request TEXT NOT NULL,
+    result TEXT NOT NULL,
+    actor TEXT,
+    purpose TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_institution ON events (institution_id, id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    institution_id INTEGER NOT NULL REFERENCES institutions (id) ON DELETE CASCADE,
+    idempotency_key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    answer TEXT NOT NULL,
+    event_id TEXT NOT NULL REFERENCES events (event_id),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (institution_id, idempotency_key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS face_enrolments (
     nik TEXT PRIMARY KEY REFERENCES persons (nik),
     encoding BLOB NOT NULL,
@@ -112,8 +136,12 @@ CREATE TABLE IF NOT EXISTS face_enrolments (
     enrolled_at TEXT NOT NULL
 );
 """
-# Created after a bulk load rather than maintained row by row during it.
-_POPULATION_INDEXES = "CREATE INDEX IF NOT EXISTS persons_family ON persons (kk_number, family_order);"
+# Created after a bulk load rather than maintained row by row during it. persons_birth_date
+# serves the duplicate check of a birth (a database seeded before it existed scans instead).
+_POPULATION_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS persons_family ON persons (kk_number, family_order)",
+    "CREATE INDEX IF NOT EXISTS persons_birth_date ON persons (birth_date)",
+)
 
 
 def db_path_from_env(explicit: str | None = None) -> Path:
@@ -132,8 +160,11 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
 
 
 def clear_population(conn: sqlite3.Connection) -> None:
-    """Delete persons, families, regions and face enrolments (inside the caller's transaction)."""
+    """Delete persons, families, regions, face enrolments and the events that changed them
+    with their idempotency keys (inside the caller's transaction)."""
     conn.execute("DELETE FROM face_enrolments")
+    conn.execute("DELETE FROM idempotency_keys")
+    conn.execute("DELETE FROM events")
     conn.execute("DELETE FROM persons")
     conn.execute("DELETE FROM families")
     conn.execute("DELETE FROM regions")
@@ -156,11 +187,13 @@ def insert_persons(conn: sqlite3.Connection, rows: Iterable[Sequence[object]]) -
 
 
 def create_population_indexes(conn: sqlite3.Connection) -> None:
-    conn.execute(_POPULATION_INDEXES)
+    for statement in _POPULATION_INDEXES:
+        conn.execute(statement)
 
 
 def drop_population_indexes(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS persons_family")
+    conn.execute("DROP INDEX IF EXISTS persons_birth_date")
 
 
 def count_persons(conn: sqlite3.Connection) -> int:
@@ -170,7 +203,7 @@ def count_persons(conn: sqlite3.Connection) -> int:
 # --- population (reads) -------------------------------------------------------------
 
 _ADDRESS_SELECT = """
-    f.kk_number AS family_kk_number, f.street, f.rt, f.rw,
+    f.kk_number AS family_kk_number, f.issued_on, f.street, f.rt, f.rw,
     v.code AS village_code, v.name AS village_name, v.postal_code,
     d.code AS district_code, d.name AS district_name,
     r.code AS regency_code, r.name AS regency_name,
@@ -206,6 +239,137 @@ def family_members(conn: sqlite3.Connection, kk_number: str) -> list[sqlite3.Row
 
 def person_exists(conn: sqlite3.Connection, nik: str) -> bool:
     return conn.execute("SELECT 1 FROM persons WHERE nik = ?", (nik,)).fetchone() is not None
+
+
+# --- population (changes by civil-registration events) ------------------------------
+
+
+def get_village(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
+    """The desa/kelurahan (level 4) with this code, its kecamatan in parent_code; or None."""
+    return conn.execute("SELECT * FROM regions WHERE code = ? AND level = 4", (code,)).fetchone()
+
+
+def last_serial(conn: sqlite3.Connection, kind: str, prefix: str) -> int:
+    """The highest 4-digit serial taken after a 12-digit prefix among NIKs ("nik") or KK numbers ("kk"), else 0."""
+    sql = {
+        "nik": "SELECT max(nik) FROM persons WHERE nik BETWEEN ? AND ?",
+        "kk": "SELECT max(kk_number) FROM families WHERE kk_number BETWEEN ? AND ?",
+    }[kind]
+    number = conn.execute(sql, (f"{prefix}0000", f"{prefix}9999")).fetchone()[0]
+    return int(number[12:]) if number else 0
+
+
+def find_birth(conn: sqlite3.Connection, *, name: str, birth_date: str, mother_name: str) -> str | None:
+    """The NIK of a person already registered with this name, birth date and mother's name."""
+    row = conn.execute(
+        "SELECT nik FROM persons WHERE birth_date = ? AND name = ? AND mother_name = ?",
+        (birth_date, name, mother_name),
+    ).fetchone()
+    return row["nik"] if row else None
+
+
+def next_family_order(conn: sqlite3.Connection, kk_number: str) -> int:
+    return conn.execute(
+        "SELECT coalesce(max(family_order), 0) + 1 FROM persons WHERE kk_number = ?", (kk_number,)
+    ).fetchone()[0]
+
+
+def reissue_family(conn: sqlite3.Connection, kk_number: str, issued_on: str) -> None:
+    """A new edition of the family card: same number, a new issue date."""
+    conn.execute("UPDATE families SET issued_on = ? WHERE kk_number = ?", (issued_on, kk_number))
+
+
+def move_family(
+    conn: sqlite3.Connection, *, kk_number: str, village_code: str, street: str, rt: str, rw: str, issued_on: str
+) -> None:
+    conn.execute(
+        "UPDATE families SET village_code = ?, street = ?, rt = ?, rw = ?, issued_on = ? WHERE kk_number = ?",
+        (village_code, street, rt, rw, issued_on, kk_number),
+    )
+
+
+def place_person(conn: sqlite3.Connection, *, nik: str, kk_number: str, family_order: int, relationship: str) -> None:
+    """Put the person on a family card at `family_order` with `relationship` (to its head)."""
+    conn.execute(
+        "UPDATE persons SET kk_number = ?, family_order = ?, relationship = ? WHERE nik = ?",
+        (kk_number, family_order, relationship, nik),
+    )
+
+
+def record_death(conn: sqlite3.Connection, *, nik: str, death_date: str) -> None:
+    conn.execute("UPDATE persons SET is_deceased = 1, death_date = ? WHERE nik = ?", (death_date, nik))
+
+
+def set_marital_status(conn: sqlite3.Connection, nik: str, status: str) -> None:
+    conn.execute("UPDATE persons SET marital_status = ? WHERE nik = ?", (status, nik))
+
+
+def last_married_partner(conn: sqlite3.Connection, nik: str) -> str | None:
+    """The other NIK of the latest marriage event this person took part in, or None."""
+    row = conn.execute(
+        "SELECT json_extract(request, '$.husband_nik') AS husband, json_extract(request, '$.wife_nik') AS wife"
+        " FROM events WHERE kind = 'marriage'"
+        " AND ? IN (json_extract(request, '$.husband_nik'), json_extract(request, '$.wife_nik'))"
+        " ORDER BY id DESC LIMIT 1",
+        (nik,),
+    ).fetchone()
+    if row is None:
+        return None
+    return row["wife"] if row["husband"] == nik else row["husband"]
+
+
+# --- events and idempotency keys ---------------------------------------------------
+
+
+def insert_event(
+    conn: sqlite3.Connection,
+    *,
+    event_id: str,
+    kind: str,
+    institution_id: int,
+    idempotency_key: str,
+    request: str,
+    result: str,
+    actor: str | None,
+    purpose: str | None,
+    created_at: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO events (event_id, kind, institution_id, idempotency_key, request, result, actor, purpose,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (event_id, kind, institution_id, idempotency_key, request, result, actor, purpose, created_at),
+    )
+
+
+def get_event(conn: sqlite3.Connection, *, institution_id: int, event_id: str) -> sqlite3.Row | None:
+    """The event if this institution wrote it, else None."""
+    return conn.execute(
+        "SELECT * FROM events WHERE event_id = ? AND institution_id = ?", (event_id, institution_id)
+    ).fetchone()
+
+
+def get_idempotency_key(conn: sqlite3.Connection, *, institution_id: int, key: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT * FROM idempotency_keys WHERE institution_id = ? AND idempotency_key = ?", (institution_id, key)
+    ).fetchone()
+
+
+def insert_idempotency_key(
+    conn: sqlite3.Connection,
+    *,
+    institution_id: int,
+    key: str,
+    request_hash: str,
+    status: int,
+    answer: str,
+    event_id: str,
+    created_at: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO idempotency_keys (institution_id, idempotency_key, request_hash, status, answer, event_id,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (institution_id, key, request_hash, status, answer, event_id, created_at),
+    )
 
 
 # --- institutions, quotas, access log ----------------------------------------------

@@ -24,7 +24,8 @@ from . import store
 from .institutions import parse_fields, save_institution
 
 DEFAULT_ADMIN_TOKEN = "test-admin-token-0123456789"
-#: The institution key the platform's tests give MPP Digital in a test registry.
+#: The institution key the platform's tests give MPP Digital in a test registry; with the
+#: fields "all" its agreement includes "events", so it may write civil-registration events.
 PLATFORM_TEST_KEY = "platform-test-key-0123456789abcdef"
 _FAULT_VARIABLES = ("DUKCAPIL_LATENCY_MS", "DUKCAPIL_ERROR_RATE", "DUKCAPIL_TIMEOUT_RATE", "DUKCAPIL_DB")
 

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from mpp.api import api
 from mpp.core import views as core_views
@@ -14,6 +17,8 @@ admin.site.index_title = "Administrasi"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links: the static file, under its hashed name.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("mpp/favicon.ico")), name="favicon"),
     path("", portal_views.home, name="home"),
     path("", include("mpp.documents.urls")),
     path("", include("mpp.portal.urls")),

@@ -22,16 +22,26 @@ def sign_in(page, platform, login: str) -> None:
     """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/."""
     if "/akun/masuk/" not in page.url:
         page.goto(f"{platform.url}/akun/masuk/")
-    page.get_by_label("NIK atau alamat surel").fill(login)
+    page.get_by_label("NIK, e-mail, atau nama pengguna").fill(login)
     page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page).not_to_have_url(re.compile(r"/akun/masuk/"))
 
 
+def account_menu(page):
+    """The header's account links (navigation "Akun"): in a menu that is opened first on a phone, inline on a
+    wide screen."""
+    nav = page.get_by_role("navigation", name="Akun")
+    menu = nav.locator("details")
+    if menu.count() and menu.get_attribute("open") is None and nav.locator("summary").is_visible():
+        nav.locator("summary").click()
+    return nav
+
+
 def sign_out(page, platform) -> None:
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Akun saya").click()
-    page.get_by_role("button", name="Keluar", exact=True).click()
-    expect(page).to_have_url(f"{platform.url}/")
+    account_menu(page).get_by_role("button", name="Keluar", exact=True).click()
+    expect(page).to_have_url(f"{platform.url}/akun/masuk/")
+    expect(page.get_by_role("status")).to_have_text("Anda sudah keluar.")
 
 
 def fact(page, term: str):
@@ -41,7 +51,7 @@ def fact(page, term: str):
 
 
 def open_from_worklist(page, platform, number: str) -> None:
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
+    account_menu(page).get_by_role("link", name="Daftar kerja").click()
     expect(page).to_have_url(f"{platform.url}/petugas/")
     page.get_by_role("link", name=number).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {number}")

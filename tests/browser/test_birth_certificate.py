@@ -99,7 +99,7 @@ def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_lette
 
     # The verifier takes it from the worklist, reads the letter and asks for a better one, nothing else.
     steps.sign_in(page, platform, VERIFIER)
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Daftar kerja").click()
+    steps.account_menu(page).get_by_role("link", name="Daftar kerja").click()
     expect(page.get_by_role("link", name=number)).to_be_visible()
     page.screenshot(path=tmp_path / "worklist.png", full_page=True)
     assert_accessible(page)
@@ -117,7 +117,7 @@ def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_lette
     assert REVISION_NOTE in revision_mail
     assert link in revision_mail
     steps.sign_in(page, platform, SITI)
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Permohonan saya").click()
+    steps.account_menu(page).get_by_role("link", name="Permohonan saya").click()
     expect(page.get_by_role("row").filter(has_text=number)).to_contain_text("Perlu perbaikan")
     page.get_by_role("link", name=number).click()
     expect(steps.fact(page, "Status")).to_have_text("Perlu perbaikan")

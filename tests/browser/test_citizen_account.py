@@ -91,12 +91,13 @@ def test_a_new_citizen_registers_confirms_verifies_her_face_and_signs_in(
     expect(page.get_by_role("link", name="Verifikasi wajah")).to_have_count(0)
     page.screenshot(path=tmp_path / "account-face-verified.png", full_page=True)
 
-    page.get_by_role("button", name="Keluar", exact=True).click()
-    expect(page).to_have_url(f"{live_url}/")
+    page.get_by_role("navigation", name="Akun").locator("summary").click()  # the header's menu, on a phone
+    page.get_by_role("navigation", name="Akun").get_by_role("button", name="Keluar", exact=True).click()
+    expect(page).to_have_url(f"{live_url}/akun/masuk/")
+    expect(page.get_by_role("status")).to_have_text("Anda sudah keluar.")
     expect(page.get_by_role("navigation", name="Akun").get_by_role("link", name="Masuk")).to_be_visible()
 
-    page.goto(f"{live_url}/akun/masuk/")
-    page.get_by_label("NIK atau alamat surel").fill(SITI["nik"])
+    page.get_by_label("NIK, e-mail, atau nama pengguna").fill(SITI["nik"])
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(f"{live_url}/akun/")

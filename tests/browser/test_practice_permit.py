@@ -165,7 +165,7 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     assert verdict.intact and verdict.trusted and verdict.covers_whole_file
 
     # It is in her vault, with its verification page: valid, her name and STR, never her full NIK.
-    page.get_by_role("navigation", name="Akun").get_by_role("link", name="Brankas").click()
+    steps.account_menu(page).get_by_role("link", name="Brankas").click()
     expect(page).to_have_url(f"{platform.url}/brankas/")
     card = main.locator(".card").filter(has=page.get_by_role("heading", name=PERMIT_TITLE))
     expect(card).to_contain_text(permit_number)
@@ -199,9 +199,12 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     # The head of the health office revokes it from the application; its verification says so at once.
     steps.sign_in(page, platform, APPROVER)
     page.goto(office_link)
-    issued_box = page.get_by_role("region", name="Dokumen hasil")
-    issued_box.get_by_label("Alasan pencabutan").fill(REVOCATION_REASON)
-    issued_box.get_by_role("button", name="Cabut dokumen").click()
+    # The revoke form is apart from the issued document, collapsed, and asks to confirm what revoking means.
+    revoke = page.locator("details#revoke")
+    revoke.locator("summary").click()
+    revoke.get_by_label("Alasan pencabutan").fill(REVOCATION_REASON)
+    revoke.get_by_label("Saya mengerti dokumen ini tidak berlaku lagi").check()
+    revoke.get_by_role("button", name="Cabut dokumen").click()
     expect(page.get_by_role("status")).to_contain_text(f"Dokumen {permit_number} dicabut.")
     expect(page.get_by_role("region", name="Dokumen hasil")).to_contain_text("dicabut")
     steps.sign_out(page, platform)

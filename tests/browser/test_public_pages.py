@@ -26,7 +26,7 @@ HOME_PAGE_BUDGET_BYTES = 100 * 1024
 
 def _first_service_url(page, live_url: str) -> str:
     page.goto(f"{live_url}{SAMARINDA}")
-    return page.locator(".card h3 a").first.get_attribute("href")
+    return page.locator(".card h4 a").first.get_attribute("href")
 
 
 def test_citizen_finds_samarinda_and_reads_a_service_standard(page, live_url, assert_accessible, tmp_path):
@@ -43,11 +43,11 @@ def test_citizen_finds_samarinda_and_reads_a_service_standard(page, live_url, as
 
     expect(page).to_have_url(f"{live_url}{SAMARINDA}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Kota Samarinda")
-    expect(page.locator(".card h3 a").first).to_be_visible()
+    expect(page.locator(".card h4 a").first).to_be_visible()
     page.screenshot(path=tmp_path / "region.png", full_page=True)
     assert_accessible(page)
 
-    page.locator(".card h3 a").first.click()
+    page.locator(".card h4 a").first.click()
     expect(page).to_have_url(re.compile(r"/layanan/[0-9a-f-]{36}/$"))
     expect(page.get_by_role("heading", level=1)).not_to_be_empty()
     for component in STANDARD_COMPONENTS:

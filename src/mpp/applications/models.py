@@ -29,6 +29,8 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Diproses")
     REVISION = "revision", _("Perlu perbaikan")
     FORWARDED = "forwarded", _("Diproses di sistem instansi")
+    #: Approved, but the registry has not recorded the event yet: the document waits for its answer.
+    WAITING_REGISTRY = "waiting_registry", _("Disetujui, menunggu pencatatan di database kependudukan")
     APPROVED = "approved", _("Disetujui")
     REJECTED = "rejected", _("Ditolak")
 

@@ -7,6 +7,7 @@ version of the application they saw: of two officers acting on one step at once,
 succeeds and the other gets a ``Conflict``.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mpp.catalog.models import Service
+from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.documents import services as documents
 from mpp.files.models import Upload
@@ -25,12 +27,15 @@ from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
+from mpp.registry.services import RegistryUnavailable
 
-from . import calendar, checks, forwarding
+from . import calendar, checks, forwarding, registration
 from .access import officer_label, record_on_behalf
 from .models import Application, Channel, Event, Status, new_tracking_number
 from .selectors import document_ids, open_application_using
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
+
+logger = logging.getLogger(__name__)
 
 
 class FormInvalid(DomainError):
@@ -121,7 +126,7 @@ def submit(
         submit_key=submit_key,
         version=1,
     )
-    year_month = timezone.localtime(now).strftime("%y%m")
+    year_month = clock.in_zone(now, zone).strftime("%y%m")  # the month where it was submitted
     try:
         with transaction.atomic():
             application.tracking_number = new_tracking_number(service.region_id, year_month)
@@ -188,8 +193,21 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
 
     before_status, before_step = application.status, application.step
     zone = application.region.time_zone
+    label = officer_label(application, officer)
+    if chosen.goes_to == APPROVED and registration.needs_registry(application):
+        try:  # the registry first: a birth's NIK goes onto the document
+            registration.write_back(application, actor_label=label, officer=officer)
+        except RegistryUnavailable:
+            chosen_status = Status.WAITING_REGISTRY
+        else:
+            chosen_status = APPROVED
+    else:
+        chosen_status = chosen.goes_to
     if chosen.goes_to == REVISION:
         application.status, application.paused_at, application.revision_fields = Status.REVISION, now, fields
+    elif chosen_status == Status.WAITING_REGISTRY:
+        application.status = Status.WAITING_REGISTRY  # decided once the registry has recorded it
+        application.step, application.step_role, application.step_due_at = "", "", None
     elif chosen.goes_to in (APPROVED, REJECTED):
         application.status, application.decided_at = chosen.goes_to, now
         application.step, application.step_role, application.step_due_at = "", "", None
@@ -204,7 +222,7 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
         application,
         at=now,
         actor=officer,
-        label=officer_label(application, officer),
+        label=label,
         action=action,
         from_status=before_status,
         to_status=application.status,
@@ -213,11 +231,64 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
         note=note,
         fields=fields,
     )
-    if application.status == Status.APPROVED:  # the automatic step: its result is signed and issued
-        documents.issue(application, official=officer, official_label=event.actor_label, now=now)
-    if application.status in (Status.REVISION, Status.APPROVED, Status.REJECTED):
+    if application.status == Status.APPROVED:
+        finish_approval(application, approval=event, now=now)
+    elif application.status in (Status.REVISION, Status.REJECTED):
         _tell_applicant(application, application.status, event, note=note)
     return application
+
+
+def finish_approval(application: Application, *, approval: Event, now) -> None:
+    """The automatic step after an approval: the result is signed and issued, and the applicant told."""
+    documents.issue(application, official=approval.actor, official_label=approval.actor_label, now=now)
+    _tell_applicant(application, Status.APPROVED, approval)
+
+
+def complete_waiting(*, now=None) -> int:
+    """Write the events of the applications waiting for the registry, then issue their documents;
+    returns how many completed. One transaction each; one another worker holds is skipped. The
+    task worker's minute round runs it."""
+    done = 0
+    for pk in list(Application.objects.filter(status=Status.WAITING_REGISTRY).values_list("pk", flat=True)[:100]):
+        try:
+            done += _complete_waiting(pk, now=now or timezone.now())
+        except RegistryUnavailable:
+            logger.info("registry still unavailable; applications keep waiting")
+            break  # the next one would get no answer either
+        except DomainError:
+            logger.warning("application %s could not complete after the registry answered", pk, exc_info=True)
+    return done
+
+
+@transaction.atomic
+def _complete_waiting(pk, *, now) -> int:
+    application = (
+        Application.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("service__template", "applicant", "region", "agency")
+        .filter(pk=pk, status=Status.WAITING_REGISTRY)
+        .first()
+    )
+    if application is None:
+        return 0
+    approval = application.events.filter(to_status=Status.WAITING_REGISTRY).latest("at")
+    registration.write_back(application, actor_label=approval.actor_label, officer=approval.actor)
+    application.status, application.decided_at = Status.APPROVED, now
+    application.version += 1
+    application.save(update_fields=["status", "decided_at", "version", "beneficiary_nik"])
+    with translation.override(settings.LANGUAGE_CODE):
+        recorded = _event(
+            application,
+            at=now,
+            actor=None,
+            label=_("Dukcapil (database kependudukan)"),
+            action="registry",
+            from_status=Status.WAITING_REGISTRY,
+            to_status=Status.APPROVED,
+            note=_("Peristiwa kependudukan tercatat; dokumen diterbitkan."),
+        )
+    documents.issue(application, official=approval.actor, official_label=approval.actor_label, now=now)
+    _tell_applicant(application, Status.APPROVED, recorded)
+    return 1
 
 
 @transaction.atomic

@@ -6,14 +6,17 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from .escalation import escalate_overdue
+from .services import complete_waiting
 
 EVERY = timedelta(minutes=1)
 
 
 @task()
 def escalate_overdue_applications() -> int:
-    """Escalate what is overdue, then come back in a minute (``schedule_clock`` starts the chain once)."""
+    """The minute round: escalate what is overdue and complete the approvals that waited for the registry,
+    then come back in a minute (``schedule_clock`` starts the chain once)."""
     try:
+        complete_waiting()
         return escalate_overdue()
     finally:
         schedule_next()

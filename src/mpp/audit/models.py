@@ -15,6 +15,7 @@ class AccessKind(models.TextChoices):
     REGISTRY_VERIFY = "registry_verify", _("Pencocokan data ke Dukcapil")
     REGISTRY_READ = "registry_read", _("Pembacaan data dari Dukcapil")
     FAMILY_READ = "family_read", _("Pembacaan data keluarga (KK) dari Dukcapil")
+    REGISTRY_WRITE = "registry_write", _("Pencatatan peristiwa kependudukan di Dukcapil")
     FACE_CHECK = "face_check", _("Verifikasi wajah ke Dukcapil")
     SSO_RELEASE = "sso_release", _("Data dikirim ke sistem instansi (SSO)")
     OFFICER_VIEW = "officer_view", _("Dilihat petugas")

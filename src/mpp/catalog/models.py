@@ -144,6 +144,7 @@ class ServiceTemplate(TimeStampedModel):
     name = models.CharField(_("nama"), max_length=200)
     name_en = models.CharField(_("nama (Inggris)"), max_length=200)
     summary = models.CharField(_("ringkasan"), max_length=300)
+    summary_en = models.CharField(_("ringkasan (Inggris)"), max_length=300, blank=True)
     keywords = models.CharField(_("kata kunci"), max_length=300, blank=True)
     agency_kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="templates")
     mode = models.CharField(_("bentuk layanan"), max_length=16, choices=Mode.choices)

@@ -2,9 +2,12 @@
 
 Reference data, not demo data: a fresh installation gets it too. Idempotent:
 re-running adds what is missing and publishes a new template version only when
-a standard's text changed; it never overwrites what a region manager edited.
+a standard's text changed (in Indonesian or in English: ``catalog_en.yaml`` is
+merged into the standard as its ``*_en`` twins); it never overwrites what a
+region manager edited.
 """
 
+import copy
 from pathlib import Path
 
 import yaml
@@ -32,6 +35,10 @@ def _form(slug: str) -> dict | None:
 def seed_catalog() -> dict[str, int]:
     """Load agency kinds, templates and pilot MPPs; return how many of each exist afterwards."""
     catalog = _read("catalog.yaml")
+    english = {slug: text for slug, text in _read("catalog_en.yaml").items() if not slug.startswith("_")}
+    unknown = set(english) - {row["slug"] for row in catalog["templates"]}
+    if unknown:
+        raise ValueError(f"catalog_en.yaml translates unknown templates: {', '.join(sorted(unknown))}")
     kinds = {}
     for row in catalog["agency_kinds"]:
         kind, _created = AgencyKind.objects.update_or_create(code=row["code"], defaults=row)
@@ -39,11 +46,16 @@ def seed_catalog() -> dict[str, int]:
 
     for row in catalog["templates"]:
         fields = {k: v for k, v in row.items() if k not in {"slug", "standard", "agency_kind"}}
+        translated = english.get(row["slug"], {})
+        fields["summary_en"] = translated.get("summary", "")
         template, _created = ServiceTemplate.objects.update_or_create(
             slug=row["slug"], defaults={**fields, "agency_kind": kinds[row["agency_kind"]]}
         )
         publish_template_version(
-            template=template, standard=row["standard"], form=_form(template.slug), note="Katalog nasional"
+            template=template,
+            standard=with_english(row["standard"], translated, slug=row["slug"]),
+            form=_form(template.slug),
+            note="Katalog nasional",
         )
 
     templates = list(ServiceTemplate.objects.select_related("current_version"))
@@ -56,6 +68,60 @@ def seed_catalog() -> dict[str, int]:
         "mpps": Mpp.objects.count(),
         "agencies": Agency.objects.count(),
     }
+
+
+# What catalog_en.yaml may say about a template, beside its requirements, procedure, product and complaints.
+_ENGLISH_TEXTS = (
+    "duration_note",
+    "internal_oversight",
+    "staff",
+    "service_guarantee",
+    "security_guarantee",
+    "performance_evaluation",
+    "location",
+)
+_ENGLISH_LISTS = ("facilities", "competence")
+_ENGLISH_KEYS = {"summary", "requirements", "procedure", "fee_note", "product", "complaints"}
+_ENGLISH_KEYS |= {*_ENGLISH_TEXTS, *_ENGLISH_LISTS}
+
+
+def with_english(standard: dict, english: dict, *, slug: str) -> dict:
+    """A copy of ``standard`` with the English twins (``name_en``…) of the texts ``english`` translates.
+
+    Requirements are matched by code and procedure steps by position; raises ValueError when the
+    translation names an unknown field or requirement, or has another number of steps (a list of
+    another length is refused when the standard is validated).
+    """
+    unknown = set(english) - _ENGLISH_KEYS
+    if unknown:
+        raise ValueError(f"{slug}: unknown English fields {', '.join(sorted(unknown))}")
+    merged = copy.deepcopy(standard)
+    requirements = english.get("requirements", {})
+    unknown = set(requirements) - {requirement["code"] for requirement in merged["requirements"]}
+    if unknown:
+        raise ValueError(f"{slug}: English for unknown requirements {', '.join(sorted(unknown))}")
+    for requirement in merged["requirements"]:
+        _twin(requirement, requirements.get(requirement["code"], {}), ("name", "description", "held_source"))
+    procedure = english.get("procedure", {})
+    _twin(merged["procedure"], procedure, ("summary",))
+    if "steps" in procedure:
+        if len(procedure["steps"]) != len(merged["procedure"]["steps"]):
+            raise ValueError(f"{slug}: the English procedure has another number of steps")
+        for step, translated in zip(merged["procedure"]["steps"], procedure["steps"], strict=True):
+            _twin(step, translated, ("title", "description", "actor"))
+    if english.get("fee_note"):
+        merged["fee"]["note_en"] = english["fee_note"]
+    _twin(merged["product"], english.get("product", {}), ("name", "description"))
+    complaints = english.get("complaints", {})
+    _twin(merged["complaints"], complaints, ("summary", "channels"))
+    _twin(merged, english, (*_ENGLISH_TEXTS, *_ENGLISH_LISTS))
+    return merged
+
+
+def _twin(target: dict, english: dict, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if english.get(key):
+            target[f"{key}_en"] = english[key]
 
 
 def _seed_mpp(row: dict, kinds: dict[str, AgencyKind], templates: list[ServiceTemplate]) -> None:

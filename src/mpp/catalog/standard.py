@@ -4,12 +4,17 @@ PermenPANRB 15/2014 names 14 components every public service must publish.
 ``ServiceStandard`` validates them; ``COMPONENTS`` is their order and their
 plain-language names for pages and the API. A region's adjustments are applied
 by ``apply_adjustments`` and never edit the national template.
+
+Every text has an optional English twin in a ``<name>_en`` field (a list in
+``<name>_en`` of the same length), kept beside it so that whatever replaces a
+text (a region's fee, location or added requirement) replaces its translation
+too. ``presentation`` chooses between them for the page's language.
 """
 
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -31,32 +36,49 @@ class Requirement(_Strict):
     held_source: str = ""
     # Set on requirements a region added to the national template.
     added_by_region: bool = False
+    name_en: str = Field("", max_length=200)
+    description_en: str = ""
+    held_source_en: str = ""
 
 
 class ProcedureStep(_Strict):
     title: str = Field(min_length=3)
     description: str = ""
     actor: str = ""
+    title_en: str = ""
+    description_en: str = ""
+    actor_en: str = ""
 
 
 class Procedure(_Strict):
     summary: str = Field(min_length=10)
     steps: list[ProcedureStep] = Field(min_length=1)
+    summary_en: str = ""
 
 
 class Fee(_Strict):
     amount: int = Field(ge=0, description="rupiah; 0 means free of charge")
     note: str = ""
+    note_en: str = ""
 
 
 class Product(_Strict):
     name: str = Field(min_length=3)
     description: str = ""
+    name_en: str = ""
+    description_en: str = ""
 
 
 class Complaints(_Strict):
     summary: str = Field(min_length=10)
     channels: list[str] = Field(min_length=1)
+    summary_en: str = ""
+    channels_en: list[str] = []
+
+    @model_validator(mode="after")
+    def _translated_whole(self):
+        _check_twin("channels", self.channels, self.channels_en)
+        return self
 
 
 class ServiceStandard(_Strict):
@@ -76,6 +98,21 @@ class ServiceStandard(_Strict):
     security_guarantee: str = Field(min_length=10)
     performance_evaluation: str = Field(min_length=10)
     location: str = ""
+    duration_note_en: str = ""
+    facilities_en: list[str] = []
+    competence_en: list[str] = []
+    internal_oversight_en: str = ""
+    staff_en: str = ""
+    service_guarantee_en: str = ""
+    security_guarantee_en: str = ""
+    performance_evaluation_en: str = ""
+    location_en: str = ""
+
+    @model_validator(mode="after")
+    def _translated_whole(self):
+        _check_twin("facilities", self.facilities, self.facilities_en)
+        _check_twin("competence", self.competence, self.competence_en)
+        return self
 
     @field_validator("requirements")
     @classmethod
@@ -84,6 +121,12 @@ class ServiceStandard(_Strict):
         if len(codes) != len(set(codes)):
             raise ValueError("requirement codes must be unique")
         return value
+
+
+def _check_twin(name: str, items: list[str], english: list[str]) -> None:
+    """A list's English twin is absent or translates every item, so items never pair up wrongly."""
+    if english and len(english) != len(items):
+        raise ValueError(f"{name}_en has {len(english)} items, {name} has {len(items)}")
 
 
 # The 14 components in the order of PermenPANRB 15/2014, with the names a citizen reads.
@@ -124,6 +167,7 @@ def apply_adjustments(standard: ServiceStandard, adjustments: Adjustments) -> Se
         changes["fee"] = adjustments.fee
     if adjustments.location is not None:
         changes["location"] = adjustments.location
+        changes["location_en"] = ""  # the template's translation is of another text
     if adjustments.duration_days is not None:
         changes["duration_days"] = adjustments.duration_days
     if adjustments.extra_requirements:

@@ -15,7 +15,7 @@ def service_detail(request, service_id):
     service = selectors.service_detail(service_id)
     if service is None:
         raise Http404
-    detail = presentation.service_detail(service)
+    detail = presentation.service_page(service)
     return render(
         request,
         "catalog/service_detail.html",
@@ -26,5 +26,6 @@ def service_detail(request, service_id):
 @require_GET
 def service_search(request):
     form = ServiceSearchForm(request.GET)
-    results = selectors.search_services(**form.cleaned_data) if form.is_valid() else []
+    found = selectors.search_services(**form.cleaned_data) if form.is_valid() else []
+    results = [presentation.search_result(service) for service in found]
     return render(request, "catalog/search.html", {"form": form, "results": results})

@@ -16,6 +16,7 @@ import uuid
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -70,11 +71,13 @@ class PublicCacheMiddleware:
 
     def _applies(self, request) -> bool:
         # A request with credentials (a session, or an Authorization header: userinfo, the API
-        # with a token) is never answered from, nor looked up in, the shared cache.
+        # with a token) is never answered from, nor looked up in, the shared cache; nor one that
+        # carries a message for its reader ("Anda sudah keluar."), which the view must show and clear.
         return (
             settings.PUBLIC_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
             and "authorization" not in request.headers
             and _may_be_cached(request.path_info)
         )

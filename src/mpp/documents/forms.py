@@ -30,4 +30,14 @@ class VaultUploadForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Alasan pencabutan"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tuliskan alasan pencabutan.")},
+    )
+    #: The officer's "I understand" that the document stops being valid for whoever checks it.
+    confirm = forms.BooleanField(
+        label=_("Saya mengerti dokumen ini tidak berlaku lagi bagi siapa pun yang memeriksanya."),
+        error_messages={"required": _("Dokumen belum dicabut: centang pernyataan bahwa Anda mengerti akibatnya.")},
+    )

@@ -22,6 +22,7 @@ class DocumentType(models.TextChoices):
     KIA = "kia", _("Kartu Identitas Anak")
     AKTA_KEMATIAN = "akta-kematian", _("Akta kematian")
     AKTA_PERKAWINAN = "akta-perkawinan", _("Akta perkawinan")
+    SKPWNI = "skpwni", _("Surat keterangan pindah (SKPWNI)")
     BUKTI_PERKAWINAN = "bukti-perkawinan", _("Buku nikah / bukti perkawinan")
     IJAZAH = "ijazah", _("Ijazah")
     STR = "str", _("Surat Tanda Registrasi (STR)")

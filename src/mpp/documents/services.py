@@ -32,7 +32,7 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
 
     now = now or timezone.now()
     issued_on = timezone.localtime(now, ZoneInfo(application.region.time_zone)).date()
-    content = issuing.content_for(application, issued_on=issued_on)
+    content = issuing.content_for(application, issued_on=issued_on, official=official, official_label=official_label)
     if content is None:
         return None
     code = new_verification_code()

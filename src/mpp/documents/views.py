@@ -89,7 +89,9 @@ def revoke(request, code):
     if issued is None:
         raise Http404
     if not form.is_valid():
-        messages.error(request, _("Tuliskan alasan pencabutan."))
+        # A reason and the "I understand" box: nothing is revoked without both.
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
     else:
         try:
             services.revoke(

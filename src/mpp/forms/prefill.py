@@ -10,8 +10,8 @@ Sources (``FormField.prefill``):
   applicant themselves when they apply for no one else);
 - ``profile.email`` / ``profile.phone`` — the account's contact data.
 
-Registry values come from our dated copy (``registry.PersonRecord``/``FamilyRecord``) and
-say so: the source and when it was read, for the form to show next to the value.
+Registry values come from our dated copy (``registry.PersonRecord``, or the person's entry on the
+applicant's ``FamilyRecord``) and say so: the source and when it was read, for the form to show next to the value.
 Document sources (``vault.<type>``) are resolved by the documents vault.
 """
 
@@ -20,7 +20,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from mpp.registry.selectors import family_record, person_record
+from mpp.registry.selectors import family_record, known_person, person_record
 
 from .schema import FormSchema
 
@@ -40,10 +40,12 @@ class Prefill:
 def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "") -> dict[str, Prefill]:
     """What the state holds for each prefilled field of ``schema``; fields with nothing known are left out."""
     records = {}
+    own = person_record(applicant.nik) if applicant.nik else None
+    family_cards = [own.kk_number] if own else []
 
     def record(nik):
         if nik and nik not in records:
-            records[nik] = person_record(nik)
+            records[nik] = known_person(nik, family_cards=family_cards)  # a child is known from the parent's KK
         return records.get(nik)
 
     found = {}

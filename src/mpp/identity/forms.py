@@ -68,7 +68,8 @@ class RegistrationForm(forms.Form):
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("NIK atau alamat surel"), max_length=254)
+    # Citizens sign in with their NIK or e-mail, officers with the username their MPP gave them.
+    username = forms.CharField(label=_("NIK, e-mail, atau nama pengguna"), max_length=254)
     password = forms.CharField(
         label=_("Kata sandi"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )

@@ -1,4 +1,5 @@
 import random
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,16 +7,17 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import user_or_ip
 
-from mpp.audit.selectors import data_uses_about
+from mpp.audit.selectors import KIND_FILTERS, described, use_lines
 from mpp.core.errors import DomainError
 from mpp.core.headers import allow_features
 from mpp.core.limits import over_limit
@@ -25,6 +27,7 @@ from mpp.registry.selectors import family_record, person_record
 
 from . import login_throttle, selectors, services
 from .forms import CHALLENGES, CodeForm, ContactForm, DelegationForm, FaceForm, LoginForm, RegistrationForm
+from .home_zone import home_zone
 from .models import AssuranceLevel, Delegation, User
 
 PENDING_2FA = "identity:pending_2fa_user"
@@ -44,6 +47,31 @@ def _next_url(request, default: str) -> str:
     return default
 
 
+def _with_next(url: str, target: str) -> str:
+    return f"{url}?{urlencode({'next': target})}" if target else url
+
+
+def _landing(user: User) -> str:
+    """Where signing in leads without a ``next``: an officer to their worklist, a citizen to their account."""
+    return reverse("applications:worklist") if user.is_staff else reverse("identity:account")
+
+
+def _sign_in_reason(target: str) -> str:
+    """Why the sign-in page is shown, in the words of the page ``target`` leads to, or "".
+
+    A view may carry ``sign_in_reason(**url_kwargs) -> str | None`` (applying for a service names the
+    service); only a ``target`` that ``_next_url`` accepted gets here, so the words are always ours.
+    """
+    if not target:
+        return ""
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return ""
+    describe = getattr(match.func, "sign_in_reason", None)
+    return (describe(**match.kwargs) or "") if describe else ""
+
+
 def _complete_login(request, user: User):
     login(request, user, backend="mpp.identity.auth.NikOrEmailBackend")
     services.record_session(
@@ -52,12 +80,14 @@ def _complete_login(request, user: User):
         ip_address=request.META.get("REMOTE_ADDR"),
         user_agent=request.headers.get("User-Agent", ""),
     )
+    target = _next_url(request, "")
     if user.is_citizen and not user.email_verified_at:
-        response = redirect("identity:confirm_email")
+        # The confirmation page goes on to ``next`` (an application form) once the code is in.
+        response = redirect(_with_next(reverse("identity:confirm_email"), target))
     else:
         if user.is_citizen and user.has_assurance(AssuranceLevel.NIK_VERIFIED):
             services.refresh_registry_data_if_stale(user=user)
-        response = redirect(_next_url(request, reverse("identity:account")))
+        response = redirect(target or _landing(user))
     # This browser is now a known device of the account: it may sign in even while others guess the password.
     response.set_cookie(
         login_throttle.DEVICE_COOKIE,
@@ -137,7 +167,8 @@ def confirm_email(request):
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    """Sign in with NIK or e-mail; failures are limited by ``login_throttle`` (successes never count)."""
+    """Sign in with NIK, e-mail or (staff) username; failures are limited by ``login_throttle`` (successes
+    never count). Then on to a safe ``next``, else an officer's worklist or a citizen's account."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Count per account, not per typed name: the NIK and the e-mail of one account share a limit.
@@ -163,11 +194,18 @@ def login_view(request):
             form.add_error(None, _("NIK/surel atau kata sandi salah."))
         elif user.totp_enabled_at:
             request.session[PENDING_2FA] = user.pk
-            return redirect(f"{reverse('identity:login_code')}?next={_next_url(request, '')}")
+            return redirect(_with_next(reverse("identity:login_code"), _next_url(request, "")))
         else:
             return _complete_login(request, user)
     status = 400 if request.method == "POST" else 200
-    return render(request, "identity/login.html", {"form": form, "next": _next_url(request, "")}, status=status)
+    target = _next_url(request, "")
+    context = {
+        "form": form,
+        "next": target,
+        "reason": _sign_in_reason(target),
+        "register_url": _with_next(reverse("identity:register"), target),
+    }
+    return render(request, "identity/login.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,7 +231,9 @@ def logout_view(request):
         services.end_sessions(user=request.user)
     logout(request)
     messages.success(request, _("Anda sudah keluar."))
-    return redirect("home")
+    # Not to the home page: without a session its cached copy would be served, leaving the message in
+    # its cookie for whoever opens the next page. The sign-in page is never cached and shows it now.
+    return redirect("identity:login")
 
 
 @login_required
@@ -356,10 +396,20 @@ def upgrade(request):
     return render(request, "identity/upgrade.html", {"level": level, "next": target})
 
 
+DATA_USES_PER_PAGE = 25
+
+
 @login_required
 def data_uses(request):
-    uses = data_uses_about(request.user.nik)[:200] if request.user.nik else []
-    return render(request, "identity/data_uses.html", {"uses": uses})
+    """Who used my data: one line per use, grouped by application, newest first, 25 a page, by kind if asked."""
+    chosen = request.GET.get("jenis", "")
+    kinds = KIND_FILTERS[chosen][1] if chosen in KIND_FILTERS else None
+    lines = use_lines(request.user.nik, kinds=kinds) if request.user.nik else []
+    page = Paginator(lines, DATA_USES_PER_PAGE).get_page(request.GET.get("page"))
+    groups = described(request.user.nik or "", page.object_list, home_zone=home_zone(request.user))
+    filters = [(value, label) for value, (label, _kinds) in KIND_FILTERS.items()]
+    context = {"page": page, "groups": groups, "filters": filters, "chosen": chosen if kinds else ""}
+    return render(request, "identity/data_uses.html", context)
 
 
 @login_required

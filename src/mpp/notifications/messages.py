@@ -2,18 +2,17 @@
 
 A message is rendered when it is sent or shown, in the recipient's language, from the
 context stored with it: the tracking number, the service, a note, a deadline (ISO time and
-the region's zone, shown as local time with its WIB/WITA/WIT abbreviation).
+the region's zone, shown as local time with its WIB/WITA/WIT label by ``mpp.core.clock``,
+as every page shows it).
 """
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+from mpp.core import clock
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,4 @@ def render(kind: str, context: dict, language: str) -> tuple[str, str]:
 def _deadline(context: dict) -> str:
     if not context.get("due_at"):
         return ""
-    zone = context.get("zone", "Asia/Jakarta")
-    local = dt.datetime.fromisoformat(context["due_at"]).astimezone(ZoneInfo(zone))
-    return f"{formats.date_format(local, 'j F Y')} {local:%H.%M} {ZONE_NAMES.get(zone, zone)}"
+    return clock.local_time(context["due_at"], context.get("zone", "Asia/Jakarta"))

@@ -2,12 +2,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from mpp.catalog import presentation
-from mpp.catalog import selectors as catalog_selectors
 from mpp.core.public_cache import public_cache
 from mpp.regions import selectors as region_selectors
 from mpp.regions.models import Level
 
+from . import selectors
 from .forms import RegionSearchForm
 
 
@@ -40,8 +39,5 @@ def region_detail(request, code):
     if region.level == Level.PROVINCE:
         context["children"] = region_selectors.regions(parent=region.code)
     else:
-        context["mpps"] = catalog_selectors.mpps_in_region(region.code)
-        context["services"] = [
-            presentation.service_summary(s) for s in catalog_selectors.services_in_region(region.code)
-        ]
+        context["page"] = selectors.region_services(region.code)
     return render(request, "portal/region.html", context)

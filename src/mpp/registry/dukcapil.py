@@ -74,6 +74,15 @@ class DukcapilClient:
     def family(self, kk_number: str, actor: Actor) -> dict | None:
         return self._read("GET", f"/api/v1/families/{kk_number}", actor, not_found_is_none=True)
 
+    # -- civil-registration events (retried: the idempotency key makes a repeat change nothing) ---------
+
+    def record_event(self, kind: str, body: dict, *, idempotency_key: str, actor: Actor) -> dict:
+        """Write a birth, death, move or marriage (``kind``) as Disdukcapil's own system does; the
+        registry's answer (a birth's new NIK, a move's KK number). The same key again replays it."""
+        return self._read(
+            "POST", f"/api/v1/events/{kind}", actor, json=body, headers={"Idempotency-Key": idempotency_key}
+        )
+
     # -- face (not retried: a check costs the registry a second of CPU) ---------------------------
 
     def verify_face(self, nik: str, challenge: str, frames: list[bytes], actor: Actor) -> dict:

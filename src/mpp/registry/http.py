@@ -64,7 +64,7 @@ class Registry:
         **kwargs,
     ) -> dict | None:
         """Call `path` (below `base_url`) and return the JSON object answered; None for a 404
-        when `not_found_is_none`. `kwargs` go to httpx.request (json, data, files).
+        when `not_found_is_none`. `kwargs` go to httpx.request (json, data, files, headers).
 
         Raises `unavailable` when the registry is not configured (at once), when the breaker
         is open (at once: retrying would only add load), or on a timeout, transport error or
@@ -125,10 +125,14 @@ class Registry:
         return body
 
 
-def _send(method: str, url: str, api_key: str, actor: Actor, timeout: httpx.Timeout, **kwargs) -> httpx.Response:
-    """One request; a 5xx raises (inside the breaker, so it counts as a failure) and a 4xx does not."""
+def _send(
+    method: str, url: str, api_key: str, actor: Actor, timeout: httpx.Timeout, *, headers=None, **kwargs
+) -> httpx.Response:
+    """One request; a 5xx raises (inside the breaker, so it counts as a failure) and a 4xx does not.
+    ``headers`` are added to ours (an Idempotency-Key)."""
     # HTTP headers are ASCII: who asks and why travel percent-encoded as UTF-8 ("Petugas loket · Dinas …").
     headers = {
+        **(headers or {}),
         "Authorization": f"Bearer {api_key}",
         "X-Actor": quote(actor.label[:200], safe=_READABLE),
         "X-Purpose": quote(actor.purpose[:300], safe=_READABLE),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_data_access
 
-from .dukcapil import Actor, DukcapilClient, RegistryUnavailable
+from .dukcapil import Actor, DukcapilClient, RegistryRefused, RegistryUnavailable
 from .models import FamilyRecord, PersonRecord
 
 SOURCE = "Dukcapil Kemendagri"
@@ -109,6 +109,43 @@ def read_family(*, kk_number: str, subject_nik: str, actor: Actor, actor_user=No
         return record
 
 
+EVENTS = {"birth": "births", "death": "deaths", "move": "moves", "marriage": "marriages"}
+
+
+def record_event(
+    *, kind: str, body: dict, subjects: list[str], idempotency_key: str, actor: Actor, actor_user=None
+) -> dict:
+    """Write a civil-registration event (``EVENTS``) to the registry and refresh our dated copies of
+    what it changed; returns the registry's answer (a birth: ``{"nik": <the child's new NIK>, …}``).
+
+    Recorded in the data-use log of each of ``subjects`` and, for a birth, of the new child. Raises
+    ``RegistryUnavailable`` (nothing changed, or the same key replays what did) and ``RegistryRefused``.
+    """
+    answer = {}
+    try:
+        answer = _client().record_event(EVENTS[kind], body, idempotency_key=idempotency_key, actor=actor)
+    finally:
+        outcome = "dicatat" if answer else "gagal"
+        for nik in dict.fromkeys([*subjects, answer.get("nik", "") if kind == "birth" else ""]):
+            if nik:
+                record_data_access(
+                    subject_nik=nik,
+                    kind=AccessKind.REGISTRY_WRITE,
+                    actor=actor_user,
+                    actor_label=actor.label,
+                    purpose=actor.purpose,
+                    fields=[kind],
+                    outcome=outcome,
+                )
+    # Our copies follow the registry: the next form prefills from what it holds now.
+    changed = [answer.get("nik")] if kind == "birth" else subjects
+    for nik in dict.fromkeys(nik for nik in changed if nik):
+        record = read_person(nik=nik, actor=actor, actor_user=actor_user)
+        if record and record.kk_number:
+            read_family(kk_number=record.kk_number, subject_nik=nik, actor=actor, actor_user=actor_user)
+    return answer
+
+
 def verify_face(*, nik: str, challenge: str, frames: list[bytes], actor: Actor, actor_user=None) -> dict:
     """1:1 face check with liveness against the registry's enrolled photo. The frames are not kept.
 
@@ -124,4 +161,13 @@ def verify_face(*, nik: str, challenge: str, frames: list[bytes], actor: Actor, 
         return answer
 
 
-__all__ = ["Actor", "RegistryUnavailable", "read_family", "read_person", "verify_face", "verify_person"]
+__all__ = [
+    "Actor",
+    "RegistryRefused",
+    "RegistryUnavailable",
+    "read_family",
+    "read_person",
+    "record_event",
+    "verify_face",
+    "verify_person",
+]

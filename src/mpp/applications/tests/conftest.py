@@ -1,6 +1,7 @@
 """A family in Kota Samarinda, the city's Disdukcapil officers, and a birth-certificate form that fills itself."""
 
 import itertools
+import shutil
 
 import pytest
 from django.core.files.base import ContentFile
@@ -83,6 +84,55 @@ def officer(username: str, role: str, region: str = "64.72", kind: str = "disduk
     return user
 
 
+# The family above as the registry holds it: (nik, kk, order, name, sex, birthplace, birth date, religion,
+# marital status, occupation, blood type, nationality, relationship, father, mother, deceased, death date).
+REGISTRY_FAMILY = (KK, "64.72.01.1001", "JL. PAHLAWAN NO. 12", "003", "002", "2010-01-01")
+REGISTRY_PERSONS = (
+    (BUDI_NIK, KK, 1, "BUDI SANTOSO", "LAKI-LAKI", "SAMARINDA", "1987-09-03", "ISLAM", "KAWIN", "KARYAWAN SWASTA",
+     "O", "WNI", "KEPALA KELUARGA", "SUPARMAN", "SRI SUMARNI", 0, None),
+    (SITI_NIK, KK, 2, "SITI RAHMAWATI", "PEREMPUAN", "SAMARINDA", "1990-04-12", "ISLAM", "KAWIN", "KARYAWAN SWASTA",
+     "A", "WNI", "ISTRI", "HASAN BASRI", "ROSNAWATI", 0, None),
+    (PUTRI_NIK, KK, 3, "PUTRI SANTOSO", "PEREMPUAN", "SAMARINDA", "2015-06-15", "ISLAM", "BELUM KAWIN",
+     "PELAJAR/MAHASISWA", "A", "WNI", "ANAK", "BUDI SANTOSO", "SITI RAHMAWATI", 0, None),
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def registry_template(tmp_path_factory):
+    """A small population registry seeded once: the simulator's demo families, the family above and 300
+    others. Each test that writes to the registry gets its own copy (``registry``)."""
+    from simulators.dukcapil import store
+    from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database
+
+    db = tmp_path_factory.mktemp("registry-template") / "dukcapil.sqlite3"
+    prepare_database(db, persons=300, institutions=[("MPP Digital", "all", 1_000_000, PLATFORM_TEST_KEY)])
+    conn = store.connect(db)
+    try:
+        store.insert_families(conn, [REGISTRY_FAMILY])
+        store.insert_persons(conn, REGISTRY_PERSONS)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return db
+
+
+@pytest.fixture
+def registry(registry_template, tmp_path, settings):
+    """The Dukcapil simulator, its own process, on a copy of ``registry_template``: what a test writes
+    (a birth, a death, a move) stays in that test. The platform points at it, breaker closed."""
+    from mpp.registry.dukcapil import breaker
+    from simulators.dukcapil.testing import PLATFORM_TEST_KEY, running_simulator
+
+    db = tmp_path / "registry" / "dukcapil.sqlite3"
+    db.parent.mkdir()
+    shutil.copy(registry_template, db)
+    with running_simulator(db) as simulator:
+        settings.DUKCAPIL_URL, settings.DUKCAPIL_API_KEY = simulator.url, PLATFORM_TEST_KEY
+        breaker.close()
+        yield simulator
+    breaker.close()
+
+
 @pytest.fixture
 def verifier(db):
     return officer("verifikator.samarinda", Role.VERIFIER)
@@ -94,7 +144,8 @@ def second_verifier(db):
 
 
 @pytest.fixture
-def approver(db):
+def approver(db, registry):
+    """Disdukcapil's approving official; approving a birth, death, move or marriage writes to the registry."""
     return officer("kadis.samarinda", Role.APPROVER)
 
 

@@ -37,11 +37,10 @@ def act_url(application) -> str:
     return reverse("applications:act", args=[application.pk])
 
 
-def post_act(client, application, action, version=None, note="", fields=()):
+def post_act(client, application, action, version=None, note="", fields=(), confirm=False):
     version = application.version if version is None else version
-    return client.post(
-        act_url(application), {"action": action, "version": version, "note": note, "fields": list(fields)}
-    )
+    data = {"action": action, "version": version, "note": note, "fields": list(fields)}
+    return client.post(act_url(application), {**data, "confirm": "yes"} if confirm else data)
 
 
 def officer_views() -> int:
@@ -255,7 +254,7 @@ def test_the_second_of_two_officers_gets_409(client, application, verifier, seco
     client.force_login(verifier)
     assert post_act(client, application, "accept", version=1).status_code == 302
     client.force_login(second_verifier)
-    response = post_act(client, application, "reject", version=1, note="Tidak lengkap")
+    response = post_act(client, application, "reject", version=1, note="Tidak lengkap", confirm=True)
     assert response.status_code == 409
     page = response.content.decode()
     assert "baru saja diubah petugas lain" in page
@@ -264,7 +263,7 @@ def test_the_second_of_two_officers_gets_409(client, application, verifier, seco
 
 def test_a_missing_reason_answers_400_and_keeps_what_was_typed(client, application, verifier):
     client.force_login(verifier)
-    response = post_act(client, application, "reject", note="   ")
+    response = post_act(client, application, "reject", note="   ", confirm=True)
     assert response.status_code == 400
     assert "Tuliskan alasannya untuk pemohon." in response.content.decode()
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.catalog.models import Mode
+from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
-from mpp.documents.selectors import vault_choices
+from mpp.documents.selectors import vault_choices, vault_document
 from mpp.files import selectors as files
 from mpp.files.models import Upload
 from mpp.files.services import store_upload
@@ -26,6 +27,7 @@ from mpp.forms.prefill import SPOUSE_RELATIONSHIPS, prefill
 from mpp.forms.schema import (
     AddressField,
     ChoiceField,
+    DateField,
     DeclarationField,
     DocumentField,
     FormSchema,
@@ -34,6 +36,8 @@ from mpp.forms.schema import (
 from mpp.identity import selectors as identity_selectors
 from mpp.identity.access import assurance_redirect
 from mpp.identity.models import Role
+from mpp.regions.models import Region
+from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, person_record
 
 from .. import calendar, selectors, services
@@ -101,6 +105,19 @@ def apply(request, service_id):
     return render(request, "applications/citizen_apply.html", context, status=status)
 
 
+def _apply_sign_in_reason(service_id) -> str | None:
+    service = catalog_selectors.service_detail(service_id)
+    if service is None:
+        return None
+    template = service.template
+    name = template.name_en if get_language() == "en" and template.name_en else template.name
+    return _("Masuk untuk mengajukan %(service)s.") % {"service": name}
+
+
+# The sign-in page that ``apply`` sends a visitor to says why, in these words (identity.views.login_view).
+apply.sign_in_reason = _apply_sign_in_reason
+
+
 @login_required
 @require_POST
 def save_draft(request, service_id):
@@ -122,7 +139,7 @@ def save_draft(request, service_id):
         return HttpResponse(refused.message, status=refused.status_code)
     if draft is None:
         return HttpResponse("")
-    saved_at = timezone.localtime(draft.updated_at).strftime("%H.%M")
+    saved_at = clock.local_hour(draft.updated_at, service.region)
     return HttpResponse(_("Draf tersimpan pukul %(time)s.") % {"time": saved_at})
 
 
@@ -157,9 +174,12 @@ def detail(request, tracking_number):
         {
             "application": application,
             "clock": _clock(application, timezone.now()),
-            "answers": _answers(schema, application),
+            "answers": _answers(schema, application, request.user),
             "timeline": selectors.timeline(application),
             "holder": _holder(application),
+            # What the receipt tells the citizen to follow it without signing in (``track``).
+            "nik_last4": request.user.nik[-4:] if request.user.nik else "",
+            "is_open": application.status in (Status.IN_PROGRESS, Status.FORWARDED),
         },
     )
 
@@ -358,23 +378,35 @@ def _posted(request, schema: FormSchema, *, store_files: bool = True, owner=None
 # --- reading an application ------------------------------------------------------------------
 
 
-def _answers(schema: FormSchema | None, application) -> list[dict]:
+def _answers(schema: FormSchema | None, application, user) -> list[dict]:
+    """The citizen's answers as sentences they recognise: choices by their label, dates as dates,
+    people by name with a masked NIK, a declaration by what was declared."""
     if schema is None:
         return []
     english = get_language() == "en"
+    data = application.data
+    people = {member.get("nik"): member.get("name", "") for member in _people_on_kk(schema, data, user)}
+    villages = _village_names(schema, data)
     answers = []
     for spec in schema.fields:
-        if spec.name not in application.data:
+        if spec.name not in data:
             continue
-        value = application.data[spec.name]
+        value = data[spec.name]
         if isinstance(spec, ChoiceField):
             value = next(((c.label_en if english else c.label) for c in spec.choices if c.value == value), value)
-        elif isinstance(spec, PersonField | DocumentField):
-            value = value.get("nik") or _("berkas terlampir")
+        elif isinstance(spec, PersonField):
+            value = _person_text((value or {}).get("nik", ""), people, user)
+        elif isinstance(spec, DocumentField):
+            from_vault = isinstance(value, dict) and value.get("source") == "vault"
+            value = _("dari brankas dokumen Anda") if from_vault else _("berkas terlampir")
         elif isinstance(spec, DeclarationField):
-            value = _("Dinyatakan")
-        elif isinstance(spec, AddressField):
-            value = f"{value['street']} RT {value['rt']}/RW {value['rw']} ({value['village_code']})"
+            text = spec.text_en if english else spec.text
+            value = _("Anda menyatakan: “%(text)s”") % {"text": text} if value else _("Tidak dinyatakan.")
+        elif isinstance(spec, DateField):
+            value = clock.local_date(value)
+        elif isinstance(spec, AddressField) and isinstance(value, dict):
+            village = villages.get(value.get("village_code", ""), value.get("village_code", ""))
+            value = f"{value.get('street', '')}, RT {value.get('rt', '')}/RW {value.get('rw', '')}, {village}"
         answers.append(
             {
                 "label": spec.label_en if english else spec.label,
@@ -384,6 +416,30 @@ def _answers(schema: FormSchema | None, application) -> list[dict]:
             }
         )
     return answers
+
+
+def _people_on_kk(schema: FormSchema, data: dict, user) -> list[dict]:
+    """The applicant's family (their KK, our copy of the registry's) when the answers name a person."""
+    names_someone = any(isinstance(spec, PersonField) and data.get(spec.name) for spec in schema.fields)
+    return _family_choices(user) if names_someone and user.nik else []
+
+
+def _person_text(nik: str, people: dict[str, str], user) -> str:
+    """The person as "BUDI SANTOSO · NIK 647201••••••0001": never the whole NIK (``mask_nik``, as on *Akun saya*)."""
+    if not nik:
+        return "—"
+    name = _("Anda sendiri") if nik == user.nik else people.get(nik, "")
+    masked = _("NIK %(nik)s") % {"nik": mask_nik(nik)}
+    return f"{name} · {masked}" if name else masked
+
+
+def _village_names(schema: FormSchema, data: dict) -> dict[str, str]:
+    codes = [
+        value.get("village_code")
+        for spec in schema.fields
+        if isinstance(spec, AddressField) and isinstance(value := data.get(spec.name), dict)
+    ]
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
 
 
 def _holder(application) -> str:
@@ -420,9 +476,20 @@ def track(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def vault_remove(request, document_id):
-    """Remove a document from the citizen's vault (the vault page's button), unless an open application uses it."""
+    """Remove a document from the citizen's vault, unless an open application uses it.
+
+    Two steps, without any script: the vault's "Hapus" opens a page that says what removing means
+    (GET); its button posts ``confirm=yes``. A POST without it asks again and removes nothing.
+    """
+    document = vault_document(request.user, document_id)
+    if document is None:
+        raise Http404
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        asked_again = request.method == "POST"
+        context = {"document": document, "unconfirmed": asked_again}
+        return render(request, "applications/vault_remove.html", context, status=400 if asked_again else 200)
     try:
         services.remove_vault_document(owner=request.user, document_id=document_id)
     except DomainError as refused:

@@ -29,7 +29,7 @@ from mpp.forms.schema import AddressField, ChoiceField, DeclarationField, Docume
 from mpp.identity.access import officer_required
 from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
-from mpp.regions.models import Region, TimeZone
+from mpp.regions.models import Region
 from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
 
@@ -37,7 +37,7 @@ from .. import calendar, presence, selectors, services
 from ..access import officer_label, record_officer_view, shown_fields
 from ..links import file_url
 from ..models import Application, Channel, Status
-from ..workflows import REVISION, WORKFLOWS, workflow_named
+from ..workflows import REJECTED, REVISION, WORKFLOWS, workflow_named
 
 PAGE_SIZE = 25
 
@@ -61,6 +61,9 @@ BAD_FORM = gettext_lazy("Formulir tidak lengkap atau sudah tidak berlaku. Muat u
 LOOKUP_REASON_NEEDED = gettext_lazy("Tuliskan alasan pemeriksaan (paling sedikit 10 karakter): warga membacanya.")
 REGISTRY_DOWN = gettext_lazy("Database kependudukan sedang tidak dapat dihubungi. Coba lagi sebentar.")
 NOT_IN_REGISTRY = gettext_lazy("NIK ini tidak ditemukan di database kependudukan.")
+REJECTION_UNCONFIRMED = gettext_lazy(
+    "Permohonan belum ditolak: centang pernyataan bahwa Anda mengerti penolakan ini tidak dapat dibatalkan."
+)
 
 
 # --- the worklist ----------------------------------------------------------------------------
@@ -105,8 +108,8 @@ class WorklistRow:
     application: Application
     url: str
     channel: str
+    #: The region's IANA zone: its times are shown there, labelled (``mpp.core.clock``).
     zone: str
-    zone_label: str
     step_label: str
     step_due: Deadline | None
     is_mine: bool
@@ -143,7 +146,6 @@ def worklist(request):
     paginator.count = listed.order_by().count()
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
-    zone_labels = dict(TimeZone.choices)
     # Worked out once per page, not per card: the link differs only by the id, the labels not at all.
     detail = reverse("applications:officer_detail", args=[_ANY_ID])
     channels = {channel.value: str(channel.label) for channel in Channel}
@@ -153,7 +155,6 @@ def worklist(request):
             url=detail.replace(str(_ANY_ID), str(application.pk)),
             channel=channels.get(application.channel, application.channel),
             zone=application.zone,
-            zone_label=zone_labels.get(application.zone, application.zone),
             step_label=_step_label(application.workflow_name, application.step),
             step_due=_deadline(now, application.step_due_at, application.zone),
             is_mine=application.assignee_id == officer.pk,
@@ -214,6 +215,8 @@ class ActionForm:
     error: str
     #: Only for a revision: the non-locked fields the officer may flag, as (name, label, checked).
     flaggable: tuple[tuple[str, str, bool], ...]
+    #: A rejection ends the application for good: the form asks the officer to confirm it.
+    is_rejection: bool = False
 
 
 @officer_required
@@ -230,6 +233,8 @@ class ActForm(forms.Form):
     version = forms.IntegerField(min_value=0)
     action = forms.CharField(max_length=24)
     note = forms.CharField(required=False, max_length=2000)
+    #: The officer's "I understand" on a rejection (``_is_rejection``); other actions ignore it.
+    confirm = forms.BooleanField(required=False)
 
 
 @officer_required
@@ -269,6 +274,9 @@ def act(request, application_id):
     if not form.is_valid():
         message = form.errors["note"][0] if "note" in form.errors else str(BAD_FORM)
         return _render_detail(request, application, status=400, typed=typed, error=message)
+    if _is_rejection(application, typed.action) and not form.cleaned_data["confirm"]:
+        # Checked here, not in services.act: agency systems decide through the API without a form.
+        return _render_detail(request, application, status=400, typed=typed, error=str(REJECTION_UNCONFIRMED))
     try:
         services.act(
             application_id=application.pk,
@@ -341,6 +349,13 @@ def _application_or_404(request, application_id) -> Application:
     return application
 
 
+def _is_rejection(application: Application, name: str) -> bool:
+    """Whether ``name`` is an action of the application's current step that rejects it."""
+    step = workflow_named(application.service.template.workflow).step(application.step or "")
+    action = step.action(name) if step else None
+    return action is not None and action.goes_to == REJECTED
+
+
 def _action_label(application: Application, name: str) -> str:
     workflow = WORKFLOWS.get(application.service.template.workflow)
     labels = {action.name: action.label for step in (workflow.steps if workflow else ()) for action in step.actions}
@@ -371,7 +386,6 @@ def _render_detail(
     context = {
         "application": application,
         "zone": zone,
-        "zone_label": application.region.time_zone_label,
         "step_label": step.label if step else "",
         "due": _deadline(now, application.due_at, zone) if clock_runs else None,
         "step_due": _deadline(now, application.step_due_at, zone) if clock_runs else None,
@@ -515,6 +529,7 @@ def _action_forms(step, form, english: bool, typed: Typed | None, error: str) ->
                 )
                 if action.goes_to == REVISION
                 else (),
+                is_rejection=action.goes_to == REJECTED,
             )
         )
     return forms_

@@ -5,7 +5,16 @@ import datetime as dt
 
 import pytest
 
-from mpp.applications.tests.conftest import approver, birth_service, budi, family, siti, verifier  # noqa: F401
+from mpp.applications.tests.conftest import (  # noqa: F401
+    approver,
+    birth_service,
+    budi,
+    family,
+    registry,
+    registry_template,
+    siti,
+    verifier,
+)
 from mpp.documents.demo_ca import DemoCA, create_demo_ca
 from mpp.documents.rendering import RenderedContent
 

@@ -35,7 +35,7 @@ def test_a_citizen_keeps_versions_of_an_uploaded_document_and_removes_it(client,
     client.post("/brankas/", {"document_type": "ijazah", "document": document.pk, "file": pdf("baru.pdf")})
     assert list(document.versions.values_list("number", flat=True)) == [2, 1]
     assert "Ijazah SMA" in client.get("/brankas/").content.decode()
-    assert client.post(f"/brankas/{document.pk}/hapus/").status_code == 302
+    assert client.post(f"/brankas/{document.pk}/hapus/", {"confirm": "yes"}).status_code == 302
     assert not VaultDocument.objects.filter(pk=document.pk).exists()
 
 
@@ -53,7 +53,7 @@ def test_another_citizens_document_is_not_found(client, siti, budi):
     document = VaultDocument.objects.get(owner=siti)
     other = Client()
     other.force_login(budi)
-    other.post(f"/brankas/{document.pk}/hapus/")
+    other.post(f"/brankas/{document.pk}/hapus/", {"confirm": "yes"})
     assert VaultDocument.objects.filter(pk=document.pk).exists()
     other.post("/brankas/", {"document_type": "ijazah", "document": document.pk, "file": pdf()})
     assert document.versions.count() == 1
@@ -79,7 +79,7 @@ def test_an_issued_birth_certificate_is_in_the_vault_and_cannot_be_removed(clien
     entry = VaultDocument.objects.get(owner=siti, issued=issued)
     assert entry.origin == Origin.ISSUED
     client.force_login(siti)
-    client.post(f"/brankas/{entry.pk}/hapus/")
+    client.post(f"/brankas/{entry.pk}/hapus/", {"confirm": "yes"})
     assert VaultDocument.objects.filter(pk=entry.pk).exists()
     html = client.get("/brankas/").content.decode()
     assert issued.number in html and f"/verify/{issued.code}" in html
@@ -97,7 +97,7 @@ def test_an_upload_an_open_application_uses_cannot_be_removed(client, siti, birt
         data=birth_form(birth_letter={"source": "vault", "id": upload_id}),
         submit_key=new_key(),
     )
-    response = client.post(f"/brankas/{document.pk}/hapus/", follow=True)
+    response = client.post(f"/brankas/{document.pk}/hapus/", {"confirm": "yes"}, follow=True)
     assert "masih berjalan" in response.content.decode()
     assert VaultDocument.objects.filter(pk=document.pk).exists()
 

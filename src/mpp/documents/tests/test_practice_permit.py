@@ -134,7 +134,9 @@ def test_a_nurse_gets_a_signed_permit_that_anyone_can_verify_until_it_is_revoked
     # The health office revokes it: verification says so at once, and SISDMK ends the place.
     office = Client()
     office.force_login(head)
-    response = office.post(f"/petugas/dokumen/{issued.code}/cabut/", {"reason": "Tempat praktik ditutup."})
+    response = office.post(
+        f"/petugas/dokumen/{issued.code}/cabut/", {"reason": "Tempat praktik ditutup.", "confirm": "yes"}
+    )
     assert response.status_code == 302
     html = Client().get(f"/verify/{issued.code}").content.decode()
     assert "Dicabut." in html and "Tempat praktik ditutup." in html

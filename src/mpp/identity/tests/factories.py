@@ -58,23 +58,30 @@ def make_person_record(nik: str, *, name: str, kk_number: str, relationship: str
         "birth_date": birth_date,
         "birth_place": "SAMARINDA",
         "sex": "PEREMPUAN",
+        "religion": "ISLAM",
+        "nationality": "WNI",
+        "marital_status": "BELUM KAWIN" if relationship == "ANAK" else "KAWIN",
+        "occupation": "PELAJAR/MAHASISWA" if relationship == "ANAK" else "KARYAWAN SWASTA",
         "relationship": relationship,
-        "address": {
-            "street": "JL. PAHLAWAN NO. 12",
-            "rt": "003",
-            "rw": "002",
-            "village_name": "SIDODADI",
-            "district_name": "SAMARINDA ULU",
-            "regency_name": "KOTA SAMARINDA",
-            "province_name": "KALIMANTAN TIMUR",
-            "postal_code": "75123",
-            "village_code": "64.72.01.1001",
-        },
+        "address": dict(_ADDRESS),
         **data,
     }
     return PersonRecord.objects.create(
         nik=nik, kk_number=kk_number, data=payload, source="Dukcapil Kemendagri", retrieved_at=timezone.now()
     )
+
+
+_ADDRESS = {
+    "street": "JL. PAHLAWAN NO. 12",
+    "rt": "003",
+    "rw": "002",
+    "village_name": "SIDODADI",
+    "district_name": "SAMARINDA ULU",
+    "regency_name": "KOTA SAMARINDA",
+    "province_name": "KALIMANTAN TIMUR",
+    "postal_code": "75123",
+    "village_code": "64.72.01.1001",
+}
 
 
 def make_family(kk_number: str, members: list[dict]):
@@ -84,7 +91,7 @@ def make_family(kk_number: str, members: list[dict]):
 
     return FamilyRecord.objects.create(
         kk_number=kk_number,
-        data={"kk_number": kk_number, "members": members},
+        data={"kk_number": kk_number, "address": _ADDRESS, "members": members},
         source="Dukcapil Kemendagri",
         retrieved_at=timezone.now(),
     )

@@ -26,7 +26,7 @@ CONTEXT = {
 def test_messages_read_well_in_indonesian_and_english():
     subject, text = render("submitted", CONTEXT, "id")
     assert subject == "Permohonan 6472-2611-7KQ3XZ9M diterima"
-    assert "Batas waktu penyelesaian: 24 November 2026 23.59 WITA" in text
+    assert "Batas waktu penyelesaian: 24 November 2026, 23.59 WITA" in text
     with translation.override("id"):
         english_subject, english_text = render("revision", CONTEXT, "en")
     assert english_subject == "Application 6472-2611-7KQ3XZ9M needs changes"
