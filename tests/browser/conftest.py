@@ -10,7 +10,8 @@ axe-core from ``node_modules`` (``npm ci``). Nothing here downloads a browser:
 ``playwright install`` is never needed.
 
 Tests of the applications workflow use ``demo_platform`` instead: a second app process with
-``make run``'s demo accounts (Siti and the Samarinda officers) and its notifier process.
+``make run``'s demo accounts (Siti and the Samarinda officers), its notifier process and the demo CA's trust
+services (simulators/trust), which timestamp what it signs.
 """
 
 import os
@@ -210,17 +211,26 @@ class DemoPlatform:
 @pytest.fixture(scope="session")
 def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_simulator, sisdmk_simulator, mailbox):
     """The app as ``make run`` starts it, demo accounts included (``manage.py seed_demo``), with its notifier
-    (``manage.py deliver_notifications``) sending the outbox to ``mailbox``; stopped after the session.
+    (``manage.py deliver_notifications``) sending the outbox to ``mailbox`` and the demo CA's trust services
+    (time-stamping and OCSP, ``simulators.trust``) as their own process; stopped after the session.
 
     Its own database, not ``live_url``'s: the account tests register Siti Rahmawati themselves, and here
     she is the demo citizen with her password. Same registry and SISDMK simulators and SMTP server.
     """
+    from simulators.trust.testing import running_trust
+
     var_dir = tmp_path_factory.mktemp("demo-app")
     port = free_port()
-    env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox) | {"SITE_URL": f"http://127.0.0.1:{port}"}
+    trust_port = free_port()
+    trust_url = f"http://127.0.0.1:{trust_port}"
+    env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox) | {
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "DOCUMENT_SIGNING_TSA_URL": f"{trust_url}/tsa",
+    }
     _copy_database(loaded_database, var_dir)
     manage("seed_demo", env=env)
-    manage("create_demo_ca", env=env)  # an approval issues a signed document, as after make run
+    # An approval issues a signed document, timestamped (PAdES B-LTA), as after make run.
+    manage("create_demo_ca", "--services-url", trust_url, env=env)
     notifier_log = var_dir / "notifier.log"
     with open(notifier_log, "wb") as log:
         notifier = subprocess.Popen(
@@ -231,7 +241,10 @@ def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_sim
             stderr=subprocess.STDOUT,
         )
     try:
-        with running_platform(env, var_dir / "runserver.log", port) as url:
+        with (
+            running_trust(var_dir, ca_dir=var_dir / "signing", port=trust_port),
+            running_platform(env, var_dir / "runserver.log", port) as url,
+        ):
             yield DemoPlatform(url=url, notifier_log=notifier_log)
     finally:
         notifier.terminate()  # SIGTERM: it finishes the round it is in, then exits

@@ -24,7 +24,7 @@ AGENCY = "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"
 FROM_REGISTRY = "Dari Dukcapil Kemendagri; tidak dapat diubah di sini."
 TRACKING_NUMBER = re.compile(r"6472-\d{4}-[0-9A-Z]{8}")
 #: The end of a working day in Samarinda's zone, and the working days left until it.
-DEADLINE = re.compile(r"^\d{1,2} \w+ \d{4}, 23\.59 \(WITA\) · sisa \d+ hari kerja")
+DEADLINE = re.compile(r"^\d{1,2} \w+ \d{4}, 23\.59 WITA · sisa \d+ hari kerja")
 CHILD = "Rahma Putri Santoso"
 BIRTH_LETTER = "Surat keterangan kelahiran"
 REVISION_NOTE = "Surat keterangan lahir terpotong di bagian bawah. Unggah pindaian yang utuh."

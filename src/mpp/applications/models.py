@@ -38,6 +38,10 @@ class Status(models.TextChoices):
 #: Statuses in which someone still has to act (the deadline clock runs, except in REVISION).
 OPEN_STATUSES = (Status.IN_PROGRESS, Status.REVISION, Status.FORWARDED)
 DONE_STATUSES = (Status.APPROVED, Status.REJECTED)
+#: Not decided yet: a second request for the same thing is likely made by mistake (the citizen is warned).
+PENDING_STATUSES = (*OPEN_STATUSES, Status.WAITING_REGISTRY)
+#: Submitted and not rejected: what officers are shown as possible duplicates of one another.
+LIVE_STATUSES = (*PENDING_STATUSES, Status.APPROVED)
 
 # Crockford's base-32: no I, L, O, U, so a number read out at the counter is not misheard.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -107,6 +111,8 @@ class Application(TimeStampedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     #: The submission's idempotency key, unique per applicant: a retried submit finds this row.
     submit_key = models.CharField(max_length=80, blank=True)
+    #: What the application is about (``duplicates.duplicate_key``): the same key twice is a likely duplicate.
+    duplicate_key = models.CharField(max_length=40, blank=True, db_index=True)
     #: Bumped by every transition: an officer acts on the version they saw, or gets a conflict.
     version = models.PositiveIntegerField(default=0)
 

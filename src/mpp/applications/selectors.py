@@ -4,14 +4,14 @@ Anything outside the asker's scope is simply not found (None / an empty list): p
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mpp.files.models import Upload
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import agency_roles, can_act_for
 
-from .models import OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
+from .models import LIVE_STATUSES, OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
 
 #: Worklist orderings an officer may choose (the first is the default).
 WORKLIST_ORDERS = {
@@ -85,6 +85,35 @@ def worklist(officer, *, mine: bool = False, overdue: bool = False, service=None
             "assignee__last_name",
         )
         .order_by(*WORKLIST_ORDERS.get(order, WORKLIST_ORDERS["due"]))
+    )
+
+
+def with_duplicate_flag(queryset: QuerySet) -> QuerySet:
+    """``queryset`` annotated with ``has_duplicate``: another live application of the same service
+    template and agency has the same ``duplicate_key`` (an index lookup per row)."""
+    others = Application.objects.filter(
+        duplicate_key=OuterRef("duplicate_key"),
+        service__template_id=OuterRef("service__template_id"),
+        agency_id=OuterRef("agency_id"),
+        status__in=LIVE_STATUSES,
+    ).exclude(pk=OuterRef("pk"))
+    return queryset.annotate(has_duplicate=Exists(others.exclude(duplicate_key="")))
+
+
+def likely_duplicates(application: Application) -> list[Application]:
+    """The other live applications of the same agency and service template about the same thing, oldest first."""
+    if not application.duplicate_key:
+        return []
+    return list(
+        Application.objects.filter(
+            duplicate_key=application.duplicate_key,
+            service__template_id=application.service.template_id,
+            agency_id=application.agency_id,
+            status__in=LIVE_STATUSES,
+        )
+        .exclude(pk=application.pk)
+        .only("id", "tracking_number", "status", "submitted_at")
+        .order_by("submitted_at")
     )
 
 

@@ -31,11 +31,29 @@ from mpp.registry.services import RegistryUnavailable
 
 from . import calendar, checks, forwarding, registration
 from .access import officer_label, record_on_behalf
-from .models import Application, Channel, Event, Status, new_tracking_number
+from .duplicates import duplicate_key
+from .models import PENDING_STATUSES, Application, Channel, Event, Status, new_tracking_number
 from .selectors import document_ids, open_application_using
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
 logger = logging.getLogger(__name__)
+
+
+class LikelyDuplicate(DomainError):
+    """The applicant already has a pending application for the same thing (``numbers``); submit again with
+    ``allow_duplicate`` to file it anyway."""
+
+    status_code = 409
+
+    def __init__(self, numbers: list[str]):
+        super().__init__(
+            _(
+                "Anda sudah mengajukan permohonan yang sama: %(numbers)s. Periksa dulu di Permohonan saya; "
+                "bila memang perlu diajukan lagi, centang konfirmasi lalu kirim."
+            )
+            % {"numbers": ", ".join(numbers)}
+        )
+        self.numbers = numbers
 
 
 class FormInvalid(DomainError):
@@ -64,6 +82,7 @@ def submit(
     beneficiary_nik: str = "",
     channel: str = Channel.ONLINE,
     entered_by: User | None = None,
+    allow_duplicate: bool = False,
     now=None,
 ) -> Submitted:
     """Submit an application for ``service``; returns it with its tracking number and deadline.
@@ -72,7 +91,8 @@ def submit(
     ``catalog.selectors.service_detail`` gives it: a submission reads nothing twice.
 
     Raises DomainError when the account's level of assurance is too low, the service is not
-    open, or the applicant may not act for the beneficiary; FormInvalid with field errors.
+    open, or the applicant may not act for the beneficiary; FormInvalid with field errors;
+    LikelyDuplicate when the applicant has a pending application for the same thing, unless ``allow_duplicate``.
     """
     if not submit_key or len(submit_key) > 80:
         raise DomainError(_("Kunci pengajuan tidak sah."))
@@ -98,6 +118,13 @@ def submit(
         known = known | found
     if errors:
         raise FormInvalid(errors)
+    key = duplicate_key(service.template.slug, cleaned.values, person_nik=beneficiary_nik or applicant.nik)
+    if not allow_duplicate:
+        same = Application.objects.filter(
+            applicant=applicant, duplicate_key=key, service__template=service.template, status__in=PENDING_STATUSES
+        ).values_list("tracking_number", flat=True)
+        if same:
+            raise LikelyDuplicate(sorted(same))
 
     workflow = workflow_named(service.template.workflow)
     first = workflow.first
@@ -124,6 +151,7 @@ def submit(
         due_at=due_at,
         step_due_at=_step_due(first, now, due_at, zone),
         submit_key=submit_key,
+        duplicate_key=key,
         version=1,
     )
     year_month = clock.in_zone(now, zone).strftime("%y%m")  # the month where it was submitted

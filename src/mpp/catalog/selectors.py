@@ -22,6 +22,7 @@ def services_in_region(regency_code: str) -> QuerySet[Service]:
             "template__name",
             "template__name_en",
             "template__summary",
+            "template__summary_en",
             "template__mode",
             "template__channels",
             "template__assurance_level",

@@ -32,7 +32,9 @@ def counter_officer(db):
 @pytest.fixture
 def online(siti, birth_service) -> Application:
     """Siti's application, filed from home: it uses her uploaded file."""
-    return services.submit(applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key()).application
+    return services.submit(
+        applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key(), allow_duplicate=True
+    ).application
 
 
 @pytest.fixture
@@ -42,6 +44,7 @@ def filed_at_the_counter(siti, birth_service, counter_officer) -> Application:
         service=birth_service,
         data=birth_form(),
         submit_key=new_key(),
+        allow_duplicate=True,
         channel=Channel.COUNTER,
         entered_by=counter_officer,
     ).application

@@ -67,7 +67,7 @@ def apply(request, service_id):
         # Only people the citizen may act for are offered; anything else is refused, never swapped for them.
         raise Http404
     beneficiary = chosen if chosen != request.user.nik else ""
-    errors, problem, status, draft = {}, "", 200, None
+    errors, problem, status, draft, duplicates = {}, "", 200, None, []
     if request.method == "POST":
         data, upload_errors = _posted(request, schema)
         try:
@@ -79,9 +79,12 @@ def apply(request, service_id):
                 data=data,
                 submit_key=request.POST.get("submit_key", ""),
                 beneficiary_nik=beneficiary,
+                allow_duplicate=request.POST.get("allow_duplicate") == "on",
             )
         except services.FormInvalid as invalid:
             errors, problem, status = invalid.errors | upload_errors, invalid.message, 422
+        except services.LikelyDuplicate as duplicate:  # warned: the same form again, with a box to confirm
+            problem, status, duplicates = duplicate.message, duplicate.status_code, duplicate.numbers
         except DomainError as refused:
             problem, status = refused.message, refused.status_code
         else:
@@ -101,6 +104,7 @@ def apply(request, service_id):
         "beneficiary": beneficiary or request.user.nik,
         "draft": draft,
         "region_start": service.region_id,
+        "duplicates": duplicates,
     }
     return render(request, "applications/citizen_apply.html", context, status=status)
 

@@ -140,7 +140,10 @@ def worklist(request):
         order=chosen.get("order") or "due",
     )
     paginator = Paginator(
-        listed.annotate(zone=F("region__time_zone"), workflow_name=F("service__template__workflow")), PAGE_SIZE
+        selectors.with_duplicate_flag(listed).annotate(
+            zone=F("region__time_zone"), workflow_name=F("service__template__workflow")
+        ),
+        PAGE_SIZE,
     )
     # Counted without the page's joins: an index-only scan instead of a heap page per waiting application.
     paginator.count = listed.order_by().count()
@@ -402,6 +405,7 @@ def _render_detail(
         "person": person,
         "lookup_error": lookup_error,
         "may_revoke": (application.agency_id, Role.APPROVER) in agency_roles(officer),
+        "duplicates": selectors.likely_duplicates(application),
         "assignable": selectors.assignable_officers(application)
         if application.status == Status.IN_PROGRESS and (application.agency_id, Role.APPROVER) in agency_roles(officer)
         else [],
