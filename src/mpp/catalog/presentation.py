@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import translation
 
 from .models import Service
-from .standard import COMPONENTS, once_only_score
+from .standard import COMPONENTS, TRANSLATED_TEXTS, once_only_score
 
 
 def service_summary(service: Service) -> dict:
@@ -136,16 +136,7 @@ def localized_standard(standard: dict) -> dict:
         "legal_basis": _items(standard, "legal_basis"),
         "facilities": _items(standard, "facilities"),
         "competence": _items(standard, "competence"),
-        **_texts(
-            standard,
-            "duration_note",
-            "internal_oversight",
-            "staff",
-            "service_guarantee",
-            "security_guarantee",
-            "performance_evaluation",
-            "location",
-        ),
+        **_texts(standard, *TRANSLATED_TEXTS),
     }
 
 

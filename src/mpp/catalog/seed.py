@@ -17,6 +17,7 @@ from mpp.regions.models import Region
 
 from .models import Agency, AgencyKind, Counter, DigitalStage, Mpp, ServiceTemplate
 from .services import offer_service, publish_template_version
+from .standard import TRANSLATED_TEXTS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -71,18 +72,9 @@ def seed_catalog() -> dict[str, int]:
 
 
 # What catalog_en.yaml may say about a template, beside its requirements, procedure, product and complaints.
-_ENGLISH_TEXTS = (
-    "duration_note",
-    "internal_oversight",
-    "staff",
-    "service_guarantee",
-    "security_guarantee",
-    "performance_evaluation",
-    "location",
-)
 _ENGLISH_LISTS = ("facilities", "competence")
 _ENGLISH_KEYS = {"summary", "requirements", "procedure", "fee_note", "product", "complaints"}
-_ENGLISH_KEYS |= {*_ENGLISH_TEXTS, *_ENGLISH_LISTS}
+_ENGLISH_KEYS |= {*TRANSLATED_TEXTS, *_ENGLISH_LISTS}
 
 
 def with_english(standard: dict, english: dict, *, slug: str) -> dict:
@@ -114,7 +106,7 @@ def with_english(standard: dict, english: dict, *, slug: str) -> dict:
     _twin(merged["product"], english.get("product", {}), ("name", "description"))
     complaints = english.get("complaints", {})
     _twin(merged["complaints"], complaints, ("summary", "channels"))
-    _twin(merged, english, (*_ENGLISH_TEXTS, *_ENGLISH_LISTS))
+    _twin(merged, english, (*TRANSLATED_TEXTS, *_ENGLISH_LISTS))
     return merged
 
 

@@ -130,6 +130,17 @@ def _check_twin(name: str, items: list[str], english: list[str]) -> None:
 
 
 # The 14 components in the order of PermenPANRB 15/2014, with the names a citizen reads.
+#: The standard's free texts that have an English twin (``<name>_en``) beside them.
+TRANSLATED_TEXTS = (
+    "duration_note",
+    "internal_oversight",
+    "staff",
+    "service_guarantee",
+    "security_guarantee",
+    "performance_evaluation",
+    "location",
+)
+
 COMPONENTS: list[tuple[str, str]] = [
     ("requirements", _("Persyaratan")),
     ("procedure", _("Sistem, mekanisme dan prosedur")),

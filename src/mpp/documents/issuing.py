@@ -377,6 +377,15 @@ def _filled(document_type: str, values: dict[str, str]) -> list[tuple[str, str]]
 # -- the documents ---------------------------------------------------------------------------------------
 
 
+def _document(document_type: str, values: dict[str, str], **content) -> Content:
+    """The Content of ``document_type``: its official title and fields (checked by ``_filled``) and table header."""
+    form = FORMS[document_type]
+    content.setdefault("title", form.title)
+    if form.table:
+        content.setdefault("table_header", form.table)
+    return Content(document_type=document_type, fields=_filled(document_type, values), **content)
+
+
 def _parents(sources: Sources) -> tuple[dict, dict]:
     """(father, mother) among the reporting parent and the other parent, by their sex in the registry.
 
@@ -411,14 +420,12 @@ def _birth_certificate(sources: Sources, issued_on: dt.date) -> Content:
         "Kewarganegaraan": mother.get("nationality") or ("WNI" if mother else ""),
         "Nomor Kartu Keluarga": data.get("kk_number", ""),
     }
-    fields = _filled(DocumentType.AKTA_KELAHIRAN, values)
-    return Content(
-        document_type=DocumentType.AKTA_KELAHIRAN,
-        title=FORMS[DocumentType.AKTA_KELAHIRAN].title,
+    return _document(
+        DocumentType.AKTA_KELAHIRAN,
+        values,
         holder_name=values["Nama"],
         holder_nik=values["NIK"],
         number_prefix=number,
-        fields=fields,
         key_fields=[
             (_("Nama"), values["Nama"]),
             (_("Tempat dan tanggal lahir"), f"{values['Tempat lahir']}, {_plain_date(data.get('birth_date'))}"),
@@ -440,14 +447,12 @@ def _death_certificate(sources: Sources, issued_on: dt.date) -> Content:
         "Tanggal meninggal": _date_in_words(data.get("death_date")),
         "Nomor Kartu Keluarga": deceased.get("kk_number", ""),
     }
-    fields = _filled(DocumentType.AKTA_KEMATIAN, values)
-    return Content(
-        document_type=DocumentType.AKTA_KEMATIAN,
-        title=FORMS[DocumentType.AKTA_KEMATIAN].title,
+    return _document(
+        DocumentType.AKTA_KEMATIAN,
+        values,
         holder_name=values["Nama"],
         holder_nik=values["NIK"],
         number_prefix=number,
-        fields=fields,
         key_fields=[(_("Nama"), values["Nama"]), (_("Tanggal meninggal"), _plain_date(data.get("death_date")))],
     )
 
@@ -481,18 +486,15 @@ def _family_card(sources: Sources, issued_on: dt.date) -> Content:
         "Nama kepala keluarga": head.get("name", ""),
         **_address_lines(address),
     }
-    fields = _filled(DocumentType.KARTU_KELUARGA, values)
     if not members:
         raise IssueRefused(_("Kartu Keluarga tidak dapat diterbitkan: anggota keluarga tidak ditemukan."))
-    return Content(
-        document_type=DocumentType.KARTU_KELUARGA,
-        title=FORMS[DocumentType.KARTU_KELUARGA].title,
+    return _document(
+        DocumentType.KARTU_KELUARGA,
+        values,
         holder_name=head.get("name", ""),
         holder_nik=head.get("nik", ""),
         number_prefix=f"KK-{kk_number}",
         supersedes_earlier=True,
-        fields=fields,
-        table_header=FORMS[DocumentType.KARTU_KELUARGA].table,
         table_rows=_members_table(members),
         key_fields=[(_("Nomor Kartu Keluarga"), kk_number), (_("Nama kepala keluarga"), head.get("name", ""))],
     )
@@ -521,15 +523,13 @@ def _child_id_card(sources: Sources, issued_on: dt.date) -> Content:
         "Alamat": _one_line(family.get("address") or child.get("address") or {}),
         "Berlaku hingga": indonesian_date(valid_until) if valid_until else "",
     }
-    fields = _filled(DocumentType.KIA, values)
-    return Content(
-        document_type=DocumentType.KIA,
-        title=FORMS[DocumentType.KIA].title,
+    return _document(
+        DocumentType.KIA,
+        values,
         holder_name=values["Nama"],
         holder_nik=nik,
         number_prefix="KIA",
         valid_until=valid_until,
-        fields=fields,
         key_fields=[(_("Nama"), values["Nama"]), (_("NIK"), mask_nik(nik))],
     )
 
@@ -570,17 +570,14 @@ def _moving_certificate(sources: Sources, issued_on: dt.date) -> Content:
         "Jenis kepindahan": _MOVE_SCOPES.get(data.get("move_scope", ""), ""),
         "Tanggal pindah": _plain_date(data.get("move_date")),
     }
-    fields = _filled(DocumentType.SKPWNI, values)
     if not movers or any(not person.get("name") for person in movers):
         raise IssueRefused(_("SKPWNI tidak dapat diterbitkan: data anggota keluarga yang pindah tidak lengkap."))
-    return Content(
-        document_type=DocumentType.SKPWNI,
-        title=FORMS[DocumentType.SKPWNI].title,
+    return _document(
+        DocumentType.SKPWNI,
+        values,
         holder_name=values["Nama pemohon"],
         holder_nik=values["NIK pemohon"],
         number_prefix=f"SKPWNI/{application.region_id}",
-        fields=fields,
-        table_header=FORMS[DocumentType.SKPWNI].table,
         table_rows=[(m.get("nik", ""), m.get("name", ""), _title(m.get("relationship"))) for m in movers],
         key_fields=[(_("Nama pemohon"), values["Nama pemohon"]), (_("Alamat tujuan"), values["Alamat tujuan"])],
     )
@@ -607,14 +604,12 @@ def _marriage_certificate(sources: Sources, issued_on: dt.date) -> Content:
         "Agama": _title(data.get("religion")),
         "Pemuka agama": data.get("religious_leader", ""),
     }
-    fields = _filled(DocumentType.AKTA_PERKAWINAN, values)
-    return Content(
-        document_type=DocumentType.AKTA_PERKAWINAN,
-        title=FORMS[DocumentType.AKTA_PERKAWINAN].title,
+    return _document(
+        DocumentType.AKTA_PERKAWINAN,
+        values,
         holder_name=f"{values['Nama suami']} dan {values['Nama istri']}",
         holder_nik=application.applicant.nik,
         number_prefix=number,
-        fields=fields,
         key_fields=[
             (_("Suami"), values["Nama suami"]),
             (_("Istri"), values["Nama istri"]),
@@ -649,15 +644,14 @@ def _practice_permit(sources: Sources, issued_on: dt.date) -> Content:
         "Hari dan jam praktik": data.get("practice_hours", ""),
         "Berlaku sampai": indonesian_date(until) if until else "",
     }
-    fields = _filled(DocumentType.SIP, values)
-    return Content(
-        document_type=DocumentType.SIP,
+    return _document(
+        DocumentType.SIP,
+        values,
         title=f"{FORMS[DocumentType.SIP].title} {profession}",
         holder_name=name,
         holder_nik=application.applicant.nik,
         number_prefix=f"SIP-{data.get('profession', '').upper()}/{application.region_id}",
         valid_until=until,
-        fields=fields,
         key_fields=[
             (_("Nama"), name),
             (_("Profesi"), values["Profesi"]),

@@ -51,6 +51,23 @@ def officers(verifier, approver):
     return verifier, approver
 
 
+def birth_data(mother) -> dict:
+    """Rina, Siti's third child, with her husband Budi as the other parent (he has no account)."""
+    return {
+        "kk_number": KK,
+        "other_parent": {"nik": BUDI},
+        "child_name": "Rina Ayu Santoso",
+        "child_sex": "PEREMPUAN",
+        "birth_date": "2026-11-20",
+        "birth_place": "Samarinda",
+        "birth_order": "3",
+        "birth_attendant": "bidan",
+        "has_birth_letter": "ya",
+        "birth_letter": upload(mother),
+        "truth": "on",
+    }
+
+
 def upload(user) -> dict:
     return {"source": "upload", "id": make_upload(user, next(FILES)).pk.__str__()}
 
@@ -98,19 +115,7 @@ def assert_fields(issued: IssuedDocument, document_type: str, expected: dict[str
 
 def test_birth_certificate_names_both_parents_though_the_father_has_no_account(citizen, officers):
     siti = citizen(SITI)
-    data = {
-        "kk_number": KK,
-        "other_parent": {"nik": BUDI},
-        "child_name": "Rina Ayu Santoso",
-        "child_sex": "PEREMPUAN",
-        "birth_date": "2026-11-20",
-        "birth_place": "Samarinda",
-        "birth_order": "3",
-        "birth_attendant": "bidan",
-        "has_birth_letter": "ya",
-        "birth_letter": upload(siti),
-        "truth": "on",
-    }
+    data = birth_data(siti)
 
     issued = issue(siti, "akta-kelahiran", data, officers)
 
@@ -138,19 +143,7 @@ def test_a_parent_the_registry_does_not_know_stops_the_approval_and_nothing_is_r
     siti = citizen(SITI)
     verifier, approver = officers
     service = service_detail(Service.objects.get(region_id="64.72", template__slug="akta-kelahiran").pk)
-    data = {
-        "kk_number": KK,
-        "other_parent": {"nik": BUDI},
-        "child_name": "Rina Ayu Santoso",
-        "child_sex": "PEREMPUAN",
-        "birth_date": "2026-11-20",
-        "birth_place": "Samarinda",
-        "birth_order": "3",
-        "birth_attendant": "bidan",
-        "has_birth_letter": "ya",
-        "birth_letter": upload(siti),
-        "truth": "on",
-    }
+    data = birth_data(siti)
     application = applications.submit(applicant=siti, service=service, data=data, submit_key=new_key()).application
     application = applications.act(
         application_id=application.pk, officer=verifier, action="accept", expected_version=application.version
