@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mpp.core.models import TimeStampedModel
+from mpp.registry.nik import mask_nik
 
 
 class AssuranceLevel(models.IntegerChoices):
@@ -200,4 +201,4 @@ class Delegation(TimeStampedModel):
     @property
     def masked_grantee_nik(self) -> str:
         """The NIK as the grantor sees it until the grantee accepts: the region digits and the last four."""
-        return f"{self.grantee_nik[:6]}••••••{self.grantee_nik[-4:]}"
+        return mask_nik(self.grantee_nik)
