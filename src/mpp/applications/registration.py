@@ -137,6 +137,20 @@ def _marriage(application: Application, actor: Actor) -> tuple[dict, list[str]]:
     return body, [husband, wife]
 
 
+def follow_up(application: Application) -> tuple[str, dict] | None:
+    """What an approved event issues beside its own document: (template slug, data). A birth changes the
+    family card, so the new edition of the KK, listing the child, is issued with the birth certificate."""
+    if application.service.template.slug != "akta-kelahiran" or not application.data.get("kk_number"):
+        return None
+    data = {
+        "kk_number": application.data["kk_number"],
+        "request_kind": "perubahan",
+        "change_reason": "kelahiran",
+        "because_of": application.tracking_number,
+    }
+    return "kartu-keluarga", data
+
+
 _EVENTS = {
     "akta-kelahiran": ("birth", _birth),
     "akta-kematian": ("death", _death),

@@ -267,9 +267,61 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
 
 
 def finish_approval(application: Application, *, approval: Event, now) -> None:
-    """The automatic step after an approval: the result is signed and issued, and the applicant told."""
+    """The automatic step after an approval: the result is signed and issued (with what the event changes
+    beside it: a birth's new family card), and the applicant told."""
     documents.issue(application, official=approval.actor, official_label=approval.actor_label, now=now)
+    _issue_follow_up(application, approval=approval, now=now)
     _tell_applicant(application, Status.APPROVED, approval)
+
+
+def _issue_follow_up(application: Application, *, approval: Event, now) -> Application | None:
+    """Issue the document an approved event changes beside its own (``registration.follow_up``) as an
+    application of its own, decided with it by the same official: the citizen finds it under *Permohonan
+    saya* and its document in the vault. None when the region does not offer that service online."""
+    wanted = registration.follow_up(application)
+    if wanted is None:
+        return None
+    slug, data = wanted
+    service = (
+        Service.objects.select_related("template", "region", "agency", "current_version__template_version")
+        .filter(region_id=application.region_id, template__slug=slug, is_active=True)
+        .first()
+    )
+    if service is None or service.current_version is None:
+        return None
+    zone = application.region.time_zone
+    follow = Application(
+        service=service,
+        service_version=service.current_version,
+        region=service.region,
+        agency=service.agency,
+        applicant=application.applicant,
+        basis=application.basis,
+        channel=application.channel,
+        data=data,
+        status=Status.APPROVED,
+        submitted_at=now,
+        due_at=now,
+        decided_at=now,
+        submit_key=f"follow-up-{application.pk}",
+        version=1,
+    )
+    follow.tracking_number = new_tracking_number(service.region_id, clock.in_zone(now, zone).strftime("%y%m"))
+    follow.save(force_insert=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Diterbitkan bersama permohonan %(number)s.") % {"number": application.tracking_number}
+    _event(
+        follow,
+        at=now,
+        actor=approval.actor,
+        label=approval.actor_label,
+        action="approve",
+        from_status=Status.IN_PROGRESS,
+        to_status=Status.APPROVED,
+        note=note,
+    )
+    documents.issue(follow, official=approval.actor, official_label=approval.actor_label, now=now)
+    return follow
 
 
 def complete_waiting(*, now=None) -> int:
@@ -315,6 +367,7 @@ def _complete_waiting(pk, *, now) -> int:
             note=_("Peristiwa kependudukan tercatat; dokumen diterbitkan."),
         )
     documents.issue(application, official=approval.actor, official_label=approval.actor_label, now=now)
+    _issue_follow_up(application, approval=approval, now=now)
     _tell_applicant(application, Status.APPROVED, recorded)
     return 1
 

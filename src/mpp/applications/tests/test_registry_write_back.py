@@ -10,7 +10,8 @@ from mpp.applications.tests.conftest import KK, SITI_NIK, birth_form, new_key
 from mpp.audit.models import AccessKind, DataAccess
 from mpp.catalog.models import Service
 from mpp.catalog.selectors import service_detail
-from mpp.documents.models import IssuedDocument
+from mpp.documents.models import DocumentType, IssuedDocument
+from mpp.documents.tests import pdf_text
 from mpp.forms.prefill import prefill
 from mpp.registry.dukcapil import Actor, DukcapilClient, breaker
 from simulators.dukcapil.testing import set_faults
@@ -47,9 +48,14 @@ def test_an_approved_birth_adds_the_child_to_the_registry_and_the_next_form_know
     person = registry_client.person(child, TEST_ACTOR)
     assert person["name"] == "AYU LESTARI SANTOSO" and person["mother_name"] == "SITI RAHMAWATI"
     assert child in {member["nik"] for member in registry_client.family(KK, TEST_ACTOR)["members"]}
-    # The certificate carries the NIK the registry gave her.
+    # The certificate carries the NIK the registry gave her; the new edition of the family card lists her.
     issued = IssuedDocument.objects.get(application=approved)
     assert issued.holder_nik_masked.endswith(child[-4:])
+    card = IssuedDocument.objects.get(document_type=DocumentType.KARTU_KELUARGA)
+    assert card.application.applicant == siti and card.application.status == Status.APPROVED
+    assert approved.tracking_number in card.application.events.get().note
+    with card.upload.file.open("rb") as handle:
+        assert child in pdf_text.text(handle.read())
     # Both the mother and the child see the write in their data-use logs.
     writes = DataAccess.objects.filter(kind=AccessKind.REGISTRY_WRITE)
     assert {SITI_NIK, child} <= set(writes.values_list("subject_nik", flat=True))
@@ -69,7 +75,7 @@ def test_approving_twice_registers_the_child_once(siti, verifier, approver, regi
 
     again.refresh_from_db()
     assert again.status == Status.IN_PROGRESS and first.status == Status.APPROVED
-    assert IssuedDocument.objects.count() == 1
+    assert IssuedDocument.objects.filter(document_type=DocumentType.AKTA_KELAHIRAN).count() == 1
 
 
 def test_a_registry_that_is_down_makes_the_approval_wait_then_the_worker_completes_it(

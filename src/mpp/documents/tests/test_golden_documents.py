@@ -421,3 +421,29 @@ def test_the_documented_table_is_the_code():
     ]
     documented = (Path(__file__).resolve().parents[4] / "docs" / "documents.md").read_text()
     assert all(row in documented for row in rows)
+
+
+def test_a_value_the_form_needs_and_no_source_has_stops_the_issue_and_stores_nothing(siti, verifier, approver):
+    """Putri's registry record lacks her religion (an incomplete copy): her KIA is not issued without it."""
+    from mpp.applications.tests.conftest import PUTRI_NIK
+    from mpp.registry.models import PersonRecord
+
+    record = PersonRecord.objects.get(nik=PUTRI_NIK)
+    record.data.pop("religion")
+    record.save()
+    service = service_detail(Service.objects.get(region_id="64.72", template__slug="kia").pk)
+    data = {"request_kind": "baru", "truth": "on"}
+    application = applications.submit(
+        applicant=siti, service=service, data=data, submit_key=new_key(), beneficiary_nik=PUTRI_NIK
+    ).application
+    application = applications.act(
+        application_id=application.pk, officer=verifier, action="accept", expected_version=application.version
+    )
+
+    with pytest.raises(DomainError, match="Agama"):
+        applications.act(
+            application_id=application.pk, officer=approver, action="approve", expected_version=application.version
+        )
+
+    application.refresh_from_db()
+    assert application.status == "in_progress" and not IssuedDocument.objects.exists()

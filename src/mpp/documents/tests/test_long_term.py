@@ -165,7 +165,7 @@ def test_upgrade_gives_basic_documents_timestamps_and_old_copies_still_match(
 
     call_command("upgrade_signatures", stdout=out)
 
-    assert "Upgraded 1 document(s)" in out.getvalue()
+    assert "Upgraded 2 document(s)" in out.getvalue()  # the birth certificate and the new family card
     issued.refresh_from_db()
     upgraded = stored(issued)
     assert upgraded.startswith(copy_the_citizen_holds)  # an incremental update: the signed bytes stay
@@ -189,7 +189,7 @@ def test_upgrade_leaves_a_signature_that_no_longer_validates(long_term_signing, 
 
     call_command("upgrade_signatures", stdout=out)
 
-    assert "Upgraded 0 document(s)" in out.getvalue() and "1 could not be upgraded" in out.getvalue()
+    assert "Upgraded 0 document(s)" in out.getvalue() and "2 could not be upgraded" in out.getvalue()
     issued.refresh_from_db()
     assert issued.timestamped_until is None
 
@@ -203,7 +203,7 @@ def test_refresh_adds_a_newer_archive_timestamp_over_the_old_one(long_term_signi
     assert "of 0 document(s)" in out.getvalue()  # the TSA certificate is years from expiry
     call_command("refresh_archive_timestamps", "--all", stdout=out)
 
-    assert "of 1 document(s)" in out.getvalue()
+    assert "of 2 document(s)" in out.getvalue()  # the birth certificate and the new family card
     after = stored(issued)
     assert after.startswith(before)
     reader = PdfFileReader(BytesIO(after))
