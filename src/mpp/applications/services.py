@@ -124,6 +124,10 @@ def submit(
             applicant=applicant, duplicate_key=key, service__template=service.template, status__in=PENDING_STATUSES
         ).values_list("tracking_number", flat=True)
         if same:
+            # A retry of a submission that committed meanwhile (a double click) is that submission, not a duplicate.
+            existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
+            if existing is not None:
+                return Submitted(existing, created=False)
             raise LikelyDuplicate(sorted(same))
 
     workflow = workflow_named(service.template.workflow)
