@@ -24,6 +24,7 @@ from mpp.audit.models import DataAccess
 from mpp.catalog.selectors import service_detail
 from mpp.core import clock
 from mpp.documents.models import IssuedDocument
+from mpp.documents.selectors import issued_by_signed_revision
 from mpp.documents.tests.pdf_text import page_texts
 from mpp.identity.models import AccountSession, Delegation
 from mpp.notifications.messages import render as render_message
@@ -206,7 +207,9 @@ def test_an_issued_document_is_dated_in_samarinda_on_the_page_and_in_the_pdf(app
 
 
 def test_the_trusted_timestamp_of_a_checked_pdf(approved):
-    issued = IssuedDocument.objects.get(application=approved)
+    issued = issued_by_signed_revision(  # as the upload check finds it
+        IssuedDocument.objects.get(application=approved).signed_revision_sha256
+    )
     verdict = types.SimpleNamespace(
         is_valid=True, message="", long_term=False, timestamped_at=SUBMITTED.astimezone(dt.UTC)
     )
