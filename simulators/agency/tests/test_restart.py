@@ -24,10 +24,10 @@ def test_an_update_still_pending_at_a_restart_is_sent_after_it(tmp_path, platfor
         wait_until(lambda: platform.applied(number) == ["in_process", "approved"], what="the updates after restart")
         [case] = agency.cases(tracking_number=number)
     assert case["case_id"] == case_id
-    assert [(u["state"], u["attempts"]) for u in case["status_updates"]] == [
-        ("sent", failed_attempts + 1),
-        ("sent", 1),
-    ]
+    first, second = ((u["state"], u["attempts"]) for u in case["status_updates"])
+    # An attempt in flight when the simulator stopped reached the platform but may not have been recorded.
+    assert first in {("sent", failed_attempts + 1), ("sent", failed_attempts)}
+    assert second == ("sent", 1)
     assert {c.idempotency_key for c in platform.calls(number)[:-1]} == {f"{case_id}:in_process"}
 
 
