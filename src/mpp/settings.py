@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "mpp.applications",
     "mpp.notifications",
     "mpp.documents",
+    "mpp.onboarding",
+    "mpp.monitoring",
+    "mpp.statistics",
     "mpp.portal",
     "mpp.demo",
 ]
@@ -162,6 +165,11 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker's periodic jobs (dotted path of the task → every so many seconds), started by
+# ``manage.py schedule_clock``; each job queues its next run when it ends (mpp.core.periodic).
+PERIODIC_TASKS = {
+    "mpp.applications.tasks.escalate_overdue_applications": 60,
+}
 
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {

@@ -131,6 +131,8 @@ class Application(TimeStampedModel):
             models.Index(fields=["agency", "status", "step_role", "step_due_at"], name="application_worklist"),
             models.Index(fields=["applicant", "-created_at"], name="application_dashboard"),
             models.Index(fields=["status", "due_at"], name="application_due"),
+            # Figures of one region over a period: monev reports, statistics rebuilds.
+            models.Index(fields=["region", "submitted_at"], name="application_region_submitted"),
         ]
 
     def __str__(self):

@@ -21,6 +21,36 @@ def officer_required(view):
     return login_required(checked)
 
 
+def role_required(*roles: str):
+    """Signed-in staff holding one of ``roles`` (a superuser holds them all); anonymous visitors are sent
+    to the login page, every other account gets a 404, as if the page were not there.
+    What the role may see within its scope is the selectors' business (``core.tenancy.region_scope``)."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return login_required(checked)
+
+    return decorator
+
+
+def has_role(user, *roles: str) -> bool:
+    """Whether ``user`` is active staff with one of ``roles`` (a superuser has every role); one query,
+    kept on the user for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    held = getattr(user, "_held_roles", None)
+    if held is None:
+        held = user._held_roles = frozenset(user.role_assignments.values_list("role", flat=True))
+    return bool(held.intersection(roles))
+
+
 def assurance_redirect(request, level: int):
     """None when the signed-in user has ``level``; otherwise where to go first (sign in, or upgrade),
     with ``next`` pointing back at this request so they return once they are there."""

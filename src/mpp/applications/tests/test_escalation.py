@@ -1,9 +1,11 @@
 """Overdue applications are flagged and escalated once to the agency's approving officials, by the worker."""
 
 import datetime as dt
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -47,11 +49,12 @@ def test_decided_applications_are_never_escalated(application, verifier, approve
 
 
 def test_the_worker_runs_the_sweep_every_minute_without_forking_the_chain(application, approver):
-    tasks.schedule_next()
-    tasks.schedule_next()  # a second deploy or restart adds nothing
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    call_command("schedule_clock", stdout=StringIO())
+    call_command("schedule_clock", stdout=StringIO())  # a second deploy or restart adds nothing
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path="mpp.applications.tasks.escalate_overdue_applications"
+    )
     assert waiting.count() == 1
-    assert waiting.get().task_path == "mpp.applications.tasks.escalate_overdue_applications"
 
 
 def test_a_round_of_the_task_escalates_and_schedules_the_next(application, approver):
