@@ -38,6 +38,7 @@ run: install
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py load_regions
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_catalog
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_onboarding
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_sso_demo
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py schedule_clock

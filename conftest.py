@@ -1,7 +1,8 @@
 """Shared test fixtures: the real reference data, loaded once per test database.
 
-Every test database gets all Kemendagri regions and the national catalog with the
-pilot MPPs, exactly as `make run` loads them; tests run inside transactions on top.
+Every test database gets all Kemendagri regions, the national catalog with the pilot
+MPPs and the pilots' place in MPP Digital, exactly as `make run` loads them; tests run
+inside transactions on top.
 """
 
 import pytest
@@ -9,11 +10,13 @@ import pytest
 
 def _load_reference_data(blocker) -> None:
     from mpp.catalog.seed import seed_catalog
+    from mpp.onboarding.seed import record_pilots
     from mpp.regions.services import load_regions
 
     with blocker.unblock():
         load_regions()
         seed_catalog()
+        record_pilots()
 
 
 @pytest.fixture(scope="session")

@@ -146,6 +146,7 @@ def seed(out: Path, documents: int, signed_count: int, now) -> dict:
             IssuedDocument(
                 code=code,
                 application=application,
+                region_id=application.region_id,
                 document_type=document_type,
                 number=number,
                 title=title,

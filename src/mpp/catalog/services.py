@@ -81,6 +81,17 @@ def offer_service(*, template: ServiceTemplate, agency: Agency, adjustments: dic
 
 
 @transaction.atomic
+def adopt_template(*, region, template: ServiceTemplate) -> Service:
+    """Offer a national template in ``region`` as it stands, through the region's agency of the template's
+    kind (opened if the region has none yet, named after the kind's local pattern). Idempotent."""
+    kind = template.agency_kind
+    agency, _created = Agency.objects.get_or_create(
+        region=region, kind=kind, defaults={"name": kind.local_name.format(region=region.name)}
+    )
+    return offer_service(template=template, agency=agency)
+
+
+@transaction.atomic
 def adjust_service(*, service: Service, adjustments: dict, by, note: str) -> ServiceVersion:
     """A region changes what its template allows (fee, location, extra requirements, duration).
 

@@ -38,6 +38,7 @@ class DocumentType(models.TextChoices):
     SURAT_KUASA = "surat-kuasa", _("Surat kuasa")
     IZIN_PERKAWINAN = "izin-perkawinan", _("Izin perkawinan")
     BUKTI_PERUBAHAN_DATA = "bukti-perubahan-data", _("Bukti perubahan data")
+    PERJANJIAN_PELAKSANAAN = "perjanjian-pelaksanaan", _("Perjanjian pelaksanaan MPP Digital")
     LAINNYA = "lainnya", _("Dokumen lain")
 
 
@@ -94,13 +95,17 @@ def new_verification_code() -> str:
 
 
 class IssuedDocument(models.Model):
-    """A signed result of an application. Never edited after issue except to revoke it."""
+    """A signed result of an application, or a signed agreement of a region. Never edited after issue
+    except to revoke it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=40, unique=True, default=new_verification_code, editable=False)
+    #: The application it results from; None for a document signed outside one (a region's agreement).
     application = models.OneToOneField(
-        "applications.Application", on_delete=models.PROTECT, related_name="issued_document"
+        "applications.Application", on_delete=models.PROTECT, null=True, blank=True, related_name="issued_document"
     )
+    #: The issuing kabupaten/kota: verification shows its name and its time zone.
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     document_type = models.CharField(max_length=60, choices=DocumentType.choices)
     number = models.CharField(_("nomor dokumen"), max_length=80, unique=True)
     title = models.CharField(_("judul"), max_length=160)

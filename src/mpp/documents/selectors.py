@@ -20,11 +20,9 @@ def issued_by_code(code: str) -> IssuedDocument | None:
     return next(iter(IssuedDocument.objects.raw(_ISSUED_BY_CODE, [code])), None)
 
 
-_APPLICATIONS = IssuedDocument.application.field.related_model._meta.db_table
 _ISSUED_BY_CODE = (
     f"SELECT d.*, r.name AS region_name, r.time_zone AS region_time_zone FROM {IssuedDocument._meta.db_table} d "  # noqa: S608 - no input in it
-    f"JOIN {_APPLICATIONS} a ON a.id = d.application_id JOIN {Region._meta.db_table} r ON r.code = a.region_id "
-    "WHERE d.code = %s"
+    f"JOIN {Region._meta.db_table} r ON r.code = d.region_id WHERE d.code = %s"
 )
 
 
@@ -38,9 +36,7 @@ def issued_by_signed_revision(sha256: str | None) -> IssuedDocument | None:
 
 def _with_region(documents):
     """What the verification pages show of the issuing region: its name and zone, in the same query."""
-    return documents.annotate(
-        region_name=F("application__region__name"), region_time_zone=F("application__region__time_zone")
-    )
+    return documents.annotate(region_name=F("region__name"), region_time_zone=F("region__time_zone"))
 
 
 def vault(owner) -> list[VaultDocument]:

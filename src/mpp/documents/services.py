@@ -67,6 +67,7 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
     issued = IssuedDocument.objects.create(
         code=code,
         application=application,
+        region=region,
         document_type=content.document_type,
         number=number,
         title=content.title,
@@ -99,6 +100,47 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
     if after is not None:
         after(application, issued, actor_label=official_label)
     return issued
+
+
+def record_issued(
+    *,
+    code: str,
+    pdf: bytes,
+    document_type: str,
+    number: str,
+    title: str,
+    issuer: str,
+    holder_name: str,
+    region,
+    key_fields: list[tuple[str, str]],
+    upload,
+    now=None,
+) -> IssuedDocument:
+    """Keep a PDF signed outside an application (a region's agreement, signed by both parties) as an issued
+    document, under the verification ``code`` printed on it: ``/verify/<code>`` and the upload check
+    answer for it like for every other. ``upload`` is the stored file of ``pdf``."""
+    from . import archive
+    from .signing import signer
+
+    signed = archive.facts(pdf)
+    used = signer()
+    return IssuedDocument.objects.create(
+        code=code,
+        region=region,
+        document_type=document_type,
+        number=number,
+        title=title,
+        issuer=issuer,
+        holder_name=holder_name,
+        key_fields=[list(pair) for pair in key_fields],
+        upload=upload,
+        sha256=upload.sha256,
+        signed_revision_sha256=signed.signed_revision_sha256,
+        timestamped_until=signed.timestamped_until,
+        signer=used.certificate.subject.rfc4514_string()[:300],
+        signed_by_demo_ca=used.is_demo,
+        issued_at=now or timezone.now(),
+    )
 
 
 @transaction.atomic

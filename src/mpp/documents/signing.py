@@ -94,8 +94,18 @@ class Signer(ABC):
         return is_demo_certificate(self.certificate)
 
     @abstractmethod
-    def sign(self, pdf_bytes: bytes, *, field_name: str = DEFAULT_FIELD_NAME, reason: str, location: str) -> bytes:
-        """Sign ``pdf_bytes`` in a new invisible signature field ``field_name``."""
+    def sign(
+        self,
+        pdf_bytes: bytes,
+        *,
+        field_name: str = DEFAULT_FIELD_NAME,
+        reason: str,
+        location: str,
+        certify: bool = True,
+    ) -> bytes:
+        """Sign ``pdf_bytes`` in a new invisible signature field ``field_name``: the first signature
+        certifies the document (``certify``, DocMDP: only form filling and further signatures may
+        follow); a further one (a countersignature) is an approval signature with ``certify=False``."""
 
 
 class FileSigner(Signer):
@@ -124,8 +134,16 @@ class FileSigner(Signer):
     def certificate(self) -> x509.Certificate:
         return self._certificate
 
-    def sign(self, pdf_bytes: bytes, *, field_name: str = DEFAULT_FIELD_NAME, reason: str, location: str) -> bytes:
-        return self._pades.sign(pdf_bytes, field_name=field_name, reason=reason, location=location)
+    def sign(
+        self,
+        pdf_bytes: bytes,
+        *,
+        field_name: str = DEFAULT_FIELD_NAME,
+        reason: str,
+        location: str,
+        certify: bool = True,
+    ) -> bytes:
+        return self._pades.sign(pdf_bytes, field_name=field_name, reason=reason, location=location, certify=certify)
 
 
 class Pkcs11Signer(Signer):
@@ -189,9 +207,17 @@ class Pkcs11Signer(Signer):
             der = self._pades.cms_signer.signing_cert.dump()
         return x509.load_der_x509_certificate(der)
 
-    def sign(self, pdf_bytes: bytes, *, field_name: str = DEFAULT_FIELD_NAME, reason: str, location: str) -> bytes:
+    def sign(
+        self,
+        pdf_bytes: bytes,
+        *,
+        field_name: str = DEFAULT_FIELD_NAME,
+        reason: str,
+        location: str,
+        certify: bool = True,
+    ) -> bytes:
         with self._lock:
-            return self._pades.sign(pdf_bytes, field_name=field_name, reason=reason, location=location)
+            return self._pades.sign(pdf_bytes, field_name=field_name, reason=reason, location=location, certify=certify)
 
 
 def signer() -> Signer:
@@ -274,7 +300,7 @@ class _Pades:
         self._timestamper = None
         self._timestamper_for: tuple | None = None
 
-    def sign(self, pdf_bytes: bytes, *, field_name: str, reason: str, location: str) -> bytes:
+    def sign(self, pdf_bytes: bytes, *, field_name: str, reason: str, location: str, certify: bool) -> bytes:
         timestamper = self._current_timestamper()
         metadata = signers.PdfSignatureMetadata(
             field_name=field_name,
@@ -282,7 +308,7 @@ class _Pades:
             subfilter=SigSeedSubFilter.PADES,
             reason=reason,
             location=location,
-            certify=True,
+            certify=certify,
             docmdp_permissions=PERMISSIONS,
             # B-LTA: validation data in the DSS, then a document timestamp over it.
             embed_validation_info=timestamper is not None,

@@ -121,6 +121,8 @@ class PdfVerdict:
     #: SHA-256 of the file as it was signed (up to the end of the first signature): the same for
     #: every copy of one issued document, whatever validation data was added to it later.
     signed_revision_sha256: str | None = None
+    #: Every signature in the file, in signing order (an agreement has two).
+    signatures: tuple["SignatureCheck", ...] = ()
 
     @property
     def is_valid(self) -> bool:
@@ -129,6 +131,23 @@ class PdfVerdict:
     @property
     def message(self) -> Promise:
         """The reason as a sentence for the citizen (lazy: in the active language)."""
+        return REASONS[self.reason]
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """One signature of a file: who signed (the certificate's name), on whose behalf (``label``, the
+    signature's stated reason), when, and whether it holds (``reason``: a key of ``REASONS``)."""
+
+    signer_name: str | None
+    label: str
+    signed_at: dt.datetime | None
+    timestamped_at: dt.datetime | None
+    valid: bool
+    reason: str
+
+    @property
+    def message(self) -> Promise:
         return REASONS[self.reason]
 
 
@@ -242,7 +261,12 @@ def _address_space() -> int:
 
 
 def _inspect(data: bytes, roots_der: list[bytes], at: dt.datetime) -> dict:
-    """Parse and validate; returns the verdict's fields (without ``sha256``)."""
+    """Parse and validate every signature; returns the verdict's fields (without ``sha256``).
+
+    The verdict's own fields describe the first signature (the issuer's); ``signatures`` has one
+    entry per signature, and the file is valid only when every one is. After a signature only
+    validation data may follow, and further signatures (an agreement's countersignature).
+    """
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         signatures = reader.embedded_regular_signatures
@@ -251,37 +275,79 @@ def _inspect(data: bytes, roots_der: list[bytes], at: dt.datetime) -> dict:
     if not signatures:
         return {"status": NOT_SIGNED, "reason": "not_signed"}
 
-    signature = signatures[0]
     roots = [asn1_x509.Certificate.load(der) for der in roots_der]
     long_term = bool(reader.embedded_timestamp_signatures)
+    checks = [
+        _judge(signature, reader, roots, at, last=position == len(signatures) - 1)
+        for position, signature in enumerate(signatures)
+    ]
+    first = checks[0]
+    fields = {
+        **{key: value for key, value in first.items() if key not in ("reason", "valid", "label")},
+        "long_term": long_term and first["trusted"],
+        "signed_revision_sha256": signed_revision_sha256(data, signatures[0]),
+        "signatures": tuple(
+            SignatureCheck(
+                signer_name=check["signer_name"],
+                label=check["label"],
+                signed_at=check["signed_at"],
+                timestamped_at=check["timestamped_at"],
+                valid=check["valid"],
+                reason=check["reason"],
+            )
+            for check in checks
+        ),
+    }
+    broken = next((check for check in checks if not check["valid"]), None)
+    if broken is None:
+        return {"status": VALID, "reason": "valid", **fields}
+    return {"status": INVALID, "reason": broken["reason"], **fields}
+
+
+def _judge(signature, reader, roots, at: dt.datetime, *, last: bool) -> dict:
+    """One signature's findings: the verdict's fields for it, ``valid``, ``reason`` and its ``label``."""
+    label = _reason_text(signature)
     try:
         if next(extract_tst_data_iter(signature.signer_info, signed=False), None) is not None:
             status, trusted, timestamped_at = _long_term(signature, reader, roots, at)
-        elif long_term:
+        elif reader.embedded_timestamp_signatures:
             status, trusted, timestamped_at = _proven_by_archive_timestamps(signature, reader, roots, at)
         else:
             status, trusted, timestamped_at = _basic(signature, roots, at), None, None
     except Exception:
-        return {"status": INVALID, "reason": "bad_signature"}
+        return {
+            "valid": False,
+            "reason": "bad_signature",
+            "label": label,
+            "intact": False,
+            "trusted": False,
+            "covers_whole_file": False,
+            "signer_name": None,
+            "signed_at": None,
+            "timestamped_at": None,
+        }
     trusted = bool(status.trusted) if trusted is None else trusted
-
     covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    # Only validation data (DSS, document timestamps: PAdES B-LT/LTA) may follow our signature;
-    # anything else, even bytes that change nothing a reader shows, was not issued by us.
+    # Only validation data (DSS, document timestamps: PAdES B-LT/LTA) may follow the last signature, and
+    # further signatures an earlier one (form filling is all the certification allows, and our documents
+    # have no fields but signatures); anything else, even bytes that change nothing a reader shows, was
+    # not signed by us.
+    allowed = (
+        (ModificationLevel.LTA_UPDATES,) if last else (ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+    )
     untouched = covers_whole_file or (
         status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        and status.modification_level == ModificationLevel.LTA_UPDATES
+        and status.modification_level in allowed
         and status.docmdp_ok is not False
     )
-    fields = {
+    findings = {
+        "label": label,
         "intact": bool(status.intact),
         "trusted": trusted,
         "covers_whole_file": covers_whole_file,
         "signer_name": _common_name(status.signing_cert),
         "signed_at": timestamped_at or _signing_time(status),
         "timestamped_at": timestamped_at if trusted else None,
-        "long_term": long_term and trusted,
-        "signed_revision_sha256": signed_revision_sha256(data, signature),
     }
     if not status.intact:
         reason = "altered"
@@ -292,8 +358,16 @@ def _inspect(data: bytes, roots_der: list[bytes], at: dt.datetime) -> dict:
     elif not trusted:
         reason = "expired" if _expired(status.signing_cert, at) else "untrusted"
     else:
-        return {"status": VALID, "reason": "valid", **fields}
-    return {"status": INVALID, "reason": reason, **fields}
+        return {"valid": True, "reason": "valid", **findings}
+    return {"valid": False, "reason": reason, **findings}
+
+
+def _reason_text(signature) -> str:
+    """The signature's stated reason (``/Reason``): on whose behalf it was made, as the signer wrote it."""
+    try:
+        return str(signature.sig_object.get("/Reason", ""))[:300]
+    except Exception:
+        return ""
 
 
 def _basic(signature, roots, at: dt.datetime):

@@ -51,3 +51,11 @@ def validate_document(upload) -> tuple[bytes, str]:
     except Exception:  # Pillow raises many kinds of errors for broken images
         raise ValidationError(_("Gambar ini rusak dan tidak dapat dibaca.")) from None
     return content, content_type
+
+
+def validate_pdf(upload) -> bytes:
+    """The bytes of a PDF upload of at most 5 MB (an official letter, a decree); ValidationError otherwise."""
+    content, content_type = validate_document(upload)
+    if content_type != "application/pdf":
+        raise ValidationError(_("Unggah berkas PDF (bukan foto atau pindaian gambar)."))
+    return content

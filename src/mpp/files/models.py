@@ -24,7 +24,10 @@ class Upload(models.Model):
     """One stored file, with its owner, its SHA-256 and the content type read from its bytes."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="uploads")
+    #: Who uploaded it; None for someone without an account (a region's official asking to join).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="uploads"
+    )
     #: The application that submitted it: its agency's officers may then open the file. A reference by
     #: name, not an import: the applications app sets it (``applications.services``), this one never reads it.
     application = models.ForeignKey(

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from .checks import validate_document
+from .checks import validate_document, validate_pdf
 from .models import Upload
 
 
@@ -17,6 +17,13 @@ def store_upload(*, owner, uploaded, now=None) -> Upload:
     content, content_type = validate_document(uploaded)
     name = get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas"
     return _store(owner=owner, content=content, content_type=content_type, name=name, now=now)
+
+
+def store_pdf(*, owner, uploaded, now=None) -> Upload:
+    """Keep a checked PDF (at most 5 MB); ValidationError for anything else, an image included."""
+    content = validate_pdf(uploaded)
+    name = get_valid_filename(os.path.basename(uploaded.name or "")) or "berkas.pdf"
+    return _store(owner=owner, content=content, content_type="application/pdf", name=name, now=now)
 
 
 def store_generated(*, owner, content: bytes, content_type: str, name: str, application=None, now=None) -> Upload:

@@ -71,6 +71,8 @@ class User(AbstractUser):
 class Role(models.TextChoices):
     MINISTRY = "ministry", _("Kementerian (KemenPANRB)")
     MPP_MANAGER = "mpp_manager", _("Pengelola MPP")
+    #: The head of a joining region, or the official they authorised: signs its agreement with the ministry.
+    REGION_SIGNATORY = "region_signatory", _("Pejabat penanda tangan daerah")
     COUNTER_OFFICER = "counter_officer", _("Petugas loket")
     VERIFIER = "verifier", _("Verifikator")
     APPROVER = "approver", _("Pejabat penyetuju")
@@ -78,11 +80,13 @@ class Role(models.TextChoices):
 
 #: Roles that work an agency's applications: bound to one agency (and so to its region).
 AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER})
+#: Roles bound to one kabupaten/kota as a whole.
+REGION_ROLES = frozenset({Role.MPP_MANAGER, Role.REGION_SIGNATORY})
 
 
 class RoleAssignment(TimeStampedModel):
-    """A staff member's role. Ministry roles are national; an MPP manager's is bound to one region;
-    an officer's (counter, verifier, approver) to one agency of one region."""
+    """A staff member's role. Ministry roles are national; an MPP manager's and a region's signatory's are
+    bound to one region; an officer's (counter, verifier, approver) to one agency of one region."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("peran"), max_length=32, choices=Role.choices)
@@ -112,7 +116,7 @@ class RoleAssignment(TimeStampedModel):
             models.UniqueConstraint(fields=["user", "role", "region"], name="unique_role_assignment"),
             models.CheckConstraint(
                 condition=models.Q(role="ministry", region__isnull=True, agency__isnull=True)
-                | models.Q(role="mpp_manager", region__isnull=False, agency__isnull=True)
+                | models.Q(role__in=sorted(REGION_ROLES), region__isnull=False, agency__isnull=True)
                 | models.Q(role__in=sorted(AGENCY_ROLES), region__isnull=False, agency__isnull=False),
                 name="role_scope_matches_role",
             ),
@@ -122,8 +126,8 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.user} · {self.get_role_display()}" + (f" · {self.region}" if self.region_id else "")
 
     def clean(self):
-        if self.role == Role.MPP_MANAGER and not self.region_id:
-            raise ValidationError({"region": _("Pengelola MPP harus terikat pada satu kabupaten/kota.")})
+        if self.role in REGION_ROLES and not self.region_id:
+            raise ValidationError({"region": _("Peran ini harus terikat pada satu kabupaten/kota.")})
         if self.role == Role.MINISTRY and self.region_id:
             raise ValidationError({"region": _("Peran kementerian berlaku nasional, tanpa wilayah.")})
         if self.role in AGENCY_ROLES:

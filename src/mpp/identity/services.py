@@ -13,20 +13,25 @@ from datetime import date, timedelta
 import pyotp
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from mpp.core.errors import Conflict, DomainError
+from mpp.notifications import services as notifications
 from mpp.notifications.services import notify
 from mpp.registry import services as registry
 from mpp.registry.dukcapil import Actor, RegistryUnavailable
 from mpp.registry.selectors import person_record
 
-from .models import AccountSession, AssuranceLevel, Delegation, EmailCode, User
+from .models import AccountSession, AssuranceLevel, Delegation, EmailCode, Role, RoleAssignment, User
 from .selectors import email_is, with_email_lower
 
 logger = logging.getLogger(__name__)
@@ -380,3 +385,60 @@ def account_for_walk_in(*, nik: str, phone: str = "") -> User:
         user.set_unusable_password()
         user.save()
         return user
+
+
+class InvitationRefused(DomainError):
+    """The address cannot receive a staff account (it is a citizen's)."""
+
+
+def invite_staff(*, email: str, name: str, role: str, region, username_hint: str, now=None) -> User:
+    """Give the holder of ``email`` a staff account with ``role`` in ``region`` and e-mail them a one-time
+    link to set its password (``identity:activate``; it expires after ``PASSWORD_RESET_TIMEOUT``, and
+    stops working once used). An existing staff account with that address is given the role and
+    re-activated; a new one is named after ``username_hint`` (``pengelola.kutaikartanegara``).
+
+    Raises ``InvitationRefused`` for a citizen's address. Call inside the change's transaction: the
+    e-mail leaves through the outbox when it commits.
+    """
+    user = with_email_lower(User.objects).filter(email_is(email)).select_for_update().first()
+    if user is not None and user.is_citizen:
+        raise InvitationRefused(_("Alamat surel ini dipakai akun warga. Gunakan alamat surel dinas."))
+    if user is None:
+        user = User(username=_free_username(username_hint), email=email.strip(), first_name=name[:150])
+        user.set_unusable_password()
+    user.is_staff = user.is_active = True
+    user.save()
+    RoleAssignment.objects.get_or_create(user=user, role=role, region=region)
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    link = reverse("identity:activate", kwargs={"uidb64": uid, "token": token})
+    notifications.email(
+        to=user.email,
+        kind="staff_invitation",
+        key=f"invite:{user.pk}:{role}:{region.pk}:{user.password[-12:]}",
+        context={
+            "role": str(Role(role).label),
+            "region": region.name,
+            "username": user.username,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            "url": f"{settings.SITE_URL}{link}",
+        },
+        now=now,
+    )
+    return user
+
+
+def _free_username(hint: str) -> str:
+    base = "".join(ch for ch in hint.lower() if ch.isalnum() or ch in "._-")[:140] or "staf"
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    candidate, suffix = base, 2
+    while candidate in taken:
+        candidate, suffix = f"{base}{suffix}", suffix + 1
+    return candidate
+
+
+def activate_staff(*, user: User, password: str, now=None) -> User:
+    """Set an invited staff member's first password; the invitation's address is thereby confirmed."""
+    user.set_password(password)
+    user.email_verified_at = user.email_verified_at or now or timezone.now()
+    user.save(update_fields=["password", "email_verified_at"])
+    return user

@@ -37,6 +37,7 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    path("akun/aktivasi/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
     path(
         "akun/sandi/selesai/",
         auth_views.PasswordResetCompleteView.as_view(template_name="identity/password_reset_complete.html"),

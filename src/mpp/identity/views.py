@@ -485,3 +485,21 @@ def password_reset(request):
         messages.error(request, LOCKED)
         return redirect("identity:password_reset")
     return _reset_view(request)
+
+
+class ActivateView(auth_views.PasswordResetConfirmView):
+    """An invited staff member's one-time link: set the first password (Django's reset token: it stops
+    working once the password is set, and after ``PASSWORD_RESET_TIMEOUT``), then sign in."""
+
+    template_name = "identity/activate.html"
+    success_url = reverse_lazy("identity:login")
+
+    def form_valid(self, form):
+        services.activate_staff(user=form.user, password=form.cleaned_data["new_password1"])
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(
+            self.request,
+            _("Akun Anda aktif. Masuk dengan nama pengguna %(username)s dan kata sandi baru.")
+            % {"username": form.user.username},
+        )
+        return redirect(self.success_url)

@@ -78,6 +78,70 @@ MESSAGES = {
             "Tahap saat ini: %(step)s. Buka di %(url)s"
         ),
     ),
+    # Monev reports (mpp.monitoring), to a region's MPP managers.
+    "monev_opened": Message(
+        _("Laporan monev MPP Digital diminta: %(round)s"),
+        _(
+            "Kementerian PANRB meminta laporan monitoring dan evaluasi MPP Digital %(region)s untuk periode "
+            "%(period)s. Batas pengiriman: %(deadline)s. Angka dari platform sudah terisi otomatis; lengkapi "
+            "laporannya di %(url)s"
+        ),
+    ),
+    "monev_reminder": Message(
+        _("Pengingat: laporan monev %(round)s belum dikirim"),
+        _(
+            "Laporan monitoring dan evaluasi MPP Digital %(region)s untuk %(round)s belum dikirim. "
+            "Batas pengiriman: %(deadline)s (%(days)s hari kerja lagi). Lengkapi dan kirim di %(url)s"
+        ),
+    ),
+    "monev_returned": Message(
+        _("Laporan monev %(round)s dikembalikan untuk diperbaiki"),
+        _(
+            "Kementerian PANRB mengembalikan laporan monev %(region)s untuk %(round)s: %(note)s "
+            "Perbaiki lalu kirim kembali di %(url)s"
+        ),
+    ),
+    "staff_invitation": Message(
+        _("Undangan akun MPP Digital: %(role)s"),
+        _(
+            "Anda diundang sebagai %(role)s %(region)s di MPP Digital. Nama pengguna Anda: %(username)s. "
+            "Buat kata sandi dan aktifkan akun Anda melalui tautan sekali pakai ini (berlaku %(days)s hari): %(url)s "
+            "Jika Anda tidak mengenal undangan ini, abaikan surel ini."
+        ),
+    ),
+    "join_received": Message(
+        _("Permohonan bergabung MPP Digital %(region)s diterima"),
+        _(
+            "Permohonan %(region)s untuk bergabung dengan MPP Digital telah diterima dan masuk antrean Kementerian "
+            "PANRB. Batas penetapan: %(due)s. Ikuti setiap tahapnya di %(url)s"
+        ),
+    ),
+    "join_returned": Message(
+        _("Permohonan bergabung %(region)s perlu dilengkapi"),
+        _(
+            "Kementerian PANRB mengembalikan permohonan %(region)s untuk dilengkapi: %(note)s "
+            "Lengkapi dan kirim kembali di %(url)s. Waktu penetapan berhenti sampai Anda mengirimnya."
+        ),
+    ),
+    "join_designated": Message(
+        _("%(region)s ditetapkan sebagai lokus MPP Digital"),
+        _(
+            "%(region)s ditetapkan sebagai lokus MPP Digital dengan keputusan nomor %(decree)s. Perjanjian "
+            "pelaksanaan nomor %(agreement)s siap ditandatangani oleh kepala daerah atau pejabat yang diberi kuasa. "
+            "Ikuti di %(url)s"
+        ),
+    ),
+    "join_refused": Message(
+        _("Permohonan bergabung %(region)s ditolak"),
+        _("Kementerian PANRB menolak permohonan %(region)s untuk bergabung. Alasan: %(note)s Rincian di %(url)s"),
+    ),
+    "join_active": Message(
+        _("MPP Digital %(region)s aktif"),
+        _(
+            "Perjanjian pelaksanaan nomor %(agreement)s telah ditandatangani kedua pihak. MPP Digital %(region)s "
+            "aktif sejak %(since)s. Pengelola MPP Digital menerima undangan akun lewat surel. Rincian di %(url)s"
+        ),
+    ),
 }
 
 

@@ -63,6 +63,28 @@ def notify(*, user, kind: str, key: str, context: dict, application=None, now=No
     )
 
 
+def email(*, to: str, kind: str, key: str, context: dict, language: str | None = None, now=None) -> None:
+    """E-mail ``to``, an address that need not belong to an account (a joining region's contact, an invited
+    official): through the outbox, like every notice. Call inside the change's transaction; ``key``
+    identifies the change, so reporting it twice sends nothing twice."""
+    now = now or timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                dedup_key=f"{key}:{Channel.EMAIL}",
+                created_at=now,
+                channel=Channel.EMAIL,
+                recipient=to,
+                kind=kind,
+                context=context,
+                language=language or settings.LANGUAGE_CODE,
+                next_attempt_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 def claim_due(*, limit: int = 20, now=None) -> list[OutboxMessage]:
     """Take up to ``limit`` messages that are due and not held by another notifier, for one lease."""
     now = now or timezone.now()

@@ -91,8 +91,14 @@ class JoinRequest(TimeStampedModel):
     stage = models.CharField(_("tahap"), max_length=16, choices=Stage.choices, default=Stage.REQUESTED)
     applicant_name = models.CharField(_("nama pejabat pemohon"), max_length=120)
     applicant_position = models.CharField(_("jabatan"), max_length=160)
+    #: None for the 2023 pilots, designated by the ministry without a request of their own.
     letter = models.ForeignKey(
-        "files.Upload", on_delete=models.PROTECT, related_name="+", verbose_name=_("surat permohonan resmi")
+        "files.Upload",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("surat permohonan resmi"),
     )
     contact_email = models.EmailField(_("surel kontak"))
     contact_phone = models.CharField(_("telepon kontak"), max_length=20)

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from mpp.core.public_cache import public_cache
+from mpp.onboarding import selectors as onboarding
 from mpp.regions import selectors as region_selectors
 from mpp.regions.models import Level
 
@@ -40,4 +41,5 @@ def region_detail(request, code):
         context["children"] = region_selectors.regions(parent=region.code)
     else:
         context["page"] = selectors.region_services(region.code)
+        context["participation"] = onboarding.participation_of(region.code)
     return render(request, "portal/region.html", context)

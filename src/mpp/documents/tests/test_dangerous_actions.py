@@ -59,6 +59,7 @@ def issued_birth(siti, verifier, approver) -> IssuedDocument:
     issued = IssuedDocument.objects.create(
         code=new_verification_code(),
         application=application,
+        region=application.region,
         document_type=DocumentType.AKTA_KELAHIRAN,
         number=f"6472-LU-{application.tracking_number}",
         title="KUTIPAN AKTA KELAHIRAN",
