@@ -183,6 +183,7 @@ def loaded_database(chromium_path, tmp_path_factory, registry_simulator, sisdmk_
     manage("migrate", "--noinput", "-v0", env=env)
     manage("load_regions", env=env)
     manage("seed_catalog", env=env)
+    manage("seed_onboarding", env=env)
     return var_dir / DATABASE
 
 

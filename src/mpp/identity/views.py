@@ -29,6 +29,7 @@ from . import login_throttle, selectors, services
 from .forms import CHALLENGES, CodeForm, ContactForm, DelegationForm, FaceForm, LoginForm, RegistrationForm
 from .home_zone import home_zone
 from .models import AssuranceLevel, Delegation, User
+from .staff_pages import staff_pages
 
 PENDING_2FA = "identity:pending_2fa_user"
 FACE_CHALLENGE = "identity:face_challenge"
@@ -52,8 +53,12 @@ def _with_next(url: str, target: str) -> str:
 
 
 def _landing(user: User) -> str:
-    """Where signing in leads without a ``next``: an officer to their worklist, a citizen to their account."""
-    return reverse("applications:worklist") if user.is_staff else reverse("identity:account")
+    """Where signing in leads without a ``next``: staff to their role's first page (an officer's worklist,
+    the ministry's dashboard, a manager's page), a citizen to their account."""
+    if not user.is_staff:
+        return reverse("identity:account")
+    pages = staff_pages(user)
+    return pages[0][0] if pages else reverse("applications:worklist")
 
 
 def _sign_in_reason(target: str) -> str:

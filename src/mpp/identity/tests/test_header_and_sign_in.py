@@ -52,11 +52,15 @@ def test_a_signed_in_citizen_signs_out_from_the_header_with_a_posted_form(client
     assert "<details" in header and "<summary>" in header  # the account links are in a menu
 
 
-def test_an_officer_signs_out_from_the_header_too(client, samarinda_manager):
+def test_staff_sign_out_from_the_header_too_and_find_their_roles_pages_there(client, samarinda_manager, ministry):
     client.force_login(samarinda_manager)
     header = _header(client.get("/verify/").content.decode())
     assert f'action="{reverse("identity:logout")}"' in header
-    assert f'href="{reverse("applications:worklist")}"' in header
+    assert f'href="{reverse("onboarding:manager")}"' in header
+    assert f'href="{reverse("onboarding:queue")}"' not in header
+    client.force_login(ministry)
+    header = _header(client.get("/verify/").content.decode())
+    assert f'href="{reverse("onboarding:queue")}"' in header
 
 
 def test_an_anonymous_page_has_no_sign_out_and_no_token_so_it_can_be_shared(client):
@@ -97,8 +101,8 @@ def test_signing_out_everywhere_says_so_too(client):
     assert SIGNED_OUT in answer.content.decode()
 
 
-def test_an_officer_lands_on_the_worklist_and_a_citizen_on_her_account(client, samarinda_manager):
-    assert _sign_in(client, samarinda_manager.username)["Location"] == reverse("applications:worklist")
+def test_staff_land_on_their_roles_first_page_and_a_citizen_on_her_account(client, samarinda_manager):
+    assert _sign_in(client, samarinda_manager.username)["Location"] == reverse("onboarding:manager")
     client.logout()
     assert _sign_in(client, make_citizen().nik)["Location"] == reverse("identity:account")
 
@@ -107,7 +111,7 @@ def test_an_officers_safe_next_still_wins(client, samarinda_manager):
     assert _sign_in(client, samarinda_manager.username, next="/akun/sesi/")["Location"] == "/akun/sesi/"
     client.logout()
     unsafe = _sign_in(client, samarinda_manager.username, next="https://evil.example/")
-    assert unsafe["Location"] == reverse("applications:worklist")
+    assert unsafe["Location"] == reverse("onboarding:manager")
 
 
 def test_the_sign_in_form_names_every_kind_of_login(client):
