@@ -52,6 +52,8 @@ def seed_demo_accounts() -> list[str]:
                 "last_name": last,
                 "is_staff": True,
                 "email": f"{username}@demo.mpp.go.id",
+                # Confirmed, so notices (monev reminders, overdue applications) reach the demo mailbox.
+                "email_verified_at": timezone.now(),
             },
         )
         user.set_password(DEMO_PASSWORD)

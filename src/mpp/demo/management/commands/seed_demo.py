@@ -2,14 +2,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from mpp.demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from mpp.demo.regions import seed_demo_onboarding, signatories
+from mpp.identity.models import User
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts (only with MPP_DEMO_MODE=true)."
+    help = (
+        "Create the demo accounts and the demo regions at each stage of joining (only with MPP_DEMO_MODE=true; "
+        "after load_regions, seed_catalog, seed_onboarding and create_demo_ca)."
+    )
 
     def handle(self, *args, **options):
         try:
             usernames = seed_demo_accounts()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(usernames))
+        regions = seed_demo_onboarding(ministry=User.objects.get(username="kemenpanrb"), password=DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(usernames + signatories()))
+        self.stdout.write(f"Demo regions joining MPP Digital: {len(regions)} added.")
