@@ -14,6 +14,7 @@ from mpp.notifications.models import OutboxMessage
 from mpp.onboarding import selectors, services
 from mpp.onboarding.models import JoinRequest, Participation, Stage
 from mpp.onboarding.readiness import CRITERION_CODES
+from mpp.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,36 @@ def test_only_the_regions_own_signatory_signs_for_it(client, applied, ministry):
 
 def test_a_wrong_tracking_token_finds_nothing(client, applied):
     assert client.get(reverse("onboarding:track", kwargs={"token": "x" * 32})).status_code == 404
+
+
+# --- the manager's page --------------------------------------------------------------------------
+
+
+def test_a_manager_of_an_active_region_adopts_a_national_template(client):
+    berau = "64.03"  # Kabupaten Berau, put on record as active (as the pilots are), without services yet
+    services.record_pilot(region=Region.objects.get(code=berau), agreement_number="01/PKS/X", decree_number="B/1")
+    client.force_login(make_staff("pengelola.berau", Role.MPP_MANAGER, berau))
+    page = client.get(reverse("onboarding:manager"))
+    assert page.status_code == 200 and "MPP Digital aktif sejak 20 Juni 2023" in page.content.decode()
+    template = selectors.adoptable_templates(berau).first()
+    assert template is not None
+    assert client.post(reverse("onboarding:manager"), {"template": template.slug}).status_code == 302
+    assert Service.objects.filter(region_id=berau, template=template).exists()
+    assert not selectors.adoptable_templates(berau).filter(pk=template.pk).exists()
+
+
+def test_a_manager_adopts_nothing_before_the_region_is_active(client, applied):
+    manager = make_staff("pengelola.kukar", Role.MPP_MANAGER, KUKAR)
+    client.force_login(manager)
+    template = selectors.adoptable_templates(KUKAR).first()
+    response = client.post(reverse("onboarding:manager"), {"template": template.slug}, follow=True)
+    assert "setelah MPP Digital daerah ini aktif" in response.content.decode()
+    assert not Service.objects.filter(region_id=KUKAR).exists()
+
+
+def test_only_managers_have_a_managers_page(client, ministry):
+    assert client.get(reverse("onboarding:manager")).status_code == 302
+    client.force_login(make_citizen())
+    assert client.get(reverse("onboarding:manager")).status_code == 404
+    client.force_login(make_staff("pejabat.x", Role.REGION_SIGNATORY, KUKAR))
+    assert client.get(reverse("onboarding:manager")).status_code == 404
