@@ -18,12 +18,13 @@ def tiny_pdf(path: Path, label: str) -> Path:
     return path
 
 
-def sign_in(page, platform, login: str) -> None:
-    """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/."""
+def sign_in(page, platform, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Signs in on the login page a protected page sent the browser to (and goes back there), or on /akun/masuk/;
+    with the demo accounts' password unless told another."""
     if "/akun/masuk/" not in page.url:
         page.goto(f"{platform.url}/akun/masuk/")
     page.get_by_label("NIK, e-mail, atau nama pengguna").fill(login)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     expect(page).not_to_have_url(re.compile(r"/akun/masuk/"))
 
