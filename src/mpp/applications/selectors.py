@@ -3,15 +3,19 @@
 Anything outside the asker's scope is simply not found (None / an empty list): pages answer 404.
 """
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mpp.files.models import Upload
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import agency_roles, can_act_for
+from mpp.regions.models import Region
 
-from .models import LIVE_STATUSES, OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
+from .models import DONE_STATUSES, LIVE_STATUSES, OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
 
 #: Worklist orderings an officer may choose (the first is the default).
 WORKLIST_ORDERS = {
@@ -244,4 +248,37 @@ def assignable_officers(application: Application) -> list:
             role_assignments__agency=application.agency_id,
             role_assignments__role=application.step_role,
         ).order_by("username")
+    )
+
+
+def monev_figures(region_code: str, start, end) -> dict[str, int]:
+    """What a region's monev report counts for the period ``start``–``end`` (dates, both included, read as
+    the region's own local days), from its applications:
+
+    - ``population_applicants`` / ``health_permit_applicants``: applications submitted to Disdukcapil
+      (population services) / for a health-worker practice permit (SIP, ``mpp.permits.sip``);
+    - ``population_processed``: Disdukcapil applications decided, approved or rejected;
+    - ``health_permits_issued``: SIP applications approved.
+
+    An approval still waiting for the registry counts as approved, on the day of its approval event (its
+    ``decided_at`` is set only once the registry has recorded it). Two queries, whatever the numbers.
+    """
+    population = Q(agency__kind__code="disdukcapil")
+    permit = Q(service__template__slug__in=("sip-tenaga-kesehatan",))
+    zone = Region.objects.filter(pk=region_code).values_list("time_zone", flat=True).first() or "Asia/Jakarta"
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=ZoneInfo(zone))
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=ZoneInfo(zone))
+    submitted = Q(submitted_at__gte=since, submitted_at__lt=until)
+    approved_waiting = Event.objects.filter(
+        application=OuterRef("pk"), to_status=Status.WAITING_REGISTRY, at__gte=since, at__lt=until
+    )
+    decided = Q(status__in=DONE_STATUSES, decided_at__gte=since, decided_at__lt=until) | Q(
+        Exists(approved_waiting), status=Status.WAITING_REGISTRY
+    )
+    granted = decided & ~Q(status=Status.REJECTED)
+    return Application.objects.filter(Q(region_id=region_code) & (submitted | decided)).aggregate(
+        population_applicants=Count("pk", filter=submitted & population),
+        health_permit_applicants=Count("pk", filter=submitted & permit),
+        population_processed=Count("pk", filter=decided & population),
+        health_permits_issued=Count("pk", filter=granted & permit),
     )

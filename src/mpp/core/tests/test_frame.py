@@ -28,11 +28,11 @@ def test_a_citizen_sees_her_applications_vault_and_account(client):
     assert links(html, "identity:login", "applications:worklist") == [False, False]
 
 
-def test_an_officer_sees_the_worklist(client, samarinda_manager):
+def test_staff_see_their_roles_pages_and_no_citizens_pages(client, samarinda_manager):
     client.force_login(samarinda_manager)
     html = client.get("/verify/").content.decode()
-    assert links(html, "applications:worklist", "identity:account") == [True, True]
-    assert links(html, "applications:dashboard", "documents:vault") == [False, False]
+    assert links(html, "onboarding:manager", "identity:account") == [True, True]
+    assert links(html, "applications:dashboard", "documents:vault", "applications:worklist") == [False, False, False]
 
 
 def test_the_stylesheet_and_htmx_are_linked(client):
