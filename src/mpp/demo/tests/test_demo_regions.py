@@ -45,3 +45,19 @@ def test_the_ministry_can_countersign_the_demo_agreement_at_b_lta(long_term_sign
         verdict = validation.validate(handle.read())
     assert verdict.is_valid, [check.reason for check in verdict.signatures]
     assert len(verdict.signatures) == 2
+
+
+def test_the_demo_has_the_first_monev_round_all_in_and_an_open_one_with_some_reports(seeded):
+    from mpp.demo.monev import FIRST_ROUND, OPEN_ROUND, seed_demo_monev
+    from mpp.monitoring.models import ReportingRound
+
+    assert seed_demo_monev(ministry=seeded) == 2
+    assert seed_demo_monev(ministry=seeded) == 0  # idempotent
+    first = ReportingRound.objects.get(title=FIRST_ROUND)
+    assert str(first.deadline) == "2023-07-28"
+    late = {report.region_id: report.is_late for report in first.reports.all()}
+    assert late == {"64.72": False, "33.72": True}
+    current = ReportingRound.objects.get(title=OPEN_ROUND)
+    statuses = dict(current.reports.values_list("region_id", "status"))
+    assert len(statuses) == 21  # every active region is asked
+    assert statuses["64.72"] == "submitted" and statuses["33.72"] == "draft"

@@ -2,6 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from mpp.demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from mpp.demo.monev import seed_demo_monev
 from mpp.demo.regions import seed_demo_onboarding, signatories
 from mpp.identity.models import User
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
             usernames = seed_demo_accounts()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        regions = seed_demo_onboarding(ministry=User.objects.get(username="kemenpanrb"), password=DEMO_PASSWORD)
+        ministry = User.objects.get(username="kemenpanrb")
+        regions = seed_demo_onboarding(ministry=ministry, password=DEMO_PASSWORD)
+        rounds = seed_demo_monev(ministry=ministry)
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(usernames + signatories()))
-        self.stdout.write(f"Demo regions joining MPP Digital: {len(regions)} added.")
+        self.stdout.write(f"Demo regions joining MPP Digital: {len(regions)} added; monev rounds: {rounds} added.")
