@@ -12,6 +12,7 @@ every move is an appended ``ReportChange``, the moves themselves the table in ``
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from uuid6 import uuid7
 
 from mpp.core.models import TimeStampedModel
@@ -21,7 +22,7 @@ class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Belum dikirim")
     SUBMITTED = "submitted", _("Dikirim, menunggu pemeriksaan")
     RETURNED = "returned", _("Dikembalikan untuk diperbaiki")
-    ACCEPTED = "accepted", _("Diterima")
+    ACCEPTED = "accepted", pgettext_lazy("laporan monev", "Diterima")
 
 
 #: Statuses in which the region's manager may still edit the report.
