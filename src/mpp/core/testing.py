@@ -1,8 +1,9 @@
-"""The platform as its own process, for tests that drive it from outside (browsers, OIDC clients).
+"""Test support, like Django's own ``django.test``.
 
-Test support, like Django's own ``django.test``: it starts ``manage.py runserver`` on a
-free loopback port with the environment the test gives (a fresh SQLite database in a
-temp dir, the registry simulator's URL, an SMTP server), and stops it afterwards.
+The platform as its own process, for tests that drive it from outside (browsers, OIDC clients):
+``running_platform`` starts ``manage.py runserver`` on a free loopback port with the environment
+the test gives (a fresh SQLite database in a temp dir, the registry simulator's URL, an SMTP
+server), and stops it afterwards. And ``at_once``, for the races only a server database shows.
 """
 
 import socket
@@ -11,9 +12,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from threading import Barrier
 
 import pytest
 
@@ -76,3 +79,23 @@ def running_platform(env: dict[str, str], log_path: Path, port: int | None = Non
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def at_once(count: int, work: Callable[[int], object]) -> list:
+    """``work(0)`` … ``work(count - 1)`` in ``count`` threads released together (a barrier), each on its own
+    database connection (closed after): what each returned, or the exception it raised, in order."""
+    from django.db import connection
+
+    barrier = Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        try:
+            return work(index)
+        except Exception as error:  # the test looks at it
+            return error
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))

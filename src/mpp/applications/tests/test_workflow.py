@@ -1,16 +1,14 @@
 """The officers' workflow: verify, ask for a revision, approve; scoping; two officers racing; the paused clock."""
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 
 from mpp.applications import services
 from mpp.applications.models import Application, Event, Status
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.core.testing import at_once
 
 from .conftest import FILE_ID, birth_form, make_upload, new_key
 
@@ -137,27 +135,11 @@ def test_malformed_ids_are_not_found(verifier, siti):
         services.resubmit(application_id="not-a-uuid", applicant=siti, data={})
 
 
-def _in_threads(count: int, work):
-    barrier = Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        try:
-            return work(index)
-        except Exception as error:
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_submissions_with_one_key_create_one_application(siti, birth_service):
     key = new_key()
-    results = _in_threads(
+    results = at_once(
         50, lambda _: services.submit(applicant=siti, service=birth_service, data=birth_form(), submit_key=key)
     )
     assert not [result for result in results if isinstance(result, Exception)]
@@ -174,7 +156,7 @@ def test_two_officers_racing_on_one_step_make_one_transition(siti, birth_service
         applicant=siti, service=birth_service, data=birth_form(), submit_key=new_key()
     ).application
     officers = [verifier, second_verifier]
-    results = _in_threads(
+    results = at_once(
         2,
         lambda index: services.act(
             application_id=application.pk, officer=officers[index], action="accept", expected_version=1

@@ -1,13 +1,11 @@
 """Races only a server database shows: two task workers reminding at once, two officials reviewing at once."""
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
 
 import pytest
-from django.db import connection
 
 from mpp.core.errors import Conflict
+from mpp.core.testing import at_once
 from mpp.monitoring import reminders, services
 from mpp.monitoring.models import Reminder, Report, ReportChange
 from mpp.notifications.models import OutboxMessage
@@ -15,22 +13,6 @@ from mpp.notifications.models import OutboxMessage
 from .conftest import WIB, fill, report_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def in_threads(count: int, work):
-    barrier = Barrier(count)
-
-    def run(index):
-        barrier.wait()
-        try:
-            return work(index)
-        except Exception as error:
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def test_two_workers_reminding_at_once_send_each_reminder_once(ministry, alice, bob):
@@ -43,7 +25,7 @@ def test_two_workers_reminding_at_once_send_each_reminder_once(ministry, alice, 
         region_codes={"64.72", "33.72"},
         now=dt.datetime(2023, 7, 3, 9, 0, tzinfo=WIB),
     )
-    sent = in_threads(4, lambda _: reminders.send_reminders(now=dt.datetime(2023, 7, 27, 9, 0, tzinfo=WIB)))
+    sent = at_once(4, lambda _: reminders.send_reminders(now=dt.datetime(2023, 7, 27, 9, 0, tzinfo=WIB)))
     assert not [result for result in sent if isinstance(result, Exception)], sent
     assert sum(sent) == 2
     assert Reminder.objects.count() == 2
@@ -54,7 +36,7 @@ def test_two_officials_reviewing_at_once_make_one_move(monev_round, alice, minis
     report = fill(report_of(monev_round, "64.72"), alice)
     services.submit_report(manager=alice, report_id=report.pk, expected_version=0)
     officials = [ministry, another_ministry_official]
-    results = in_threads(
+    results = at_once(
         2,
         lambda index: (
             services.accept_report(reviewer=officials[0], report_id=report.pk, expected_version=1)
