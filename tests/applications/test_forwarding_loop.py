@@ -196,6 +196,9 @@ def test_a_forwarded_application_comes_back_decided_by_the_agency_system(tmp_pat
     manage("migrate", "--noinput", "-v0", env=env)
     manage("load_regions", env=env)
     manage("seed_catalog", env=env)
+    # As make run: the pilots on record and the demo CA first (the demo regions' agreements are signed).
+    manage("seed_onboarding", env=env)
+    manage("create_demo_ca", env=env)
     manage("seed_demo", env=env)
 
     with running_agency(

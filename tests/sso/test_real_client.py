@@ -63,6 +63,9 @@ def platform(tmp_path, dukcapil_simulator):
     # The same commands as `make run`: demo citizens, then the demo client (fresh secret).
     manage("load_regions", env=env)  # the demo MPP managers belong to regions,
     manage("seed_catalog", env=env)  # and its officers to agencies
+    # As make run: the pilots on record and the demo CA first (the demo regions' agreements are signed).
+    manage("seed_onboarding", env=env)
+    manage("create_demo_ca", env=env)
     manage("seed_demo", env=env)
     seeded = manage("seed_sso_demo", "--redirect-uri", f"{url}/callback", env=env)
     credentials = dict(line.split("=", 1) for line in seeded.splitlines() if line.startswith("MPP_CLIENT_"))
