@@ -7,6 +7,7 @@ import applications
 import documents
 import identity
 import registry
+import statistics_bench
 from scenarios import MAX_P99_MS, MAX_REGION_LOAD_S, MAX_WORKER_RSS_MB, MIN_SHARE_OF_CEILING, TARGET_TEXT
 
 
@@ -529,6 +530,8 @@ def markdown(results: dict) -> str:
         *applications_section(results),
         *_registry(results),
         *documents_section(results),
+        *statistics_bench.section(results),
+        "",
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "

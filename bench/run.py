@@ -5,14 +5,14 @@ scenarios' accounts, client, tokens and codes, then a million applications with 
 citizens and officers, then issued documents), serves the app with granian (and gunicorn,
 for the ceiling only), runs each scenario (catalog pages and API, single sign-on and login,
 submitting an application, the worklist and the dashboard against pgbench's ceiling, the
-registry simulator, signing and verifying documents), times the region load on SQLite,
-writes the report and the raw JSON, and stops everything it started, also on Ctrl-C or an
-error.
+statistics dashboards, refresh and rebuild, the registry simulator, signing and verifying
+documents), times the region load on SQLite, writes the report and the raw JSON, and stops
+everything it started, also on Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database.
 
-`bench/run.py --only documents` (or `applications`) runs one family of scenarios alone, on a database seeded for
-it only, prints its section of the report and writes bench/results/<family>.json, leaving
+`bench/run.py --only documents` (or `applications`, `statistics`) runs one family of scenarios alone, on a
+database seeded for it only, prints its section of the report and writes bench/results/<family>.json, leaving
 docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
 
@@ -39,6 +39,7 @@ import prerequisites
 import registry
 import servers
 import sqlite_timing
+import statistics_bench
 from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
 
 from mpp.sso.keys import development_signing_key
@@ -209,6 +210,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     )
     sso = identity.run(env, var_dir, wrk_path, seconds, identity_data)
     applications_results = applications.run(env, var_dir, wrk_path, seconds, applications_data)
+    statistics_results = statistics_bench.run(env, var_dir, wrk_path, seconds)
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
     documents_results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
@@ -225,6 +227,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "uncached": uncached,
         "identity": sso,
         "applications": applications_results,
+        "statistics": statistics_results,
         "registry": simulator,
         "documents": documents_results,
         "memory": memory(
@@ -233,6 +236,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
                 "catalog, cache off": uncached,
                 **{name: [row for row in sso["scenarios"] if row["server"] == name] for name in ("sso", "login")},
                 "applications": applications_results["scenarios"],
+                "statistics": statistics_results["scenarios"],
                 "documents": documents_results["scenarios"],
             }
         ),
@@ -295,6 +299,17 @@ def benchmark_applications(wrk_path: str, database_url: str, seconds: int, var_d
     return _alone("applications", database_url, seconds, load_average, results)
 
 
+def benchmark_statistics(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The statistics scenarios alone, on applications_seed.py's data (BENCH_STATISTICS_APPLICATIONS of them)."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    statistics_bench.seed(env, var_dir)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = statistics_bench.run(env, var_dir, wrk_path, seconds)
+    return _alone("statistics", database_url, seconds, load_average, results)
+
+
 # --only: a family's benchmark, its section of the report, its rows that can fail.
 ONLY = {
     "applications": (
@@ -307,12 +322,13 @@ ONLY = {
         document.documents_section,
         lambda results: [*results["documents"]["scenarios"], results["documents"]["signing"]],
     ),
+    "statistics": (benchmark_statistics, statistics_bench.section, lambda results: results["statistics"]["rows"]),
 }
 
 
 def failed_rows(results: dict) -> list[dict]:
     rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
-    rows += results["applications"]["scenarios"] + results["documents"]["scenarios"]
+    rows += results["applications"]["scenarios"] + results["documents"]["scenarios"] + results["statistics"]["rows"]
     return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
 
 

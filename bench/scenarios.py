@@ -35,6 +35,38 @@ UNCACHED = [
 
 TARGET_TEXT = f"≥ {MIN_SHARE_OF_CEILING:.0%} of ceiling, p99 < {MAX_P99_MS:.0f} ms"
 
+# Statistics (issue #13): the dashboards and the public page over one quarter (the last whole one), read
+# from the aggregate tables at as many connections as the server has threads, the public page with its
+# response cache off (its cost, not the cache's); the worker's refresh and the rebuilds, timed in-process.
+STATISTICS_CONNECTIONS = 4
+MAX_REFRESH_S = 10.0
+REFRESH_EVENTS = 10_000
+MAX_YEAR_REBUILD_S = 300.0
+
+
+@dataclass(frozen=True)
+class StatisticsScenario:
+    name: str
+    path: str  # holds {year} and {quarter}
+    user: str  # "ministry", "manager" (of PILOT_REGION), or "" for an anonymous visitor
+    max_p95_ms: float
+
+
+_QUARTER = "periode=triwulan&tahun={year}&triwulan={quarter}"
+STATISTICS_SCENARIOS = [
+    StatisticsScenario("statistics_national_quarter", f"/kementerian/?{_QUARTER}", "ministry", 100.0),
+    StatisticsScenario(
+        "statistics_region_dashboard", f"/pengelola/statistik/?wilayah={PILOT_REGION}&{_QUARTER}", "manager", 50.0
+    ),
+    StatisticsScenario("statistics_public_region", f"/statistik/{PILOT_REGION}/?{_QUARTER}", "", 50.0),
+]
+
+
+def statistics_path(scenario: StatisticsScenario, quarter) -> str:
+    """The scenario's path for ``quarter`` (a statistics Period, or its first day)."""
+    start = getattr(quarter, "start", quarter)
+    return scenario.path.format(year=start.year, quarter=(start.month - 1) // 3 + 1)
+
 
 def failure(row: dict) -> str | None:
     """Why a run's numbers cannot be trusted (a first GET other than 200, error responses, socket errors)."""

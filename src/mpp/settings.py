@@ -169,6 +169,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # ``manage.py schedule_clock``; each job queues its next run when it ends (mpp.core.periodic).
 PERIODIC_TASKS = {
     "mpp.applications.tasks.escalate_overdue_applications": 60,
+    "mpp.statistics.tasks.refresh_statistics": 60,
     "mpp.monitoring.tasks.remind_monev_deadlines": 3600,
 }
 
