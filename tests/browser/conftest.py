@@ -233,6 +233,7 @@ def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_sim
     manage("create_demo_ca", "--services-url", trust_url, env=env)
     # As make run seeds: before the trust services run (the demo agreements' first signatures are basic).
     manage("seed_demo", env={key: value for key, value in env.items() if key != "DOCUMENT_SIGNING_TSA_URL"})
+    manage("rebuild_statistics", env=env)
     notifier_log = var_dir / "notifier.log"
     with open(notifier_log, "wb") as log:
         notifier = subprocess.Popen(
