@@ -42,19 +42,22 @@ from django.utils import timezone  # noqa: E402
 from documents_signing import family_card  # noqa: E402
 
 from mpp.applications.models import Application, Status  # noqa: E402
-from mpp.documents import issuing, signing  # noqa: E402
+from mpp.documents import signing  # noqa: E402
 from mpp.documents.demo_ca import create_demo_ca  # noqa: E402
 from mpp.documents.models import DocumentType, IssuedDocument, new_verification_code  # noqa: E402
 from mpp.files.models import Upload  # noqa: E402
 from mpp.registry.models import PersonRecord  # noqa: E402
 from mpp.registry.nik import mask_nik  # noqa: E402
 
-#: What the platform issues per service (``issuing.BUILDERS``): type, title, number prefix.
+#: What the platform issues per service (as ``documents.issuing`` does): type, title, number prefix.
 ISSUED_AS = {
     "akta-kelahiran": (DocumentType.AKTA_KELAHIRAN, "KUTIPAN AKTA KELAHIRAN", "LU"),
     "kia": (DocumentType.KIA, "KARTU IDENTITAS ANAK", "KIA"),
     "kartu-keluarga": (DocumentType.KARTU_KELUARGA, "KARTU KELUARGA", "KK"),
     "sip-tenaga-kesehatan": (DocumentType.SIP, "SURAT IZIN PRAKTIK", "SIP"),
+    "akta-kematian": (DocumentType.AKTA_KEMATIAN, "KUTIPAN AKTA KEMATIAN", "KM"),
+    "akta-perkawinan": (DocumentType.AKTA_PERKAWINAN, "KUTIPAN AKTA PERKAWINAN", "KW"),
+    "skpwni": (DocumentType.SKPWNI, "SURAT KETERANGAN PINDAH WARGA NEGARA INDONESIA", "SKPWNI"),
 }
 UPLOAD_LINES = 5_000  # 30 uploads a minute per address: each line from its own
 
@@ -76,14 +79,14 @@ def write_lines(path: Path, lines: list[str]) -> str:
 def approved_applications(count: int) -> list[Application]:
     applications = list(
         Application.objects.filter(
-            status=Status.APPROVED, service__template__slug__in=issuing.BUILDERS, issued_document__isnull=True
+            status=Status.APPROVED, service__template__slug__in=ISSUED_AS, issued_document__isnull=True
         )
         .select_related("applicant", "service__template", "agency")
         .order_by("id")[:count]
     )
     if len(applications) < count:
         raise SystemExit(
-            f"documents_seed.py needs {count:,} approved applications of {sorted(issuing.BUILDERS)}, "
+            f"documents_seed.py needs {count:,} approved applications of {sorted(ISSUED_AS)}, "
             f"found {len(applications):,}: run the applications seed first"
         )
     return applications
