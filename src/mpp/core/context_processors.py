@@ -34,6 +34,8 @@ def _frame(script_prefix: str) -> dict[str, str]:
         "vault": reverse("documents:vault"),
         "worklist": reverse("applications:worklist"),
         "track": reverse("applications:track"),
+        "statistics": reverse("statistics:public_national"),
+        "regions_list": reverse("onboarding:public_list"),
         "language_en": reverse("switch_language", args=["en"]),
         "language_id": reverse("switch_language", args=["id"]),
     }
