@@ -7,7 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from mpp.files.models import Upload
@@ -94,14 +94,22 @@ def worklist(officer, *, mine: bool = False, overdue: bool = False, service=None
 
 def with_duplicate_flag(queryset: QuerySet) -> QuerySet:
     """``queryset`` annotated with ``has_duplicate``: another live application of the same service
-    template and agency has the same ``duplicate_key`` (an index lookup per row)."""
+    template and agency has the same ``duplicate_key`` (an index lookup per row).
+
+    A row without a key is never a duplicate, and its subquery never runs (CASE): the empty key is
+    shared by every application of a service that has none, so looking it up would walk them all.
+    """
     others = Application.objects.filter(
         duplicate_key=OuterRef("duplicate_key"),
         service__template_id=OuterRef("service__template_id"),
         agency_id=OuterRef("agency_id"),
         status__in=LIVE_STATUSES,
     ).exclude(pk=OuterRef("pk"))
-    return queryset.annotate(has_duplicate=Exists(others.exclude(duplicate_key="")))
+    return queryset.annotate(
+        has_duplicate=Case(
+            When(duplicate_key="", then=Value(False)), default=Exists(others), output_field=BooleanField()
+        )
+    )
 
 
 def likely_duplicates(application: Application) -> list[Application]:
