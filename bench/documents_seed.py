@@ -42,7 +42,7 @@ from django.utils import timezone  # noqa: E402
 from documents_signing import family_card  # noqa: E402
 
 from mpp.applications.models import Application, Status  # noqa: E402
-from mpp.documents import signing  # noqa: E402
+from mpp.documents import archive, signing  # noqa: E402
 from mpp.documents.demo_ca import create_demo_ca  # noqa: E402
 from mpp.documents.models import DocumentType, IssuedDocument, new_verification_code  # noqa: E402
 from mpp.files.models import Upload  # noqa: E402
@@ -123,11 +123,13 @@ def seed(out: Path, documents: int, signed_count: int, now) -> dict:
         document_type, title, prefix = ISSUED_AS[application.service.template.slug]
         number = f"{prefix}/{application.tracking_number}"
         key_fields = [["Nama", holder]]
+        revision = ""  # the hash of the file as signed: what the upload check looks a copy up by
         if index < signed_count:
             content = family_card(
                 index, code=code, tracking_number=application.tracking_number, issued_on=issued_at.date()
             )
             pdf = signing.render_signed(content, using=used)
+            revision = archive.facts(pdf).signed_revision_sha256
             document_type, title, number = DocumentType.KARTU_KELUARGA, content.title, content.number
             holder, key_fields = content.fields[1][1], [list(pair) for pair in content.fields[:2]]
             upload = upload_for(
@@ -159,6 +161,7 @@ def seed(out: Path, documents: int, signed_count: int, now) -> dict:
                 key_fields=key_fields,
                 upload=upload,
                 sha256=upload.sha256,
+                signed_revision_sha256=revision,
                 signer=signer_name,
                 signed_by_demo_ca=used.is_demo,
                 issued_at=issued_at,
