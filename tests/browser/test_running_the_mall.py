@@ -58,12 +58,12 @@ def test_a_manager_drafts_the_report_as_they_type_and_sees_the_regions_figures(
 
     steps.account_menu(page).get_by_role("link", name="Laporan monev").click()
     page.get_by_role("link", name=OPEN_ROUND).click()
-    suggestions = page.get_by_role("textbox", name="Saran dan masukan")
-    suggestions.fill("Perluas jaringan internet di kelurahan terluar.")
+    typed = "Perluas jaringan internet di kelurahan terluar."
+    page.get_by_role("textbox", name="Saran dan masukan").fill(typed)
     expect(page.locator("#draft-status")).to_contain_text("Draf tersimpan", timeout=10_000)
     assert_accessible(page)
     page.reload()
-    expect(page.get_by_role("textbox", name="Saran dan masukan")).to_have_value("Perluas jaringan internet di kelurahan terluar.")
+    expect(page.get_by_role("textbox", name="Saran dan masukan")).to_have_value(typed)
 
     steps.account_menu(page).get_by_role("link", name="Statistik daerah").click()
     expect(page.locator("main")).to_contain_text("Kota Surakarta")
