@@ -269,7 +269,7 @@ def test_kutai_kartanegara_asks_to_join_is_designated_signs_and_goes_live(
     for service in (*FIRST_SERVICES, *ADOPTED):
         expect(anyone.get_by_role("link", name=service, exact=True)).to_be_visible()
     assert_accessible(anyone)
-    anyone.get_by_role("link", name="Daftar daerah MPP Digital").click()
+    anyone.get_by_role("main").get_by_role("link", name="Daftar daerah MPP Digital").click()
     expect(anyone).to_have_url(f"{platform.url}/daerah-mpp-digital/")
     anyone.get_by_label("Provinsi").select_option(value=PROVINCE)
     anyone.get_by_label("Tahap", exact=True).select_option(label="MPP Digital aktif")
