@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from mpp.applications.calendar import end_of_day
 from mpp.applications.selectors import monev_figures
 from mpp.core.errors import Conflict, DomainError, NotFound
-from mpp.files.services import store_upload
+from mpp.files.services import store_pdf
 from mpp.identity.access import has_role
 from mpp.identity.models import Role, RoleAssignment, User
 from mpp.onboarding import selectors as onboarding
@@ -163,10 +163,8 @@ def save_draft(
         setattr(report, name, value)
         changed.append(name)
     if decree_file is not None:
-        if not _is_pdf(decree_file):
-            raise DomainError(_("SK harus berupa berkas PDF."))
         try:
-            report.decree_file = store_upload(owner=manager, uploaded=decree_file, now=now)
+            report.decree_file = store_pdf(owner=manager, uploaded=decree_file, now=now)
         except ValidationError as invalid:
             raise DomainError(invalid.messages[0]) from None
         changed.append("decree_file")
@@ -334,14 +332,6 @@ def _replace_obstacles(report: Report, obstacles: list[tuple[str, str]]) -> None
         rows.append(Obstacle(report=report, position=len(rows), category=category, text=text[:5000]))
     report.obstacles.all().delete()
     Obstacle.objects.bulk_create(rows)
-
-
-def _is_pdf(uploaded) -> bool:
-    """Whether the upload's bytes start as a PDF does (the full check is ``store_upload``'s)."""
-    position = uploaded.tell() if hasattr(uploaded, "tell") else 0
-    head = uploaded.read(5)
-    uploaded.seek(position)
-    return head == b"%PDF-"
 
 
 def _manager_label(manager: User, report: Report) -> str:
