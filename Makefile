@@ -17,6 +17,10 @@ SISDMK_PORT ?= 8200
 SISDMK_API_KEY ?= demo-only-sisdmk-key-for-mpp-digital
 # Demo only: the demo CA's time-stamping authority and OCSP responder (simulators/trust).
 TRUST_PORT ?= 8300
+# Demo only: the simulated SP4N-LAPOR!'s key for MPP Digital and the secret its callbacks are signed with.
+LAPOR_PORT ?= 8400
+LAPOR_API_KEY ?= demo-only-lapor-key-for-mpp-digital
+LAPOR_WEBHOOK_SECRET ?= whsec_ZGVtby1vbmx5LWxhcG9yLWNhbGxiYWNrLXNlY3JldCE=
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -61,6 +65,10 @@ run: install
 		SISDMK_URL=http://127.0.0.1:$(SISDMK_PORT) SISDMK_API_KEY="$(SISDMK_API_KEY)" \
 		SMS_GATEWAY_URL=http://127.0.0.1:$(GATEWAY_PORT) SMS_GATEWAY_API_KEY="$(GATEWAY_API_KEY)" \
 		TRUST_PORT=$(TRUST_PORT) TRUST_CA_DIR=var/signing TRUST_DB=var/trust.sqlite3 TRUST_ADMIN_TOKEN=demo-admin \
+		LAPOR_PORT=$(LAPOR_PORT) LAPOR_DB=var/lapor.sqlite3 LAPOR_ADMIN_TOKEN=demo-admin \
+		LAPOR_CALLBACK_URL=http://127.0.0.1:$(PORT)/api/v1/lapor/callbacks \
+		LAPOR_URL=http://127.0.0.1:$(LAPOR_PORT) LAPOR_API_KEY="$(LAPOR_API_KEY)" \
+		LAPOR_WEBHOOK_SECRET="$(LAPOR_WEBHOOK_SECRET)" \
 		DOCUMENT_SIGNING_TSA_URL=http://127.0.0.1:$(TRUST_PORT)/tsa \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

@@ -220,3 +220,25 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (CI does)")
     for item in marked:
         item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def lapor_simulator(tmp_path_factory):
+    """The SP4N-LAPOR! simulator as its own process, for the whole session; without a callback URL
+    (the platform polls it; a test that wants callbacks runs its own with running_lapor)."""
+    from simulators.lapor.testing import TEST_API_KEY, TEST_WEBHOOK_SECRET, running_lapor
+
+    directory = tmp_path_factory.mktemp("lapor")
+    with running_lapor(directory, api_key=TEST_API_KEY, webhook_secret=TEST_WEBHOOK_SECRET) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def lapor(lapor_simulator, settings):
+    """Point the platform at the running LAPOR! simulator, with healthy faults."""
+    settings.LAPOR_URL = lapor_simulator.url
+    settings.LAPOR_API_KEY = lapor_simulator.api_key
+    settings.LAPOR_WEBHOOK_SECRET = lapor_simulator.webhook_secret
+    lapor_simulator.clear_faults()
+    yield lapor_simulator
+    lapor_simulator.clear_faults()

@@ -1,6 +1,6 @@
 """Fault injection: make a simulator slow, failing or hanging on purpose. The start-up
 faults come from the environment (<prefix>LATENCY_MS, <prefix>ERROR_RATE,
-<prefix>TIMEOUT_RATE, <prefix>HANG_SECONDS); an admin endpoint overrides them at runtime,
+<prefix>TIMEOUT_RATE, <prefix>HANG_SECONDS, and a subclass's own); an admin endpoint overrides them at runtime,
 stored in the simulator's database (fault_settings) so every server worker applies them.
 
 Each simulator keeps its own environment prefix and admin header, and may add kinds of
@@ -85,17 +85,17 @@ def _number(environ: Mapping[str, str], name: str) -> float | int | None:
         raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
-def faults_from_env(environ: Mapping[str, str], prefix: str) -> Faults:
-    """The start-up faults from <prefix>LATENCY_MS, <prefix>ERROR_RATE and <prefix>TIMEOUT_RATE;
+def faults_from_env(environ: Mapping[str, str], prefix: str, kind: type[AnyFaults] = Faults) -> AnyFaults:  # type: ignore[assignment]
+    """The start-up faults of `kind`, each from <prefix><NAME> (<prefix>LATENCY_MS,
+    <prefix>ERROR_RATE, <prefix>TIMEOUT_RATE and a subclass's own); one left unset is off.
     ValueError (failing start-up) on a malformed value."""
-    latency = _number(environ, f"{prefix}LATENCY_MS")
-    error_rate = _number(environ, f"{prefix}ERROR_RATE")
-    timeout_rate = _number(environ, f"{prefix}TIMEOUT_RATE")
-    return Faults(
-        latency_ms=_latency("latency_ms", latency) if latency is not None else 0,
-        error_rate=rate(f"{prefix}ERROR_RATE", error_rate) if error_rate is not None else 0.0,
-        timeout_rate=rate(f"{prefix}TIMEOUT_RATE", timeout_rate) if timeout_rate is not None else 0.0,
-    )
+    values = {}
+    for name, parse in kind.PARSERS.items():
+        variable = f"{prefix}{name.upper()}"
+        value = _number(environ, variable)
+        if value is not None:
+            values[name] = parse(variable, value)
+    return kind(**values)
 
 
 def hang_seconds_from_env(environ: Mapping[str, str], prefix: str) -> float:
@@ -118,8 +118,11 @@ def current_faults(conn: sqlite3.Connection, defaults: AnyFaults) -> AnyFaults:
     return defaults if row is None else type(defaults)(*row)
 
 
-def update_faults(conn: sqlite3.Connection, defaults: AnyFaults, body: object) -> AnyFaults:
-    """Apply a (partial) JSON update to the faults in force; ValueError on a bad body."""
+def update_faults(
+    conn: sqlite3.Connection, defaults: AnyFaults, body: object, *, replace_all: bool = False
+) -> AnyFaults:
+    """Apply a (partial) JSON update to the faults in force, or with `replace_all` set exactly
+    these (the ones left out off); ValueError on a bad body."""
     parsers = type(defaults).PARSERS
     if not isinstance(body, dict) or not body:
         *others, last = parsers
@@ -128,7 +131,7 @@ def update_faults(conn: sqlite3.Connection, defaults: AnyFaults, body: object) -
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(unknown)}")
     changes = {name: parse(name, body[name]) for name, parse in parsers.items() if name in body}
-    faults = replace(current_faults(conn, defaults), **changes)
+    faults = replace(type(defaults)() if replace_all else current_faults(conn, defaults), **changes)
     values = faults.as_dict()
     # Column names are the dataclass's field names, never the caller's keys.
     columns, assignments = ", ".join(values), ", ".join(f"{name} = excluded.{name}" for name in values)
@@ -146,11 +149,13 @@ def reset_faults(conn: sqlite3.Connection) -> None:
 
 
 def faults_endpoint(conn: sqlite3.Connection, defaults: Faults) -> Response:
-    """GET: the faults in force; POST: set some of them (422 on a bad body); DELETE: back to
-    the start-up ones. The caller checks the admin token first."""
-    if request.method == "POST":
+    """GET: the faults in force; POST: set some of them; PUT: set exactly these, the rest off
+    (422 on a bad body); DELETE: back to the start-up ones. The caller checks the admin token
+    first (and routes PUT only if it offers it)."""
+    if request.method in ("POST", "PUT"):
+        body = request.get_json(silent=True, force=True)
         try:
-            return jsonify(update_faults(conn, defaults, request.get_json(silent=True, force=True)).as_dict())
+            return jsonify(update_faults(conn, defaults, body, replace_all=request.method == "PUT").as_dict())
         except ValueError as exc:
             raise Refusal(422, "invalid_body", str(exc)) from None
     if request.method == "DELETE":

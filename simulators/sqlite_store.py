@@ -1,6 +1,6 @@
 """A simulator's SQLite file: opening it (WAL, a busy timeout, the schema in place), where it
-is, write transactions, the meta table of what it was seeded with, and one connection per
-server thread.
+is, write transactions, numbered sequences, the meta table of what it was seeded with, and
+one connection per server thread.
 
 Each simulator keeps its own database file, environment variable and schema; the handling
 is the same everywhere, so a fix here fixes every simulator.
@@ -49,6 +49,24 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+#: Part of the schema of a simulator that numbers what it issues (case numbers, report ids).
+SEQUENCES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sequences (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+"""
+
+
+def next_value(conn: sqlite3.Connection, name: str) -> int:
+    """The next number of the sequence `name` (1, 2, …), inside the caller's transaction."""
+    return conn.execute(
+        "INSERT INTO sequences (name, value) VALUES (?, 1)"
+        " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        (name,),
+    ).fetchone()[0]
 
 
 #: Part of the schema of a simulator that remembers what it was seeded with.

@@ -8,7 +8,6 @@ on every attempt, so the platform applies an update once however often it arrive
 
 from __future__ import annotations
 
-import random
 import sqlite3
 import threading
 import time
@@ -21,7 +20,6 @@ import httpx
 
 SCOPE = "applications.status"
 TOKEN_MARGIN_SECONDS = 30  # a cached token is renewed this long before it expires
-RETRY_CAP_SECONDS = 60
 # Answers worth trying again: the platform is busy, rate-limiting or failing for now.
 _TRANSIENT = frozenset({408, 425, 429})
 
@@ -123,10 +121,3 @@ def _judge(response: httpx.Response) -> Outcome:
     if code == 401 or code in _TRANSIENT or code >= 500:  # a 401 here came with a fresh token too
         return Outcome("retry", code, error)
     return Outcome("failed", code, error)
-
-
-def retry_delay(attempts: int, base: float, rng: random.Random | None = None) -> float:
-    """Seconds before attempt `attempts + 1`: base, 2·base, 4·base … capped at RETRY_CAP_SECONDS,
-    each drawn from its upper half so that updates failing together do not retry together."""
-    ceiling = min(RETRY_CAP_SECONDS, base * 2 ** min(max(attempts - 1, 0), 32))
-    return ceiling / 2 + (rng or random).random() * ceiling / 2

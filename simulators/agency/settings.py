@@ -8,7 +8,6 @@ with a guess.
 
 from __future__ import annotations
 
-import binascii
 import math
 import os
 from collections.abc import Mapping
@@ -16,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standardwebhooks import Webhook
-from standardwebhooks.webhooks import EmptyWebhookSecretError
+
+from .. import standard_webhooks
 
 ENV_PREFIX = "AGENCY_"
 DEFAULT_DB = "var/agency.sqlite3"
@@ -99,12 +99,7 @@ def whole_number(raw: str, name: str) -> int:
 
 def webhook(secret: str) -> Webhook:
     """The verifier for `secret` (whsec_<base64>, as the platform shows it)."""
-    if not secret:
-        raise ValueError("the webhook secret is required (--webhook-secret or AGENCY_WEBHOOK_SECRET)")
-    try:
-        return Webhook(secret)
-    except (binascii.Error, EmptyWebhookSecretError) as exc:
-        raise ValueError(f"the webhook secret is not whsec_<base64>: {exc}") from None
+    return standard_webhooks.webhook(secret, source="--webhook-secret or AGENCY_WEBHOOK_SECRET")
 
 
 def db_path(explicit: str | None = None) -> Path:

@@ -17,10 +17,6 @@ from datetime import datetime, timedelta, timezone
 from .. import fault_injection, sqlite_store
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS sequences (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 CREATE TABLE IF NOT EXISTS cases (
     id INTEGER PRIMARY KEY,
     case_id TEXT NOT NULL UNIQUE,
@@ -77,21 +73,14 @@ class NewUpdate:
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    return sqlite_store.open_database(path, _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA)
+    return sqlite_store.open_database(
+        path, sqlite_store.SEQUENCES_SCHEMA + _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA
+    )
 
 
 def current_year() -> int:
     """The year that case and registration numbers carry: Indonesia's (WIB), not UTC's."""
     return datetime.now(WIB).year
-
-
-def next_value(conn: sqlite3.Connection, name: str) -> int:
-    """The next number of the sequence `name` (1, 2, …), inside the caller's transaction."""
-    return conn.execute(
-        "INSERT INTO sequences (name, value) VALUES (?, 1)"
-        " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-        (name,),
-    ).fetchone()[0]
 
 
 # --- cases ---------------------------------------------------------------------------
@@ -108,7 +97,7 @@ def add_case(conn: sqlite3.Connection, case: NewCase, *, now: float, process_at:
     try:
         with sqlite_store.transaction(conn):
             year = current_year()
-            case_id = f"SIAK-{year}-{next_value(conn, f'case:{year}'):06d}"
+            case_id = f"SIAK-{year}-{sqlite_store.next_value(conn, f'case:{year}'):06d}"
             conn.execute(
                 "INSERT INTO cases (case_id, webhook_id, tracking_number, application, status_url, token_url,"
                 " state, received_at, process_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)",

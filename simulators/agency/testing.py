@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 
 from standardwebhooks import Webhook
 
+from .. import standard_webhooks
 from ..admin_client import get_admin_json, post_admin_json
 from ..processes import running_server
 from .settings import ENV_PREFIX
@@ -110,11 +111,6 @@ def signature_headers(
 ) -> dict[str, str]:
     """webhook-id (a new one unless given), webhook-timestamp (now unless given) and
     webhook-signature over exactly `body`."""
-    webhook_id = webhook_id or f"msg_{uuid.uuid4().hex}"
-    timestamp = timestamp or datetime.now(UTC)
-    return {
-        "webhook-id": webhook_id,
-        "webhook-timestamp": str(int(timestamp.timestamp())),
-        "webhook-signature": Webhook(secret).sign(webhook_id, timestamp, body),
-        "Content-Type": "application/json",
-    }
+    return standard_webhooks.signature_headers(
+        Webhook(secret), webhook_id or f"msg_{uuid.uuid4().hex}", body, timestamp or datetime.now(UTC)
+    )

@@ -17,7 +17,7 @@ import time
 
 import httpx
 
-from .. import sqlite_store
+from .. import backoff, sqlite_store
 from . import decision, outbound, store
 from .settings import Settings
 
@@ -75,7 +75,7 @@ class Worker(threading.Thread):
                 verdict, updates = "rejected", decision.rejection()
             else:
                 prefix = decision.classification(application)
-                sequence = store.next_value(conn, f"registration:{prefix}:{year}")
+                sequence = sqlite_store.next_value(conn, f"registration:{prefix}:{year}")
                 verdict = "approved"
                 updates = decision.approval(application, decision.registration_number(prefix, sequence, year))
             store.decide_case(conn, case, verdict, updates, now=now)
@@ -92,7 +92,7 @@ class Worker(threading.Thread):
             log.exception("status update %s failed unexpectedly", update["idempotency_key"])
             outcome = outbound.Outcome("retry", error=f"{exc.__class__.__name__}: {exc}")
         now = time.time()
-        delay = outbound.retry_delay(update["attempts"] + 1, self.settings.retry_base)
+        delay = backoff.retry_delay(update["attempts"] + 1, self.settings.retry_base)
         store.finish_attempt(
             conn,
             update["id"],

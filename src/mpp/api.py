@@ -7,6 +7,7 @@ from ninja.errors import ValidationError
 from mpp.applications.api import BearerRefused, bearer_refused
 from mpp.applications.api import router as agency_router
 from mpp.catalog.api import router as catalog_router
+from mpp.complaints.api import router as complaints_router
 from mpp.core.errors import DomainError
 from mpp.regions.api import router as regions_router
 
@@ -20,6 +21,7 @@ api = NinjaAPI(
 api.add_router("", regions_router)
 api.add_router("", catalog_router)
 api.add_router("", agency_router)
+api.add_router("", complaints_router)
 api.add_exception_handler(BearerRefused, bearer_refused)
 
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "mpp.notifications",
     "mpp.documents",
     "mpp.onboarding",
+    "mpp.complaints",
+    "mpp.surveys",
     "mpp.monitoring",
     "mpp.statistics",
     "mpp.portal",
@@ -170,6 +172,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PERIODIC_TASKS = {
     "mpp.applications.tasks.escalate_overdue_applications": 60,
     "mpp.statistics.tasks.refresh_statistics": 60,
+    "mpp.complaints.tasks.keep_complaints_moving": 60,
     "mpp.monitoring.tasks.remind_monev_deadlines": 3600,
 }
 
@@ -297,6 +300,14 @@ DUKCAPIL_TIMEOUT_SECONDS = float(env_str("DUKCAPIL_TIMEOUT_SECONDS", "3"))
 SISDMK_URL = env_str("SISDMK_URL", "http://127.0.0.1:8200")
 SISDMK_API_KEY = env_str("SISDMK_API_KEY", "")
 SISDMK_TIMEOUT_SECONDS = float(env_str("SISDMK_TIMEOUT_SECONDS", "3"))
+
+# SP4N-LAPOR!, the national complaint channel, real or simulated: complaints are forwarded to it with the API
+# key, and its status changes come back signed (Standard Webhooks) with the webhook secret, or are polled.
+# Without a URL, forwarding waits in its queue and the officer is told.
+LAPOR_URL = env_str("LAPOR_URL", "")
+LAPOR_API_KEY = env_str("LAPOR_API_KEY", "")
+LAPOR_WEBHOOK_SECRET = env_str("LAPOR_WEBHOOK_SECRET", "")
+LAPOR_TIMEOUT_SECONDS = float(env_str("LAPOR_TIMEOUT_SECONDS", "5"))
 
 # The SMS/WhatsApp gateway, real or simulated: known only by URL and API key. Without a URL,
 # notifications go in the app and by e-mail only.

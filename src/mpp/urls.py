@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("mpp.identity.urls")),
     path("", include("mpp.sso.urls")),
     path("", include("mpp.onboarding.urls")),
+    path("", include("mpp.complaints.urls")),
     path("", include("mpp.monitoring.urls")),
     path("", include("mpp.statistics.urls")),
     path("api/v1/", api.urls),

@@ -51,9 +51,9 @@ def test_an_import_up_a_floor_is_caught(tmp_path, source):
 
 
 def test_a_new_app_without_a_floor_is_caught(tmp_path):
-    result = _lint(tmp_path, {"mpp/complaints/__init__.py": ""})
+    result = _lint(tmp_path, {"mpp/lottery/__init__.py": ""})
     assert result.returncode == 1
-    assert "- mpp.complaints" in result.stdout
+    assert "- mpp.lottery" in result.stdout
 
 
 def test_the_platform_may_not_import_a_simulator(tmp_path):

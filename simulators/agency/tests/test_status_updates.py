@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from simulators.agency.outbound import retry_delay
+from simulators.backoff import retry_delay
 
 from .conftest import CLIENT_SECRET, RETRY_BASE, application, tracking_number
 from .platform_stub import wait_until

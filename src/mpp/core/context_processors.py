@@ -36,6 +36,7 @@ def _frame(script_prefix: str) -> dict[str, str]:
         "track": reverse("applications:track"),
         "statistics": reverse("statistics:public_national"),
         "regions_list": reverse("onboarding:public_list"),
+        "complaints": reverse("complaints:start"),
         "language_en": reverse("switch_language", args=["en"]),
         "language_id": reverse("switch_language", args=["id"]),
     }

@@ -76,10 +76,12 @@ class Role(models.TextChoices):
     COUNTER_OFFICER = "counter_officer", _("Petugas loket")
     VERIFIER = "verifier", _("Verifikator")
     APPROVER = "approver", _("Pejabat penyetuju")
+    #: Receives, answers and resolves the complaints routed to its agency (and may triage them).
+    COMPLAINT_OFFICER = "complaint_officer", _("Petugas pengaduan")
 
 
 #: Roles that work an agency's applications: bound to one agency (and so to its region).
-AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER})
+AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER, Role.COMPLAINT_OFFICER})
 #: Roles bound to one kabupaten/kota as a whole.
 REGION_ROLES = frozenset({Role.MPP_MANAGER, Role.REGION_SIGNATORY})
 

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import has_role
-from .models import AGENCY_ROLES, Role
+from .models import Role
 
 #: (roles, URL name, label), in the menu's order.
 STAFF_PAGES = (
@@ -19,7 +19,9 @@ STAFF_PAGES = (
     ((Role.MPP_MANAGER,), "statistics:region", _("Statistik daerah")),
     ((Role.MPP_MANAGER,), "monitoring:manager_reports", _("Laporan monev")),
     ((Role.REGION_SIGNATORY,), "onboarding:region_agreements", _("Perjanjian")),
-    (tuple(AGENCY_ROLES), "applications:worklist", _("Daftar kerja")),
+    ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER), "applications:worklist", _("Daftar kerja")),
+    # Managers triage; complaint officers answer; approvers (the agency's head) receive the overdue ones.
+    ((Role.MPP_MANAGER, Role.COMPLAINT_OFFICER, Role.APPROVER), "complaints:worklist", _("Pengaduan")),
 )
 
 

@@ -142,7 +142,72 @@ MESSAGES = {
             "aktif sejak %(since)s. Pengelola MPP Digital menerima undangan akun lewat surel. Rincian di %(url)s"
         ),
     ),
+    # Complaints (pengaduan): the reporter's notices, then the officers'.
+    "complaint_code": Message(
+        _("Kode konfirmasi pengaduan %(number)s: %(code)s"),
+        _(
+            "Kode konfirmasi pengaduan Anda: %(code)s. Berlaku 15 menit. Pengaduan %(number)s baru diproses "
+            "setelah kode ini dimasukkan. Jangan berikan kode ini kepada siapa pun."
+        ),
+    ),
+    "complaint_received": Message(
+        _("Pengaduan %(number)s diterima"),
+        _(
+            'Pengaduan Anda "%(title)s" diterima dengan nomor %(number)s dan akan diverifikasi pengelola MPP. '
+            "Pantau tindak lanjutnya di %(url)s"
+        ),
+    ),
+    "complaint_routed": Message(
+        _("Pengaduan %(number)s diteruskan ke instansi"),
+        _("Pengaduan %(number)s telah diverifikasi. %(note)s Batas waktu penyelesaian: %(due)s. Pantau di %(url)s"),
+    ),
+    "complaint_merged": Message(
+        _("Pengaduan %(number)s digabung"),
+        _("Pengaduan %(number)s sama dengan pengaduan %(into)s dan ditangani bersama di sana. %(url)s"),
+    ),
+    "complaint_forwarded": Message(
+        _("Pengaduan %(number)s diteruskan ke SP4N-LAPOR!"),
+        _("Pengaduan %(number)s diteruskan ke SP4N-LAPOR!. %(note)s Perkembangannya tetap tampil di %(url)s"),
+    ),
+    "complaint_answered": Message(
+        _("Tanggapan atas pengaduan %(number)s"),
+        _("Instansi menanggapi pengaduan %(number)s: %(note)s Lihat di %(url)s"),
+    ),
+    "complaint_info_requested": Message(
+        _("Pengaduan %(number)s: mohon keterangan tambahan"),
+        _(
+            "Instansi memerlukan keterangan tambahan untuk pengaduan %(number)s: %(note)s "
+            "Jawab di %(url)s. Waktu penyelesaian berhenti sampai Anda menjawab."
+        ),
+    ),
+    "complaint_resolved": Message(
+        _("Pengaduan %(number)s selesai ditangani"),
+        _(
+            "Instansi menyatakan pengaduan %(number)s selesai: %(note)s Konfirmasi dan beri penilaian, atau buka "
+            "kembali bila belum selesai, sampai %(due)s di %(url)s"
+        ),
+    ),
+    "complaint_lapor": Message(
+        _("Perkembangan pengaduan %(number)s di SP4N-LAPOR!"),
+        _("SP4N-LAPOR!: %(note)s Lihat di %(url)s"),
+    ),
+    "complaint_informed": Message(
+        _("Pelapor menjawab pengaduan %(number)s"),
+        _("Pelapor mengirim keterangan tambahan untuk pengaduan %(number)s. Waktu penyelesaian berjalan lagi. %(url)s"),
+    ),
+    "complaint_reopened": Message(
+        _("Pengaduan %(number)s dibuka kembali"),
+        _("Pelapor menyatakan pengaduan %(number)s belum selesai: %(note)s Batas waktu baru: %(due)s. %(url)s"),
+    ),
+    "complaint_overdue": Message(
+        _("Pengaduan %(number)s melewati batas waktu"),
+        _('Pengaduan %(number)s ("%(title)s") melewati batas waktunya (%(due)s). Tindak lanjuti di %(url)s'),
+    ),
 }
+
+
+#: Added to a decision's notice when its context has a ``survey_url`` (mpp.surveys): the service may be rated once.
+SURVEY_INVITATION = _("Bagaimana pelayanan kami? Beri penilaian dalam satu menit, tanpa nama Anda: %(survey_url)s")
 
 
 def render(kind: str, context: dict, language: str) -> tuple[str, str]:
@@ -152,7 +217,10 @@ def render(kind: str, context: dict, language: str) -> tuple[str, str]:
         values = {key: str(value) for key, value in context.items()} | {"due": _deadline(context)}
         values.setdefault("note", "")
         values.setdefault("step", "")
-        return str(message.subject) % values, str(message.text) % values
+        text = str(message.text) % values
+        if values.get("survey_url"):
+            text = f"{text} {SURVEY_INVITATION % values}"
+        return str(message.subject) % values, text
 
 
 def _deadline(context: dict) -> str:

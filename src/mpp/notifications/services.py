@@ -67,13 +67,24 @@ def email(*, to: str, kind: str, key: str, context: dict, language: str | None =
     """E-mail ``to``, an address that need not belong to an account (a joining region's contact, an invited
     official): through the outbox, like every notice. Call inside the change's transaction; ``key``
     identifies the change, so reporting it twice sends nothing twice."""
+    _send_to(Channel.EMAIL, to, kind=kind, key=key, context=context, language=language, now=now)
+
+
+def text(*, to: str, kind: str, key: str, context: dict, language: str | None = None, now=None) -> None:
+    """An SMS to ``to``, a phone number that need not belong to an account (a complaint's contact), through
+    the outbox; nothing when no SMS gateway is configured. As ``email`` otherwise."""
+    if settings.SMS_GATEWAY_URL:
+        _send_to(Channel.SMS, to, kind=kind, key=key, context=context, language=language, now=now)
+
+
+def _send_to(channel: str, to: str, *, kind: str, key: str, context: dict, language: str | None, now) -> None:
     now = now or timezone.now()
     OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
-                dedup_key=f"{key}:{Channel.EMAIL}",
+                dedup_key=f"{key}:{channel}",
                 created_at=now,
-                channel=Channel.EMAIL,
+                channel=channel,
                 recipient=to,
                 kind=kind,
                 context=context,
