@@ -30,6 +30,7 @@ DEMO_STAFF = [
     ("verifikator.samarinda", "Verifikator Disdukcapil Samarinda", Role.VERIFIER, "64.72", "disdukcapil"),
     ("kadis.samarinda", "Kepala Disdukcapil Samarinda", Role.APPROVER, "64.72", "disdukcapil"),
     ("loket.samarinda", "Petugas Loket Disdukcapil Samarinda", Role.COUNTER_OFFICER, "64.72", "disdukcapil"),
+    ("pengaduan.samarinda", "Petugas Pengaduan Disdukcapil Samarinda", Role.COMPLAINT_OFFICER, "64.72", "disdukcapil"),
     ("verifikator.dinkes.samarinda", "Verifikator Dinas Kesehatan Samarinda", Role.VERIFIER, "64.72", "dinkes"),
     ("kadinkes.samarinda", "Kepala Dinas Kesehatan Samarinda", Role.APPROVER, "64.72", "dinkes"),
 ]

@@ -2,6 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from mpp.demo.accounts import DEMO_PASSWORD, seed_demo_accounts
+from mpp.demo.complaints import seed_demo_complaints
 from mpp.demo.monev import seed_demo_monev
 from mpp.demo.regions import seed_demo_onboarding, signatories
 from mpp.identity.models import User
@@ -21,5 +22,13 @@ class Command(BaseCommand):
         ministry = User.objects.get(username="kemenpanrb")
         regions = seed_demo_onboarding(ministry=ministry, password=DEMO_PASSWORD)
         rounds = seed_demo_monev(ministry=ministry)
+        complaints = seed_demo_complaints(
+            citizen=User.objects.get(username="6472035204900001"),
+            manager=User.objects.get(username="pengelola.samarinda"),
+            officer=User.objects.get(username="pengaduan.samarinda"),
+        )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(usernames + signatories()))
-        self.stdout.write(f"Demo regions joining MPP Digital: {len(regions)} added; monev rounds: {rounds} added.")
+        self.stdout.write(
+            f"Demo regions joining MPP Digital: {len(regions)} added; monev rounds: {rounds} added; "
+            f"complaints: {complaints} added."
+        )
