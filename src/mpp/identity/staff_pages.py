@@ -22,6 +22,8 @@ STAFF_PAGES = (
     ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER), "applications:worklist", _("Daftar kerja")),
     # Managers triage; complaint officers answer; approvers (the agency's head) receive the overdue ones.
     ((Role.MPP_MANAGER, Role.COMPLAINT_OFFICER, Role.APPROVER), "complaints:worklist", _("Pengaduan")),
+    ((Role.MPP_MANAGER,), "complaints:rules", _("Batas waktu pengaduan")),
+    ((Role.COUNTER_OFFICER,), "complaints:counter_file", _("Catat pengaduan warga")),
 )
 
 
