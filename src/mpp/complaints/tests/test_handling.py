@@ -243,3 +243,23 @@ def _in_progress(reporter, officer_user, agency, **fields):
         agency_id=agency.pk,
         now=MONDAY + dt.timedelta(minutes=30),
     )
+
+
+def test_a_round_of_the_worker_escalates_closes_forwards_and_recounts_then_comes_back(
+    settings, siti, samarinda_manager, agency_head, dukcapil
+):
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from mpp.complaints import tasks
+    from mpp.complaints.models import CountFigure
+
+    settings.LAPOR_URL = ""
+    file(siti, agency=dukcapil)  # filed on Monday 23 November 2026: long overdue by the real clock
+    done = tasks.keep_complaints_moving.call()
+    assert done["escalated"] == 1 and done["regions_recounted"] == 1 and done["lapor_updates"] == 0
+    assert CountFigure.objects.filter(region_id="64.72").exists()
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path="mpp.complaints.tasks.keep_complaints_moving"
+    )
+    assert waiting.count() == 1
