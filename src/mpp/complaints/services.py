@@ -257,8 +257,7 @@ def confirm_contact(complaint_id, code: str, *, now=None) -> Complaint:
         entry.save(update_fields=["used_at"])
         complaint.contact_confirmed_at = complaint.received_at = now
         forward = set_deadlines(complaint, now)
-        save_changed(complaint)
-        step = _step(complaint, at=now, actor=None, label=_reporter_label(complaint), action="confirm_contact")
+        step = _record(complaint, at=now, actor=None, label=_reporter_label(complaint), action="confirm_contact")
         _received(complaint, step, forward, now)
     return complaint
 
@@ -283,8 +282,7 @@ def triage(
         if complaint.acknowledged_at is None:
             complaint.acknowledged_at = now
         from_status, complaint.status = complaint.status, Status.IN_PROGRESS
-        save_changed(complaint)
-        step = _step(
+        step = _record(
             complaint,
             at=now,
             actor=officer,
@@ -309,8 +307,7 @@ def merge(*, officer, complaint_id, version: int, into_number: str, now=None) ->
             raise ComplaintRefused(_("Pengaduan tujuan tidak ditemukan di daerah ini."))
         complaint.merged_into, complaint.closed_at = into, now
         from_status, complaint.status = complaint.status, Status.MERGED
-        save_changed(complaint)
-        step = _step(
+        step = _record(
             complaint,
             at=now,
             actor=officer,
@@ -335,8 +332,7 @@ def forward_to_lapor(*, officer, complaint_id, version: int, outside_remit: bool
         if outside_remit:
             complaint.status = Status.FORWARDED
             complaint.acknowledged_at = complaint.acknowledged_at or now
-        save_changed(complaint)
-        step = _step(
+        step = _record(
             complaint,
             at=now,
             actor=officer,
@@ -357,9 +353,7 @@ def reply(*, officer, complaint_id, version: int, answer: str, now=None) -> Comp
         complaint = _for_update_by(officer, complaint_id, version, (Status.IN_PROGRESS,), agency_only=True)
         complaint.responded_at = complaint.responded_at or now
         complaint.answer = answer.strip()
-        save_changed(complaint)
-        step = _step(complaint, at=now, actor=officer, label=_agency_label(complaint), action="reply", note=answer)
-        tell_reporter(complaint, "complaint_answered", step)
+        _agency_step(complaint, officer, action="reply", note=answer, kind="complaint_answered", now=now)
     return complaint
 
 
@@ -373,17 +367,7 @@ def request_information(*, officer, complaint_id, version: int, question: str, n
         complaint.responded_at = complaint.responded_at or now
         complaint.paused_at = now
         complaint.status = Status.INFO_REQUESTED
-        save_changed(complaint)
-        step = _step(
-            complaint,
-            at=now,
-            actor=officer,
-            label=_agency_label(complaint),
-            action="ask",
-            from_status=Status.IN_PROGRESS,
-            note=question,
-        )
-        tell_reporter(complaint, "complaint_info_requested", step)
+        _agency_step(complaint, officer, action="ask", note=question, kind="complaint_info_requested", now=now)
     return complaint
 
 
@@ -404,8 +388,7 @@ def provide_information(*, complaint_id, text_given: str, files=(), reporter=Non
             setattr(complaint, field, calendar.extend(getattr(complaint, field), complaint.paused_at, now, zone))
         complaint.paused_at = None
         complaint.status = Status.IN_PROGRESS
-        save_changed(complaint)
-        step = _step(
+        step = _record(
             complaint,
             at=now,
             actor=reporter,
@@ -431,17 +414,7 @@ def resolve(*, officer, complaint_id, version: int, action_taken: str, answer: s
         complaint.resolved_at = now
         complaint.verdict_due_at = calendar.deadline(now, VERDICT_DAYS, complaint.region.time_zone)
         complaint.status = Status.RESOLVED
-        save_changed(complaint)
-        step = _step(
-            complaint,
-            at=now,
-            actor=officer,
-            label=_agency_label(complaint),
-            action="resolve",
-            from_status=Status.IN_PROGRESS,
-            note=answer,
-        )
-        tell_reporter(complaint, "complaint_resolved", step)
+        _agency_step(complaint, officer, action="resolve", note=answer, kind="complaint_resolved", now=now)
     return complaint
 
 
@@ -454,8 +427,7 @@ def confirm(*, complaint_id, rating: int, publish_consent: bool = False, reporte
         complaint = _verdict_pending(complaint_id)
         complaint.rating, complaint.closed_at, complaint.status = rating, now, Status.CLOSED
         complaint.publish_consent = publish_consent and not complaint.confidential
-        save_changed(complaint)
-        _step(
+        _record(
             complaint,
             at=now,
             actor=reporter,
@@ -479,8 +451,7 @@ def reopen(*, complaint_id, reason: str, reporter=None, now=None) -> Complaint:
         complaint.resolved_at = complaint.verdict_due_at = None
         complaint.escalated_for = ""
         complaint.status = Status.IN_PROGRESS
-        save_changed(complaint)
-        step = _step(
+        step = _record(
             complaint,
             at=now,
             actor=reporter,
@@ -506,8 +477,7 @@ def close_unconfirmed(now=None) -> int:
             )
             for complaint in batch:
                 complaint.status, complaint.closed_at = Status.CLOSED, now
-                save_changed(complaint)
-                _step(
+                _record(
                     complaint,
                     at=now,
                     actor=None,
@@ -530,8 +500,7 @@ def publish(*, officer, complaint_id, version: int, now=None) -> Complaint:
         if complaint.confidential or not complaint.publish_consent:
             raise ComplaintRefused(_("Pelapor tidak menyetujui publikasi, atau pengaduan ini rahasia."))
         complaint.published = True
-        save_changed(complaint)
-        _step(complaint, at=now, actor=officer, label=_mpp_label(complaint), action="publish", public=True)
+        _record(complaint, at=now, actor=officer, label=_mpp_label(complaint), action="publish", public=True)
     return complaint
 
 
@@ -592,8 +561,7 @@ def escalate_overdue(now=None) -> int:
             batch = list(query.exclude(escalated_for=label).exclude(escalated_for="resolve")[:200])
             for complaint in batch:
                 complaint.escalated_for = label
-                save_changed(complaint)
-                step = _step(
+                step = _record(
                     complaint,
                     at=now,
                     actor=None,
@@ -670,6 +638,14 @@ def save_changed(complaint: Complaint) -> None:
     complaint.save()
 
 
+def _record(complaint, *, at, actor, label, action, from_status="", note="", public=True) -> Step:
+    """Save the change (a new version) and append its step to the timeline."""
+    save_changed(complaint)
+    return _step(
+        complaint, at=at, actor=actor, label=label, action=action, from_status=from_status, note=note, public=public
+    )
+
+
 def _step(complaint, *, at, actor, label, action, from_status="", note="", public=True) -> Step:
     return Step.objects.create(
         complaint=complaint,
@@ -682,6 +658,20 @@ def _step(complaint, *, at, actor, label, action, from_status="", note="", publi
         note=note.strip(),
         public=public,
     )
+
+
+def _agency_step(complaint: Complaint, officer, *, action: str, note: str, kind: str, now) -> None:
+    """The agency's step on an open complaint (an answer, a question, the resolution), told to the reporter."""
+    step = _record(
+        complaint,
+        at=now,
+        actor=officer,
+        label=_agency_label(complaint),
+        action=action,
+        from_status=Status.IN_PROGRESS,
+        note=note,
+    )
+    tell_reporter(complaint, kind, step)
 
 
 def _reporter_label(complaint: Complaint) -> str:
