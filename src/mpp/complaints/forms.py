@@ -116,6 +116,13 @@ class ComplaintForm(forms.Form):
             code__startswith=f"{region.code}.", level=Level.VILLAGE
         ).order_by("name")
 
+    def filing(self) -> dict:
+        """What ``services.file_complaint`` takes from this form (once it is valid)."""
+        data = self.cleaned_data
+        names = ("category", "title", "description", "anonymous", "confidential", "publish_consent", "files")
+        optional = ("agency", "service", "mpp", "place", "occurred_on")
+        return {name: data[name] for name in names} | {name: data.get(name) for name in optional}
+
     def clean(self):
         data = super().clean()
         service, agency = data.get("service"), data.get("agency")

@@ -87,26 +87,18 @@ def file(request, code):
                 request, "complaints/file.html", _file_context(region, application, form, contact), status=429
             )
         if form.is_valid() and (contact is None or contact.is_valid()):
-            data, extra = form.cleaned_data, (contact.cleaned_data if contact else {})
+            extra = contact.cleaned_data if contact else {}
             try:
+                filing = form.filing()
+                # Without an account and without a contact, the reporter is known to nobody: anonymous.
+                filing["anonymous"] = filing["anonymous"] or (not signed_in and not extra.get("contact"))
                 complaint, secret = services.file_complaint(
+                    **filing,
                     region=region,
-                    category=data["category"],
-                    title=data["title"],
-                    description=data["description"],
                     reporter=request.user if signed_in else None,
                     reporter_name=extra.get("reporter_name", ""),
                     contact=extra.get("contact", ""),
-                    anonymous=data["anonymous"] or (not signed_in and not extra.get("contact")),
-                    confidential=data["confidential"],
-                    publish_consent=data["publish_consent"],
                     application=application,
-                    agency=data.get("agency"),
-                    service=data.get("service"),
-                    mpp=data.get("mpp"),
-                    place=data.get("place"),
-                    occurred_on=data.get("occurred_on"),
-                    files=data["files"],
                     submit_key=request.POST.get("submit_key", "")[:80],
                 )
             except ValidationError as invalid:

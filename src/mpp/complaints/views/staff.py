@@ -220,24 +220,12 @@ def counter_file(request):
     form = ComplaintForm(request.POST or None, request.FILES or None, region=region)
     contact = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and contact.is_valid():
-        data = form.cleaned_data
         try:
             complaint, secret = services.file_complaint(
+                **form.filing(),
                 region=region,
-                category=data["category"],
-                title=data["title"],
-                description=data["description"],
                 reporter_name=contact.cleaned_data["reporter_name"],
                 contact=contact.cleaned_data["contact"],
-                anonymous=data["anonymous"],
-                confidential=data["confidential"],
-                publish_consent=data["publish_consent"],
-                agency=data.get("agency"),
-                service=data.get("service"),
-                mpp=data.get("mpp"),
-                place=data.get("place"),
-                occurred_on=data.get("occurred_on"),
-                files=data["files"],
                 entered_by=request.user,
                 submit_key=request.POST.get("submit_key", "")[:80],
             )
