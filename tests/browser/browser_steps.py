@@ -1,6 +1,7 @@
 """Steps the end-to-end browser tests share: signing in and out, an officer's worklist and actions,
-reading a page's facts, the e-mail a citizen receives, a tiny PDF to upload."""
+reading a page's facts, the e-mail a citizen receives, a tiny PDF to upload, Siti's birth-certificate form."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -10,12 +11,30 @@ from playwright.sync_api import expect
 from mpp.demo.accounts import DEMO_PASSWORD
 
 MAIL_TIMEOUT_S = 15
+#: The birth-certificate form's upload of the hospital's or midwife's letter.
+BIRTH_LETTER = "Surat keterangan kelahiran"
 
 
 def tiny_pdf(path: Path, label: str) -> Path:
     """A tiny PDF (the upload check reads its header and %%EOF), told apart from another by ``label``."""
     path.write_bytes(f"%PDF-1.4\n% {label}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".encode())
     return path
+
+
+def fill_birth_certificate(page, child: str, letter: Path) -> None:
+    """On the birth-certificate form, what Siti types for her newborn ``child`` (a girl born three days ago in
+    Samarinda) and the birth ``letter``, the declaration ticked; the rest is locked from the registry
+    (test_birth_certificate.py checks it). The same child twice is a likely duplicate: each test names its own."""
+    page.get_by_label("Nama lengkap anak").fill(child)
+    page.get_by_role("group", name="Jenis kelamin anak").get_by_label("Perempuan").check()
+    page.get_by_label("Tanggal lahir").fill((dt.date.today() - dt.timedelta(days=3)).isoformat())
+    page.get_by_label("Jam lahir").fill("07:45")
+    page.get_by_label("Tempat lahir").fill("SAMARINDA")
+    page.get_by_label("Anak ke-").fill("3")
+    page.get_by_role("group", name="Penolong persalinan").get_by_label("Bidan atau perawat").check()
+    page.get_by_role("group", name="Ada surat keterangan lahir?").get_by_label("Ya").check()
+    page.get_by_label(BIRTH_LETTER, exact=True).set_input_files(letter)
+    page.get_by_label("Data yang saya isi benar").check()
 
 
 def sign_in(page, platform, login: str, password: str = DEMO_PASSWORD) -> None:

@@ -5,7 +5,6 @@ It runs on the demo platform (see conftest.py): ``make run``'s accounts, Siti's 
 registry simulator when she signs in, and the notifier process sending her e-mails to the test's SMTP server.
 """
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -26,7 +25,7 @@ TRACKING_NUMBER = re.compile(r"6472-\d{4}-[0-9A-Z]{8}")
 #: The end of a working day in Samarinda's zone, and the working days left until it.
 DEADLINE = re.compile(r"^\d{1,2} \w+ \d{4}, 23\.59 WITA · sisa \d+ hari kerja")
 CHILD = "Rahma Putri Santoso"
-BIRTH_LETTER = "Surat keterangan kelahiran"
+BIRTH_LETTER = steps.BIRTH_LETTER
 REVISION_NOTE = "Surat keterangan lahir terpotong di bagian bawah. Unggah pindaian yang utuh."
 STEPS = ["permohonan diajukan", "meminta perbaikan", "perbaikan dikirim", "berkas lengkap, diteruskan", "disetujui"]
 
@@ -70,16 +69,7 @@ def test_siti_gets_a_birth_certificate_after_fixing_only_the_flagged_birth_lette
     assert_accessible(page)
 
     # She gives only the child's data and the birth letter.
-    page.get_by_label("Nama lengkap anak").fill(CHILD)
-    page.get_by_role("group", name="Jenis kelamin anak").get_by_label("Perempuan").check()
-    page.get_by_label("Tanggal lahir").fill((dt.date.today() - dt.timedelta(days=3)).isoformat())
-    page.get_by_label("Jam lahir").fill("07:45")
-    page.get_by_label("Tempat lahir").fill("SAMARINDA")
-    page.get_by_label("Anak ke-").fill("3")
-    page.get_by_role("group", name="Penolong persalinan").get_by_label("Bidan atau perawat").check()
-    page.get_by_role("group", name="Ada surat keterangan lahir?").get_by_label("Ya").check()
-    page.get_by_label(BIRTH_LETTER, exact=True).set_input_files(first_letter)
-    page.get_by_label("Data yang saya isi benar").check()
+    steps.fill_birth_certificate(page, CHILD, first_letter)
     page.get_by_role("button", name="Kirim permohonan").click()
 
     # The receipt: the number, who holds it, the deadline and the working days left.

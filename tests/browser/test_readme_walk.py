@@ -10,9 +10,7 @@ target; times carry the region's zone (WITA for Kota Samarinda).
 It runs on the demo platform (see conftest.py); the fixtures fail it on any Content-Security-Policy violation.
 """
 
-import datetime as dt
 import re
-from pathlib import Path
 
 import browser_steps as steps
 import pytest
@@ -20,7 +18,6 @@ from playwright.sync_api import expect
 from test_birth_certificate import (
     AGENCY,
     APPROVER,
-    BIRTH_LETTER,
     DEADLINE,
     HUSBAND,
     SAMARINDA,
@@ -100,20 +97,6 @@ def _assert_times_in_zone(page, where=None) -> None:
     assert moments, f"no time shown on {page.url}"
     unlabelled = [moment for moment in moments if not moment.endswith(f" {ZONE}")]
     assert not unlabelled, f"times without {ZONE} on {page.url}: {unlabelled}"
-
-
-def _fill_birth_certificate(page, child: str, letter: Path) -> None:
-    """The child's data and the birth letter: all Siti types (test_birth_certificate.py checks what is locked)."""
-    page.get_by_label("Nama lengkap anak").fill(child)
-    page.get_by_role("group", name="Jenis kelamin anak").get_by_label("Perempuan").check()
-    page.get_by_label("Tanggal lahir").fill((dt.date.today() - dt.timedelta(days=3)).isoformat())
-    page.get_by_label("Jam lahir").fill("07:45")
-    page.get_by_label("Tempat lahir").fill("SAMARINDA")
-    page.get_by_label("Anak ke-").fill("3")
-    page.get_by_role("group", name="Penolong persalinan").get_by_label("Bidan atau perawat").check()
-    page.get_by_role("group", name="Ada surat keterangan lahir?").get_by_label("Ya").check()
-    page.get_by_label(BIRTH_LETTER, exact=True).set_input_files(letter)
-    page.get_by_label("Data yang saya isi benar").check()
 
 
 @pytest.mark.parametrize("screen", VIEWPORTS)
@@ -205,7 +188,8 @@ def test_the_readme_walk_works_as_written(screen, new_page, demo_platform, mailb
     expect(page).to_have_url(re.compile(r"/layanan/[0-9a-f-]{36}/ajukan/$"))
     expect(page.locator(".field.locked").filter(has_text="Nomor KK tempat anak didaftarkan")).to_contain_text(SITI_KK)
     header.measure()
-    _fill_birth_certificate(page, CHILDREN[screen], steps.tiny_pdf(tmp_path / "surat-lahir.pdf", f"walk on a {screen}"))
+    letter = steps.tiny_pdf(tmp_path / "surat-lahir.pdf", f"walk on a {screen}")
+    steps.fill_birth_certificate(page, CHILDREN[screen], letter)
     page.get_by_role("button", name="Kirim permohonan").click()
 
     # The receipt: the number, the deadline in working days (WITA), NIKs masked, and what happens next.

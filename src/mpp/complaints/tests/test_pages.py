@@ -1,6 +1,8 @@
 """The pages: filing with and without an account, following by secret, the officers' worklist and steps, and who
 may see what (the wrong citizen, the wrong region's manager and the wrong agency get a 404)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -84,7 +86,7 @@ def test_without_an_account_a_secret_or_a_confirmed_contact(client):
     assert client.get(response.url).context["secret"] == ""  # shown once
     other = type(client)()
     detail = reverse("complaints:detail", args=[complaint.tracking_number])
-    assert other.get(detail).status_code == 404
+    assert other.get(detail).url.startswith(reverse("identity:login"))  # as for any number: nothing revealed
     wrong = other.post(reverse("complaints:track"), {"number": complaint.tracking_number, "secret": "XXXXXXXXXX"})
     assert "tidak cocok" in wrong.text
     right = other.post(reverse("complaints:track"), {"number": complaint.tracking_number.lower(), "secret": secret})
@@ -113,6 +115,17 @@ def test_filing_is_rate_limited_per_contact(client, settings):
         reverse("complaints:file", args=["64.72"]), _form(submit_key="k9", contact="banjir@example.test")
     )
     assert response.status_code == 429 and Complaint.objects.count() == 5
+
+
+def test_a_reporter_signed_out_follows_a_notices_link_after_signing_in(client, siti):
+    complaint = file(siti)
+    detail = reverse("complaints:detail", args=[complaint.tracking_number])
+    unknown = reverse("complaints:detail", args=["ADU-6472-2611-ZZZZZZZZ"])
+    response = client.get(detail)
+    assert response.status_code == 302 and response.url == f"{reverse('identity:login')}?next={detail}"
+    assert client.get(unknown).url == f"{reverse('identity:login')}?next={unknown}"  # the same for any number
+    client.force_login(siti)
+    assert client.get(detail).status_code == 200
 
 
 def test_the_wrong_citizen_never_sees_a_complaint(client, siti, budi):
@@ -164,6 +177,20 @@ def test_officers_act_through_the_page_and_a_stale_form_gets_409(
     assert response.status_code == 400  # a field error, nothing changed
     complaint.refresh_from_db()
     assert complaint.status == Status.IN_PROGRESS
+
+
+def test_the_officers_page_gives_each_field_its_own_id_and_says_what_was_done_once(
+    client, siti, complaint_officer, dukcapil
+):
+    complaint = _in_progress(siti, complaint_officer, dukcapil)
+    client.force_login(complaint_officer)
+    page = client.get(reverse("complaints:officer_detail", args=[complaint.pk])).text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert {"id_reply_text", "id_ask_text", "id_route_note", "id_forward_note"} <= set(ids)
+    assert len(ids) == len(set(ids)), sorted({id_ for id_ in ids if ids.count(id_) > 1})  # a label names one field
+    ask = reverse("complaints:act", args=[complaint.pk, "ask"])
+    done = client.post(ask, {"version": complaint.version, "text": "Di loket berapa?"}, follow=True).text
+    assert done.count("Pertanyaan terkirim") == 1
 
 
 def test_an_anonymous_reporter_appears_on_no_officer_page(client, siti, samarinda_manager, complaint_officer, dukcapil):

@@ -2,13 +2,15 @@
 by account or by number and secret, answering, the verdict; and each region's public figures.
 
 A complaint is shown only to its reporter: the account that filed it, or a browser that proved its
-secret (kept in the session). Anyone else gets a 404, as if it did not exist.
+secret (kept in the session). Anyone else gets a 404, as if it did not exist; on a complaint's page, a
+visitor who is not signed in is first asked to sign in (the notices link there), whatever the number.
 """
 
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -183,7 +185,13 @@ def mine(request):
 
 @require_GET
 def detail(request, number):
-    complaint = _own(request, number)
+    try:
+        complaint = _own(request, number)
+    except Http404:
+        if request.user.is_authenticated:
+            raise
+        # A reporter who follows a notice's link signed out: the same answer for any number reveals nothing.
+        return redirect_to_login(request.get_full_path())
     context = {
         "complaint": complaint,
         "steps": selectors.timeline(complaint, for_reporter=True),

@@ -89,6 +89,9 @@ def _forms(complaint, scope, bound=None, action=""):
         forms["publish"] = VersionForm(initial=initial)
     if bound is not None:
         forms[action] = bound
+    for name, form in forms.items():
+        # One page holds every form: ids per action, or a label would point at another form's field.
+        form.auto_id = f"id_{name}_%s"
     return forms
 
 
