@@ -108,7 +108,8 @@ class ComplaintForm(forms.Form):
         else:
             self.fields["agency"].queryset = Agency.objects.filter(region=region).order_by("name")
             self.fields["service"].queryset = (
-                Service.objects.filter(region=region).select_related("template").order_by("template__name")
+                # The agency too: a service chosen without its agency names it (``clean``).
+                Service.objects.filter(region=region).select_related("template", "agency").order_by("template__name")
             )
             self.fields["service"].label_from_instance = lambda service: service.template.name
             self.fields["mpp"].queryset = Mpp.objects.filter(region=region).order_by("name")

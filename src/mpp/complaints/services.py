@@ -148,10 +148,11 @@ def file_complaint(
     now = now or timezone.now()
     if len(files) > MAX_ATTACHMENTS:
         raise ComplaintRefused(_("Lampiran paling banyak %(count)s berkas.") % {"count": MAX_ATTACHMENTS})
-    if submit_key:
-        earlier = Complaint.objects.filter(submit_key=submit_key).first()
-        if earlier is not None:
-            return earlier, ""
+    # A key is the filer's own: someone else's key never finds their complaint. Without an account the key
+    # (128 random bits the form was served with) is all there is.
+    filer = reporter or entered_by
+    if submit_key and filer is not None:
+        submit_key = f"{filer.pk}:{submit_key}"[:80]
     if application is not None:
         region, agency, service = application.region, application.agency, application.service
     secret = new_secret() if reporter is None else ""
