@@ -206,13 +206,14 @@ def _check_file(port: int, database_url: str, data: dict, csrf_cookie: str, fixe
 
 
 def _filed(database_url: str, key_prefix: str) -> int:
-    """Complaints whose submit_key starts with ``key_prefix``, once the count stops moving (requests still in
-    flight when wrk stops are finished by the server a moment later)."""
+    """Complaints whose submit_key holds ``key_prefix`` (the platform stores a signed-in filer's key after their
+    account's id), once the count stops moving (requests still in flight when wrk stops are finished by the
+    server a moment later)."""
     last = -1
     with psycopg.connect(database_url, connect_timeout=5, autocommit=True) as connection:
         while True:
             (filed,) = connection.execute(
-                "SELECT count(*) FROM complaints_complaint WHERE submit_key LIKE %s", [f"{key_prefix}-%"]
+                "SELECT count(*) FROM complaints_complaint WHERE submit_key LIKE %s", [f"%:{key_prefix}-%"]
             ).fetchone()
             if filed == last:
                 return filed

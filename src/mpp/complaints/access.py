@@ -5,13 +5,17 @@ officers (and its approvers, the agency's head, who receive the overdue ones) ha
 their agency, and may acknowledge them too. Anyone else is told the complaint does not exist.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from mpp.applications.models import normalise_tracking_number
 from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
+from mpp.registry.selectors import person_record
 
 from .models import Complaint
 
@@ -63,3 +67,21 @@ def normalise_number(typed: str) -> str:
     if compact.startswith("ADU"):
         compact = compact[3:].lstrip("-").strip()
     return PREFIX + normalise_tracking_number(compact)
+
+
+def name_of(user) -> str:
+    """A citizen's name as the registry holds it (the account keeps none of its own), "" without one."""
+    if user is None:
+        return ""
+    record = person_record(user.nik) if user.nik else None
+    return record.data.get("name", "") if record else user.get_full_name()
+
+
+def hash_secret(value: str, salt="") -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{salt}:{value}".encode()).hexdigest()
+
+
+def secret_matches(complaint: Complaint, secret: str) -> bool:
+    return bool(complaint.secret_hash) and hmac.compare_digest(
+        complaint.secret_hash, hash_secret(secret.strip().upper())
+    )

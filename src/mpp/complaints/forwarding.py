@@ -25,7 +25,7 @@ from mpp.catalog.models import Agency
 from mpp.regions.models import Level, Region
 
 from . import lapor
-from .access import PREFIX
+from .access import PREFIX, name_of
 from .models import Category, Channel, Complaint, FigureCursor, Forwarding, LaporUpdate, Status, Step
 from .notices import tell_handlers, tell_reporter
 from .services import save_changed, set_deadlines
@@ -102,9 +102,10 @@ def _reporter(complaint: Complaint) -> dict | None:
     """Who LAPOR! may contact: never an anonymous reporter, and only one with a name and a way to reach them."""
     account = complaint.reporter
     contact = complaint.contact or ((account.email or account.phone) if account else "")
-    if complaint.anonymous or not complaint.reporter_name or not contact:
+    name = complaint.reporter_name or name_of(account)
+    if complaint.anonymous or not name or not contact:
         return None
-    return {"name": complaint.reporter_name, "contact": contact}
+    return {"name": name, "contact": contact}
 
 
 def _failed(forwarding_id: int, error: str, *, retry: bool) -> None:

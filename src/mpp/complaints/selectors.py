@@ -10,10 +10,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import handler, normalise_number
+from .access import handler, name_of, normalise_number, secret_matches
 from .figures import RESOLVE, RESPOND
 from .models import AWAITING_CONTACT, OPEN_STATUSES, Category, Complaint, CountFigure, DurationFigure, Status, Step
-from .services import secret_matches
 
 WORKLIST_STATUSES = {
     "open": OPEN_STATUSES,
@@ -102,7 +101,7 @@ class Reporter:
         if complaint.anonymous:
             return cls(_("Anonim"), "", True)
         account = complaint.reporter
-        name = complaint.reporter_name or _("Tanpa nama")
+        name = complaint.reporter_name or name_of(account) or _("Tanpa nama")
         contact = complaint.contact or (account.email if account else "")
         return cls(name, contact, False)
 

@@ -10,7 +10,6 @@ information stops the clock; the answer moves every deadline by the working days
 """
 
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 
@@ -27,9 +26,8 @@ from mpp.catalog.models import Agency
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.files.services import store_upload
 from mpp.notifications.services import email, text
-from mpp.registry.selectors import person_record
 
-from .access import PREFIX, handler
+from .access import PREFIX, handler, hash_secret, name_of
 from .models import (
     ACKNOWLEDGE_DAYS,
     RESOLVE_DAYS,
@@ -170,12 +168,13 @@ def file_complaint(
         occurred_on=occurred_on,
         channel=Channel.COUNTER if entered_by is not None else Channel.ONLINE,
         reporter=reporter,
-        reporter_name="" if anonymous else (reporter_name.strip() or name_of(reporter)),
+        # An account holder's name is the registry's, read when a page shows it (``selectors.Reporter``).
+        reporter_name="" if anonymous else reporter_name.strip(),
         contact="" if anonymous and reporter is None else contact.strip(),
         anonymous=anonymous,
         confidential=confidential,
         publish_consent=publish_consent and not confidential,
-        secret_hash=_hash(secret) if secret else "",
+        secret_hash=hash_secret(secret) if secret else "",
         entered_by=entered_by,
         # At the counter the officer took the contact from the person in front of them.
         contact_confirmed_at=now if entered_by is not None and contact else None,
@@ -183,25 +182,24 @@ def file_complaint(
         submit_key=submit_key,
     )
     forward = set_deadlines(complaint, now)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                complaint.save(force_insert=True)
-        except IntegrityError:
-            earlier = Complaint.objects.filter(submit_key=submit_key).first() if submit_key else None
-            if earlier is None:
-                raise
-            return earlier, ""
-        step = _step(complaint, at=now, actor=reporter, label=_reporter_label(complaint), action="file")
-        for uploaded in files:
-            owner = reporter or entered_by
-            Attachment.objects.create(
-                complaint=complaint, upload=store_upload(owner=owner, uploaded=uploaded), step=step
-            )
-        if complaint.awaits_contact:
-            _send_code(complaint, now)
-        else:
-            _received(complaint, step, forward, now)
+    try:
+        with transaction.atomic():
+            # The insert first: a retried filing fails on its key before anything else is written.
+            complaint.save(force_insert=True)
+            step = _step(complaint, at=now, actor=reporter, label=_reporter_label(complaint), action="file")
+            for uploaded in files:
+                Attachment.objects.create(
+                    complaint=complaint, upload=store_upload(owner=filer, uploaded=uploaded), step=step
+                )
+            if complaint.awaits_contact:
+                _send_code(complaint, now)
+            else:
+                _received(complaint, step, forward, now)
+    except IntegrityError:
+        earlier = Complaint.objects.filter(submit_key=submit_key).first() if submit_key else None
+        if earlier is None:
+            raise
+        return earlier, ""
     return complaint, secret
 
 
@@ -216,7 +214,7 @@ def _send_code(complaint: Complaint, now) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     ContactCode.objects.filter(complaint=complaint, used_at__isnull=True).update(used_at=now)
     ContactCode.objects.create(
-        complaint=complaint, code_hash=_hash(code, complaint.pk), created_at=now, expires_at=now + CODE_TTL
+        complaint=complaint, code_hash=hash_secret(code, complaint.pk), created_at=now, expires_at=now + CODE_TTL
     )
     context = {"number": complaint.tracking_number, "code": code}
     key = f"complaint-code:{complaint.pk}:{now.timestamp()}"
@@ -250,7 +248,7 @@ def confirm_contact(complaint_id, code: str, *, now=None) -> Complaint:
         )
         if entry is None or entry.expires_at < now or entry.attempts >= CODE_MAX_ATTEMPTS:
             raise ComplaintRefused(_("Kode sudah tidak berlaku. Minta kode baru."))
-        if not hmac.compare_digest(entry.code_hash, _hash(code.strip(), complaint.pk)):
+        if not hmac.compare_digest(entry.code_hash, hash_secret(code.strip(), complaint.pk)):
             entry.attempts += 1
             entry.save(update_fields=["attempts"])
             raise ComplaintRefused(_("Kode salah."))
@@ -577,22 +575,6 @@ def escalate_overdue(now=None) -> int:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def name_of(user) -> str:
-    """A citizen's name as the registry holds it (the account keeps none of its own), "" without one."""
-    if user is None:
-        return ""
-    record = person_record(user.nik) if user.nik else None
-    return record.data.get("name", "") if record else user.get_full_name()
-
-
-def _hash(value: str, salt="") -> str:
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{salt}:{value}".encode()).hexdigest()
-
-
-def secret_matches(complaint: Complaint, secret: str) -> bool:
-    return bool(complaint.secret_hash) and hmac.compare_digest(complaint.secret_hash, _hash(secret.strip().upper()))
 
 
 def _locked(complaint_id) -> Complaint | None:

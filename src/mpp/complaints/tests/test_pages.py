@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from mpp.applications import services as applications
 from mpp.complaints import services
+from mpp.complaints.access import name_of
 from mpp.complaints.models import Complaint, Status
-from mpp.complaints.services import name_of
 from mpp.notifications.models import OutboxMessage
 
 from .conftest import file, photo
