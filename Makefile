@@ -46,7 +46,9 @@ run: install
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py create_demo_ca --services-url http://127.0.0.1:$(TRUST_PORT)
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_sso_demo
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_surveys
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py rebuild_statistics
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py rebuild_surveys
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py schedule_clock
 	$(BIN)/python -m simulators.dukcapil seed --persons 100000 --seed 42 --db var/dukcapil.sqlite3
 	$(BIN)/python -m simulators.dukcapil add-institution --db var/dukcapil.sqlite3 --name "MPP Digital" \

@@ -4,10 +4,12 @@ import json
 from pathlib import Path
 
 import applications
+import complaints_bench
 import documents
 import identity
 import registry
 import statistics_bench
+import surveys_bench
 from scenarios import MAX_P99_MS, MAX_REGION_LOAD_S, MAX_WORKER_RSS_MB, MIN_SHARE_OF_CEILING, TARGET_TEXT
 
 
@@ -528,17 +530,19 @@ def markdown(results: dict) -> str:
         "",
         *_identity(results),
         *applications_section(results),
+        *complaints_bench.section(results),
         *_registry(results),
         *documents_section(results),
         *statistics_bench.section(results),
+        *surveys_bench.section(results),
         "",
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "
         "scenarios, per server: the catalog's, the catalog's with the cache off, the single sign-on's, the "
-        "login's, the applications' and the documents'. Each login's Argon2 check allocates its memory cost "
-        f"({results['identity']['argon2']['memory_cost_kib'] / 1024:.0f} MiB) inside the worker, on top of what "
-        "the other servers' workers hold.",
+        "login's, the applications', the complaints', the surveys' and the documents'. Each login's Argon2 check "
+        f"allocates its memory cost ({results['identity']['argon2']['memory_cost_kib'] / 1024:.0f} MiB) inside the "
+        "worker, on top of what the other servers' workers hold.",
         "",
         *_memory_rows(results["memory"]),
         "",

@@ -5,15 +5,16 @@ scenarios' accounts, client, tokens and codes, then a million applications with 
 citizens and officers, then issued documents), serves the app with granian (and gunicorn,
 for the ceiling only), runs each scenario (catalog pages and API, single sign-on and login,
 submitting an application, the worklist and the dashboard against pgbench's ceiling, the
-statistics dashboards, refresh and rebuild, the registry simulator, signing and verifying
-documents), times the region load on SQLite, writes the report and the raw JSON, and stops
-everything it started, also on Ctrl-C or an error.
+statistics dashboards, refresh and rebuild, filing a complaint, answering the satisfaction
+survey and the index pages over a million answers, the registry simulator, signing and
+verifying documents), times the region load on SQLite, writes the report and the raw JSON,
+and stops everything it started, also on Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database.
 
-`bench/run.py --only documents` (or `applications`, `statistics`) runs one family of scenarios alone, on a
-database seeded for it only, prints its section of the report and writes bench/results/<family>.json, leaving
-docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
+`bench/run.py --only documents` (or `applications`, `complaints`, `statistics`, `surveys`) runs one family of
+scenarios alone, on a database seeded for it only, prints its section of the report and writes
+bench/results/<family>.json, leaving docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
 
 import argparse
@@ -30,6 +31,7 @@ import traceback
 from pathlib import Path
 
 import applications
+import complaints_bench
 import database
 import document
 import documents
@@ -40,6 +42,7 @@ import registry
 import servers
 import sqlite_timing
 import statistics_bench
+import surveys_bench
 from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
 
 from mpp.sso.keys import development_signing_key
@@ -210,7 +213,10 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     )
     sso = identity.run(env, var_dir, wrk_path, seconds, identity_data)
     applications_results = applications.run(env, var_dir, wrk_path, seconds, applications_data)
+    # The applications' citizens, signed in, file complaints too.
+    complaints_results = complaints_bench.run(env, var_dir, wrk_path, seconds, applications_data)
     statistics_results = statistics_bench.run(env, var_dir, wrk_path, seconds)
+    surveys_results = surveys_bench.run(env, var_dir, wrk_path, seconds, surveys_bench.seed(env, var_dir))
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
     documents_results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
@@ -227,7 +233,9 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "uncached": uncached,
         "identity": sso,
         "applications": applications_results,
+        "complaints": complaints_results,
         "statistics": statistics_results,
+        "surveys": surveys_results,
         "registry": simulator,
         "documents": documents_results,
         "memory": memory(
@@ -236,7 +244,9 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
                 "catalog, cache off": uncached,
                 **{name: [row for row in sso["scenarios"] if row["server"] == name] for name in ("sso", "login")},
                 "applications": applications_results["scenarios"],
+                "complaints": complaints_results["scenarios"],
                 "statistics": statistics_results["scenarios"],
+                "surveys": surveys_results["scenarios"],
                 "documents": documents_results["scenarios"],
             }
         ),
@@ -310,6 +320,28 @@ def benchmark_statistics(wrk_path: str, database_url: str, seconds: int, var_dir
     return _alone("statistics", database_url, seconds, load_average, results)
 
 
+def benchmark_complaints(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """Filing a complaint alone, by the signed-in citizens of a small applications seed."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    data = complaints_bench.seed(env, var_dir)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = complaints_bench.run(env, var_dir, wrk_path, seconds, data)
+    return _alone("complaints", database_url, seconds, load_average, results)
+
+
+def benchmark_surveys(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The survey scenarios alone: BENCH_SURVEY_ANSWERS answers seeded (a million by default), no applications."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    data = surveys_bench.seed(env, var_dir)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = surveys_bench.run(env, var_dir, wrk_path, seconds, data)
+    return _alone("surveys", database_url, seconds, load_average, results)
+
+
 # --only: a family's benchmark, its section of the report, its rows that can fail.
 ONLY = {
     "applications": (
@@ -323,12 +355,19 @@ ONLY = {
         lambda results: [*results["documents"]["scenarios"], results["documents"]["signing"]],
     ),
     "statistics": (benchmark_statistics, statistics_bench.section, lambda results: results["statistics"]["rows"]),
+    "surveys": (benchmark_surveys, surveys_bench.section, lambda results: results["surveys"]["rows"]),
+    "complaints": (
+        benchmark_complaints,
+        complaints_bench.section,
+        lambda results: results["complaints"]["scenarios"],
+    ),
 }
 
 
 def failed_rows(results: dict) -> list[dict]:
     rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
     rows += results["applications"]["scenarios"] + results["documents"]["scenarios"] + results["statistics"]["rows"]
+    rows += results["complaints"]["scenarios"] + results["surveys"]["rows"]
     return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
 
 

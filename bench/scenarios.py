@@ -89,3 +89,16 @@ def judge(scenario: Scenario, row: dict, ceiling_rps: float) -> dict:
     if scenario.targeted:
         met = failed is None and share >= MIN_SHARE_OF_CEILING and row["p99_ms"] < MAX_P99_MS
     return {**row, "share_of_ceiling": round(share, 3), "failure": failed, "target_met": met}
+
+
+# Surveys (SKM/IKM, mpp.surveys): answering at the MPP's kiosk with a counter code, at the load's usual
+# connections, held to its p99; and, with a million answers seeded, a region's index page and every region's
+# table, at as many connections as the server has threads, the response cache off (their cost, not the cache's).
+SURVEY_SUBMIT_CONNECTIONS = 32
+MAX_SURVEY_SUBMIT_P99_MS = 100.0
+SURVEY_PAGE_CONNECTIONS = 4
+#: (name, path, p95 target in ms)
+SURVEY_PAGES = [
+    ("survey_region_index", f"/ikm/{PILOT_REGION}/", 50.0),
+    ("survey_national_index", "/ikm/", 100.0),
+]

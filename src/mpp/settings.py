@@ -172,6 +172,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PERIODIC_TASKS = {
     "mpp.applications.tasks.escalate_overdue_applications": 60,
     "mpp.statistics.tasks.refresh_statistics": 60,
+    "mpp.surveys.tasks.refresh_surveys": 60,
     "mpp.complaints.tasks.keep_complaints_moving": 60,
     "mpp.monitoring.tasks.remind_monev_deadlines": 3600,
 }

@@ -29,6 +29,7 @@ from mpp.notifications.services import notify
 from mpp.registry.selectors import person_record
 from mpp.sso.models import AgencyClient
 
+from .links import survey_invitation
 from .models import Application, Event, ExternalCase, ExternalSystem, Forwarding, Status, StatusUpdate
 
 #: The scope a system client needs to post status updates.
@@ -362,6 +363,7 @@ def _tell_applicant(application: Application, kind: str, event: Event, note: str
             "zone": application.region.time_zone,
             "note": note,
             "url": f"{settings.SITE_URL}/permohonan/{application.tracking_number}/",
+            **survey_invitation(application, kind),
         },
     )
 

@@ -2,10 +2,15 @@
 
 A link found later — in a browser history, a forwarded e-mail, a proxy log — opens nothing; the
 page it came from makes a fresh one. The download view still checks who may open the file.
+
+Also the survey link a decision notice carries (``survey_invitation``).
 """
 
+from django.conf import settings
 from django.core import signing
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+
+from .models import Status
 
 LINK_SECONDS = 600
 _signer = signing.TimestampSigner(salt="mpp.applications.files")
@@ -25,3 +30,15 @@ def link_is_valid(upload_id, user, token: str) -> bool:
     except signing.BadSignature:  # SignatureExpired included
         return False
     return True
+
+
+def survey_invitation(application, kind: str) -> dict:
+    """The notice context of a decision (``kind`` approved or rejected): the link to rate the service once
+    (mpp.surveys, a floor above, known here by its URL's name only). Nothing for any other notice."""
+    if kind not in (Status.APPROVED, Status.REJECTED):
+        return {}
+    try:
+        path = reverse("surveys:application", args=[application.tracking_number])
+    except NoReverseMatch:  # the surveys app is not installed: the notice says nothing of a survey
+        return {}
+    return {"survey_url": f"{settings.SITE_URL}{path}"}

@@ -32,6 +32,7 @@ from mpp.registry.services import RegistryUnavailable
 from . import calendar, checks, forwarding, registration
 from .access import officer_label, record_on_behalf
 from .duplicates import duplicate_key
+from .links import survey_invitation
 from .models import PENDING_STATUSES, Application, Channel, Event, Status, new_tracking_number
 from .selectors import document_ids, open_application_using
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
@@ -596,6 +597,7 @@ def _tell_applicant(application: Application, kind: str, event: Event, note: str
             "zone": application.region.time_zone,
             "note": note,
             "url": f"{settings.SITE_URL}/permohonan/{application.tracking_number}/",
+            **survey_invitation(application, kind),
         },
     )
 

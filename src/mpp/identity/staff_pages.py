@@ -18,6 +18,7 @@ STAFF_PAGES = (
     ((Role.MPP_MANAGER,), "onboarding:manager", _("Pengelola MPP")),
     ((Role.MPP_MANAGER,), "statistics:region", _("Statistik daerah")),
     ((Role.MPP_MANAGER,), "monitoring:manager_reports", _("Laporan monev")),
+    ((Role.MPP_MANAGER,), "surveys:manager", _("Survei kepuasan (IKM)")),
     ((Role.REGION_SIGNATORY,), "onboarding:region_agreements", _("Perjanjian")),
     ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER), "applications:worklist", _("Daftar kerja")),
     # Managers triage; complaint officers answer; approvers (the agency's head) receive the overdue ones.

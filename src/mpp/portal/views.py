@@ -2,10 +2,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from mpp.catalog import presentation
+from mpp.catalog import selectors as catalog_selectors
 from mpp.core.public_cache import public_cache
 from mpp.onboarding import selectors as onboarding
 from mpp.regions import selectors as region_selectors
 from mpp.regions.models import Level
+from mpp.surveys import pages as surveys
 
 from . import selectors
 from .forms import RegionSearchForm
@@ -42,4 +45,20 @@ def region_detail(request, code):
     else:
         context["page"] = selectors.region_services(region.code)
         context["participation"] = onboarding.participation_of(region.code)
+        context["ikm"] = surveys.region_summary(region.code)
     return render(request, "portal/region.html", context)
+
+
+@require_GET
+@public_cache
+def service(request, service_id):
+    """A service's page: its standard from the catalog, and how satisfied its users are (the survey's index)."""
+    found = catalog_selectors.service_detail(service_id)
+    if found is None:
+        raise Http404
+    context = {
+        "service": found,
+        "detail": presentation.service_page(found),
+        "ikm": surveys.service_block(found),
+    }
+    return render(request, "portal/service.html", context)

@@ -405,6 +405,9 @@ def _render_detail(
         "person": person,
         "lookup_error": lookup_error,
         "may_revoke": (application.agency_id, Role.APPROVER) in agency_roles(officer),
+        # A visit served at the counter: its counter officers may give the citizen a survey code (mpp.surveys).
+        "may_issue_survey_code": application.channel == Channel.COUNTER
+        and (application.agency_id, Role.COUNTER_OFFICER) in agency_roles(officer),
         "duplicates": selectors.likely_duplicates(application),
         "assignable": selectors.assignable_officers(application)
         if application.status == Status.IN_PROGRESS and (application.agency_id, Role.APPROVER) in agency_roles(officer)
