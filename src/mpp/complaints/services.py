@@ -14,6 +14,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -63,7 +64,7 @@ class ComplaintRefused(DomainError):
 def deadline_days(region_id: str, category: str, weight: str | None = None) -> tuple[int, int, int, str, bool]:
     """(acknowledge, respond, resolve) working days, the weight and whether to forward to LAPOR!, for a
     complaint of ``category`` in the region: its rule, else the defaults (a weight given overrides)."""
-    rule = DeadlineRule.objects.filter(region_id=region_id, category=category).first()
+    rule = _rules_of(region_id).get(category)
     if rule is None:
         weight = weight or Weight.ORDINARY
         resolve = RESOLVE_DAYS[weight]
@@ -72,6 +73,19 @@ def deadline_days(region_id: str, category: str, weight: str | None = None) -> t
         resolve = RESOLVE_DAYS[weight]
         return rule.acknowledge_days, min(rule.respond_days, resolve), resolve, weight, rule.forward_to_lapor
     return rule.acknowledge_days, rule.respond_days, rule.resolve_days, rule.weight, rule.forward_to_lapor
+
+
+#: How long a process may keep a region's rules (``save_rule`` forgets them at once in the shared cache).
+RULES_SECONDS = 60
+
+
+def _rules_of(region_id: str) -> dict[str, DeadlineRule]:
+    """The region's rules by category, kept in the cache: every filing reads them, a manager rarely changes them."""
+    return cache.get_or_set(
+        f"complaints:rules:{region_id}",
+        lambda: {rule.category: rule for rule in DeadlineRule.objects.filter(region_id=region_id)},
+        RULES_SECONDS,
+    )
 
 
 def set_deadlines(complaint: Complaint, start: dt.datetime, *, weight: str | None = None) -> bool:
@@ -97,6 +111,9 @@ def save_rule(
     forward_to_lapor: bool,
 ) -> DeadlineRule:
     """A region's deadlines for a category, from the next complaint on (those filed keep theirs)."""
+    key = f"complaints:rules:{region_id}"
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))  # and once more, for a reader who cached it meanwhile
     rule, _created = DeadlineRule.objects.update_or_create(
         region_id=region_id,
         category=category,

@@ -27,6 +27,14 @@ WITA = ZoneInfo("Asia/Makassar")
 MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=WITA)
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_rules():
+    """Each test starts without the deadline rules an earlier test cached (``services._rules_of``)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def photo(name="foto.jpg") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, format="JPEG")
