@@ -33,11 +33,10 @@ class Handler:
     def is_empty(self) -> bool:
         return not self.regions and not self.agencies
 
-    def condition(self) -> Q:
-        return Q(region_id__in=self.regions) | Q(agency_id__in=self.agencies)
-
     def filter(self, queryset: QuerySet) -> QuerySet:
-        return queryset.filter(self.condition()) if not self.is_empty else queryset.none()
+        if self.is_empty:
+            return queryset.none()
+        return queryset.filter(Q(region_id__in=self.regions) | Q(agency_id__in=self.agencies))
 
     def may_handle(self, complaint: Complaint) -> bool:
         return complaint.region_id in self.regions or complaint.agency_id in self.agencies

@@ -6,7 +6,6 @@ page learns who filed a complaint, and it says "Anonim" to everyone but the repo
 
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,7 +163,3 @@ def published(region_code: str, *, limit: int = 20) -> list[Complaint]:
         .select_related("agency")
         .order_by("-resolved_at")[:limit]
     )
-
-
-def total_in(region_code: str) -> int:
-    return CountFigure.objects.filter(region_id=region_code).aggregate(total=Sum("count"))["total"] or 0
