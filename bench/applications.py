@@ -306,7 +306,7 @@ def measure(server, wrk_path: str, seconds: int, scenario: Scenario, check, load
     say(f"==> {server.name} {scenario.name}: {scenario.method} {scenario.path} (check: {problem or 'ok'}), {seconds} s")
     # submit.lua sets each request's path (the citizen's own region's service): wrk needs only the server.
     url = f"http://127.0.0.1:{server.port}{'/' if '<' in scenario.path else scenario.path}"
-    row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, load)
+    row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, load, name=scenario.name)
     row = {
         "name": scenario.name,
         "server": server.name,

@@ -4,6 +4,7 @@ import json
 import os
 import resource
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -167,15 +168,54 @@ def wrk(wrk_path: str, url: str, seconds: int, load: Load = PLAIN_GET, args: tup
     raise RuntimeError(f"wrk printed no JSON line for {url}:\n{result.stdout}\n{result.stderr}")
 
 
+#: A directory for flame graphs: when set, py-spy samples each worker during every measured run and writes
+#: ``<scenario>-<n>.svg`` there (the sampling costs the server a little CPU: compare figures without it).
+FLAMEGRAPHS = os.environ.get("BENCH_FLAMEGRAPHS", "")
+
+
+class FlameGraphs:
+    """py-spy (non-blocking, 200 samples a second) on each worker for the measured run, one SVG per worker."""
+
+    def __init__(self, name: str, pids: list[int]):
+        self.name, self.pids, self.recorders = name, pids, []
+
+    def __enter__(self):
+        if not FLAMEGRAPHS:
+            return self
+        Path(FLAMEGRAPHS).mkdir(parents=True, exist_ok=True)
+        for n, pid in enumerate(self.pids, 1):
+            output = Path(FLAMEGRAPHS) / f"{self.name}-{n}.svg"
+            command = [_py_spy(), "record", "--nonblocking", "--rate", "200", "--format", "flamegraph"]
+            command += ["--output", str(output), "--pid", str(pid)]
+            self.recorders.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        return self
+
+    def __exit__(self, *exc_info):
+        for recorder in self.recorders:
+            recorder.send_signal(2)  # SIGINT: py-spy writes its graph and exits
+        for recorder in self.recorders:
+            recorder.wait(timeout=60)
+
+
+def _py_spy() -> str:
+    return str(Path(sys.executable).with_name("py-spy"))
+
+
 def run_scenario(
-    wrk_path: str, url: str, seconds: int, find_workers: Callable[[], list[int]], load: Load = PLAIN_GET
+    wrk_path: str,
+    url: str,
+    seconds: int,
+    find_workers: Callable[[], list[int]],
+    load: Load = PLAIN_GET,
+    name: str = "",
 ) -> dict:
-    """Warm up (not recorded), then measure; returns wrk's numbers in ms, max RSS per worker, cores used."""
+    """Warm up (not recorded), then measure; returns wrk's numbers in ms, max RSS per worker, cores used.
+    With BENCH_FLAMEGRAPHS set, a scenario given a ``name`` also leaves its flame graphs there."""
     sampler = RssSampler(find_workers)
     sampler.start()
     try:
         wrk(wrk_path, url, WARM_UP_S, load, load.warm_up_args)
-        with CpuUse(find_workers) as cpu:
+        with CpuUse(find_workers) as cpu, FlameGraphs(name, find_workers() if name else []):
             raw = wrk(wrk_path, url, seconds, load)
     finally:
         worker_rss = sampler.stop()

@@ -8,7 +8,8 @@ per-address limit sees many kiosks) serves:
 
 - ``survey_submit``: POST /survei/kios/ with a code and nine answers, another code per request
   (survey.lua), at SURVEY_SUBMIT_CONNECTIONS connections, held to MAX_SURVEY_SUBMIT_P99_MS; each request
-  must create one answer (counted in the database afterwards);
+  must create one answer (counted in the database afterwards) and answer 303 to the thank-you page (a GET
+  of the kiosk's start page, as the browser then makes; the check follows it once);
 - SURVEY_PAGES: a region's index page and every region's table (the last twelve months), read from the
   aggregate figures, at SURVEY_PAGE_CONNECTIONS connections, each held to its p95;
 
@@ -92,8 +93,12 @@ def _check_submit(port: int, code: str, csrf: tuple[str, str]) -> str | None:
         },
         body=f"csrfmiddlewaretoken={csrf[1]}&code={code}&{answers}",
     )
-    if response.status != 200 or EXPECTED["survey_submit"] not in response.body:
-        return f"POST {KIOSK} answered {response.status} without the thanks"
+    location = response.headers.get("Location", "")
+    if response.status != 303 or not location.startswith(KIOSK):
+        return f"POST {KIOSK} answered {response.status} (Location {location!r}), not 303 to the thanks"
+    thanks = servers.request(port, "GET", location, headers={"Cookie": f"csrftoken={csrf[0]}"})
+    if thanks.status != 200 or EXPECTED["survey_submit"] not in thanks.body:
+        return f"GET {location} answered {thanks.status} without the thanks"
     return None
 
 
@@ -187,7 +192,9 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
             connections=SURVEY_SUBMIT_CONNECTIONS,
         )
         say(f"==> surveys survey_submit: POST {KIOSK} (check: {problem or 'ok'}), {seconds} s")
-        measured = loadtest.run_scenario(wrk_path, f"http://127.0.0.1:{port}{KIOSK}", seconds, server.worker_pids, load)
+        measured = loadtest.run_scenario(
+            wrk_path, f"http://127.0.0.1:{port}{KIOSK}", seconds, server.worker_pids, load, name="survey_submit"
+        )
         answered = _answered(env["DATABASE_URL"], files["measured"])
         row = _row(
             "survey_submit",

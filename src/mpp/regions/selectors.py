@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from .models import Level, Region
@@ -26,11 +27,24 @@ def regions(
 CODE_PATTERN = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
 
 
+#: How long the shared cache keeps a region: reference data, written only by ``load_regions`` (a reload with
+#: new names shows everywhere within this time).
+REGION_SECONDS = 3600
+
+
 def region(code: str) -> Region | None:
-    """One region by its code, or None (also for anything that cannot be a code, without a query)."""
+    """One region by its code, or None (also for anything that cannot be a code, without a query). Found
+    regions come from the cache after the first read: a filing, a kiosk or a region's page reads one on every
+    request."""
     if not CODE_PATTERN.fullmatch(code):
         return None
-    return Region.objects.filter(code=code).first()
+    key = f"regions:region:{code}"
+    found = cache.get(key)
+    if found is None:
+        found = Region.objects.filter(code=code).first()
+        if found is not None:
+            cache.set(key, found, REGION_SECONDS)
+    return found
 
 
 def ancestors(region: Region) -> list[Region]:

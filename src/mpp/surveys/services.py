@@ -5,6 +5,7 @@ second answer for it (``Answer.invitation`` is unique), so two answers sent at o
 and one ``AlreadyAnswered``. Open answers (the public survey) are kept apart from the index.
 """
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 
@@ -161,7 +162,8 @@ def invitation_for_code(typed: str, *, region_code: str = "", now=None) -> Invit
 
 def _by_code(queryset, typed: str, region_code: str, now) -> Invitation:
     code = normalise_code(typed)
-    invitation = queryset.filter(code=code).first() if len(code) == CODE_LENGTH else None
+    # Codes are unique: no ordering to compile or sort by (``first()`` and the model's own would add one).
+    invitation = next(iter(queryset.filter(code=code).order_by()[:1]), None) if len(code) == CODE_LENGTH else None
     if invitation is None:
         raise CodeRefused(_("Kode survei tidak dikenal. Periksa lagi kode dari petugas loket."))
     if region_code and invitation.region_id != region_code:
@@ -184,17 +186,19 @@ def answer_invitation(*, invitation_id, values: dict, source: str, now=None) -> 
     return _answer(invitation, values, source)
 
 
-@transaction.atomic
 def answer_code(*, code: str, values: dict, region_code: str = "", now=None) -> Answer:
-    """A kiosk answer: the invitation locked by its code, and its one answer (four statements in all: this is
-    the busiest write of the survey). Raises what ``invitation_for_code`` raises."""
-    invitation = _by_code(Invitation.objects.select_for_update(), code, region_code, now or timezone.now())
+    """A kiosk answer: the invitation read by its code, then its one answer. Two statements and no transaction
+    of its own (this is the survey's busiest write): the invitation is only read, so there is nothing to lock,
+    and of two answers to one code the database keeps one (``Answer.invitation`` is unique) and the other is
+    AlreadyAnswered. Raises what ``invitation_for_code`` raises."""
+    invitation = _by_code(Invitation.objects.all(), code, region_code, now or timezone.now())
     return _answer(invitation, values, Source.KIOSK)
 
 
 def _answer(invitation: Invitation, values: dict, source: str) -> Answer:
-    """Insert the invitation's answer, the caller holding its lock (inside the caller's transaction); the
-    database refuses a second one (``Answer.invitation`` is unique): AlreadyAnswered, the transaction undone."""
+    """Insert the invitation's answer; the database refuses a second one (``Answer.invitation`` is unique):
+    AlreadyAnswered. Inside a caller's transaction the insert is a savepoint of its own, so a refusal
+    leaves the caller's transaction usable; outside one it is a single statement, atomic by itself."""
     answer = Answer(
         invitation=invitation,
         is_linked=True,
@@ -208,8 +212,9 @@ def _answer(invitation: Invitation, values: dict, source: str) -> Answer:
         **_answered(values),
     )
     try:
-        answer.save(force_insert=True)
-    except IntegrityError:  # answered before, or by a request that won the race (SQLite takes no row lock)
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext():
+            answer.save(force_insert=True)
+    except IntegrityError:  # answered before, or by a request that won the race
         raise AlreadyAnswered from None
     return answer
 

@@ -34,8 +34,9 @@ def test_a_code_opens_the_questionnaire_and_the_answer_is_counted(client, code):
     assert code not in start.request["PATH_INFO"]
 
     done = client.post("/survei/kios/", posted(code=code))
-    assert done.status_code == 200
-    thanks = done.content.decode()
+    # Post/redirect/get: a reload of the thanks never sends the answer again.
+    assert done.status_code == 303 and done["Location"] == "/survei/kios/?terima-kasih"
+    thanks = client.get(done["Location"]).content.decode()
     assert "Terima kasih atas penilaian Anda." in thanks and 'name="code"' in thanks and 'value=""' in thanks
     assert 'data-kiosk-reset="15" data-kiosk-start="/survei/kios/"' in thanks
     answer = Answer.objects.get()
@@ -74,7 +75,7 @@ def test_an_mpps_own_kiosk_takes_only_its_regions_codes(client, code):
     assert other.status_code == 400 and "MPP daerah lain" in other.content.decode()
     assert client.post("/survei/kios/33.72/", posted(code=code)).status_code == 400
     assert client.get("/survei/kios/99.99/").status_code == 404
-    done = client.post("/survei/kios/64.72/", posted(code=code)).content.decode()
+    done = client.post("/survei/kios/64.72/", posted(code=code), follow=True).content.decode()
     assert 'data-kiosk-start="/survei/kios/64.72/"' in done
 
 

@@ -1,14 +1,15 @@
 """The MPP's survey kiosk: a tablet by the exit, full screen, for anyone with a code from the counter.
 
 Enter the code → the questionnaire (one screen, the code carried in the form, never in the address) →
-thanks above an empty code box for the next person (a small script clears the thanks after a few seconds;
+the answer redirects (303) to the start with ``?terima-kasih`` → thanks above an empty code box for the next person
+(a reload shows the thanks again and never re-sends the answer) (a small script clears the thanks after a few seconds;
 a meta refresh would be simpler, but it fails WCAG 2.2.1 as axe-core checks it). Wrong, used and expired codes
 each get a plain message. Codes are 30 random bits and tries are limited per address and per code
 (``core.limits``), so guessing one is hopeless. ``/survei/kios/<kode wilayah>/`` is one MPP's kiosk:
 it takes only the codes of services of its region. The same pages work on a phone.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -26,6 +27,8 @@ STARTS_PER_ADDRESS = "200/h"
 TRIES_PER_CODE = "10/h"
 #: Seconds the thank-you page stays before the kiosk starts again.
 RESET_SECONDS = 15
+#: The start page's query after an answer: it shows the thanks above the code box.
+THANKS = "terima-kasih"
 TOO_MANY = _("Terlalu banyak percobaan dari perangkat ini. Coba lagi nanti atau minta bantuan petugas.")
 
 
@@ -36,7 +39,7 @@ def kiosk(request, region_code: str = ""):
         raise Http404
     base = {"region": region, "reset_seconds": RESET_SECONDS}
     if request.method == "GET":
-        return _code_page(request, base, CodeForm())
+        return _code_page(request, base, CodeForm(), thanks=THANKS in request.GET)
     if "u1" in request.POST:
         return _answer(request, base, region_code)
     return _start(request, base, region_code)
@@ -74,7 +77,7 @@ def _answer(request, base: dict, region_code: str):
         return _code_page(request, base, CodeForm(), problem=refused.message, status=400)
     except Conflict as refused:
         return _code_page(request, base, CodeForm(), problem=refused.message, status=409)
-    return _code_page(request, base, CodeForm(), thanks=True)
+    return HttpResponseRedirect(f"{request.path}?{THANKS}", status=303)
 
 
 def _code_page(request, base: dict, form: CodeForm, *, problem: str = "", status: int = 200, thanks: bool = False):
