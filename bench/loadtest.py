@@ -24,12 +24,16 @@ class Load:
     ``script`` is a scenario's Lua script (bench/*.lua, which load the reporter themselves)
     and ``args`` its arguments. Single-use values (codes, refresh tokens) must not be sent
     twice, so the warm-up may get arguments of its own (``warm_up_args``, e.g. another file).
+    A script that keeps state per connection runs with as many ``threads`` as connections
+    (wrk's Lua state is per thread). A request unanswered after ``timeout_s`` counts as an error.
     """
 
     script: Path = REPORTER
     args: tuple[str, ...] = ()
     warm_up_args: tuple[str, ...] | None = None
     connections: int = CONNECTIONS
+    threads: int = THREADS
+    timeout_s: int = 5
 
 
 PLAIN_GET = Load()
@@ -149,22 +153,23 @@ class CpuUse:
 
 
 def wrk(wrk_path: str, url: str, seconds: int, load: Load = PLAIN_GET, args: tuple[str, ...] | None = None) -> dict:
-    """Run wrk against ``url`` and return report.lua's JSON line."""
+    """Run wrk against ``url`` and return report.lua's JSON line (with the script's own JSON lines merged in, such
+    as statuses.lua's counts by status)."""
     command = [
         wrk_path,
-        f"--threads={THREADS}",
+        f"--threads={load.threads}",
         f"--connections={load.connections}",
         f"--duration={seconds}s",
-        "--timeout=5s",
+        f"--timeout={load.timeout_s}s",
         f"--script={load.script}",
         "--",  # the script's arguments may start with "-"
         url,
         *(load.args if args is None else args),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    for line in reversed(result.stdout.splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
+    reported = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    if reported and "requests" in reported[-1]:
+        return {key: value for line in reported for key, value in line.items()}
     raise RuntimeError(f"wrk printed no JSON line for {url}:\n{result.stdout}\n{result.stderr}")
 
 
@@ -210,11 +215,13 @@ def run_scenario(
     name: str = "",
 ) -> dict:
     """Warm up (not recorded), then measure; returns wrk's numbers in ms, max RSS per worker, cores used.
-    With BENCH_FLAMEGRAPHS set, a scenario given a ``name`` also leaves its flame graphs there."""
+    With BENCH_FLAMEGRAPHS set, a scenario given a ``name`` also leaves its flame graphs there. A script that
+    counts its answers by status (statuses.lua) adds the counts, the warm-up's apart: the writes a scenario
+    counts in the database afterwards come from both runs."""
     sampler = RssSampler(find_workers)
     sampler.start()
     try:
-        wrk(wrk_path, url, WARM_UP_S, load, load.warm_up_args)
+        warm_up = wrk(wrk_path, url, WARM_UP_S, load, load.warm_up_args)
         with CpuUse(find_workers) as cpu, FlameGraphs(name, find_workers() if name else []):
             raw = wrk(wrk_path, url, seconds, load)
     finally:
@@ -232,4 +239,5 @@ def run_scenario(
         "socket_errors": raw["socket_errors"],
         "worker_max_rss_mb": worker_rss,
         "cpu_cores": cpu.cores,
+        **({"statuses": raw["statuses"], "warm_up_statuses": warm_up["statuses"]} if "statuses" in raw else {}),
     }

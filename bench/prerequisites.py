@@ -1,10 +1,13 @@
-"""The tools the benchmark needs beyond the project's own dependencies: wrk, pgbench and, for the record, gunicorn."""
+"""The tools the benchmark needs beyond the project's own dependencies: wrk, pgbench, for the record gunicorn,
+and for the queue's servers the Redis client and a Redis server."""
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 GUNICORN_VERSION = "27.0.1"
 
@@ -59,3 +62,16 @@ def ensure_gunicorn() -> Path:
         check=True,
     )
     return path
+
+
+def ensure_redis(url: str) -> None:
+    """A Redis server answering at ``url`` (the queue's server shares its cache there, as production does)."""
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            answer = sock.recv(64)
+    except OSError as exc:
+        raise MissingTool(f"no Redis server answers at {url} ({exc}): start one, or set BENCH_REDIS_URL") from None
+    if not answer.startswith(b"+PONG"):
+        raise MissingTool(f"Redis at {url} answered {answer!r} to PING")

@@ -6,13 +6,15 @@ citizens and officers, then issued documents), serves the app with granian (and 
 for the ceiling only), runs each scenario (catalog pages and API, single sign-on and login,
 submitting an application, the worklist and the dashboard against pgbench's ceiling, the
 statistics dashboards, refresh and rebuild, filing a complaint, answering the satisfaction
-survey and the index pages over a million answers, the registry simulator, signing and
-verifying documents), times the region load on SQLite, writes the report and the raw JSON,
-and stops everything it started, also on Ctrl-C or an error.
+survey and the index pages over a million answers, the MPP's queue (kiosk, counters, display
+board, bookings), the registry simulator, signing and verifying documents), times the region
+load on SQLite, writes the report and the raw JSON, and stops everything it started, also on
+Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
-15), BENCH_KEEP_DB=true to keep the database.
+15), BENCH_KEEP_DB=true to keep the database, BENCH_REDIS_URL (the queue's server's cache, a
+Redis database of the bench's own: it is emptied).
 
-`bench/run.py --only documents` (or `applications`, `complaints`, `statistics`, `surveys`) runs one family of
+`bench/run.py --only documents` (or `applications`, `complaints`, `queue`, `statistics`, `surveys`) runs one family of
 scenarios alone, on a database seeded for it only, prints its section of the report and writes
 bench/results/<family>.json, leaving docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
@@ -38,6 +40,7 @@ import documents
 import identity
 import loadtest
 import prerequisites
+import queue_bench
 import registry
 import servers
 import sqlite_timing
@@ -217,6 +220,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     complaints_results = complaints_bench.run(env, var_dir, wrk_path, seconds, applications_data)
     statistics_results = statistics_bench.run(env, var_dir, wrk_path, seconds)
     surveys_results = surveys_bench.run(env, var_dir, wrk_path, seconds, surveys_bench.seed(env, var_dir))
+    queue_results = queue_bench.run(env, var_dir, wrk_path, seconds, queue_bench.seed(env, var_dir, seconds))
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
     documents_results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
@@ -236,6 +240,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "complaints": complaints_results,
         "statistics": statistics_results,
         "surveys": surveys_results,
+        "queue": queue_results,
         "registry": simulator,
         "documents": documents_results,
         "memory": memory(
@@ -247,6 +252,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
                 "complaints": complaints_results["scenarios"],
                 "statistics": statistics_results["scenarios"],
                 "surveys": surveys_results["scenarios"],
+                "queue": queue_results["scenarios"],
                 "documents": documents_results["scenarios"],
             }
         ),
@@ -342,6 +348,17 @@ def benchmark_surveys(wrk_path: str, database_url: str, seconds: int, var_dir: P
     return _alone("surveys", database_url, seconds, load_average, results)
 
 
+def benchmark_queue(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The queue scenarios alone: Samarinda's MPP with 200,000 tickets waiting and 10,000 bookings held."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    data = queue_bench.seed(env, var_dir, seconds)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = queue_bench.run(env, var_dir, wrk_path, seconds, data)
+    return _alone("queue", database_url, seconds, load_average, results)
+
+
 # --only: a family's benchmark, its section of the report, its rows that can fail.
 ONLY = {
     "applications": (
@@ -361,13 +378,14 @@ ONLY = {
         complaints_bench.section,
         lambda results: results["complaints"]["scenarios"],
     ),
+    "queue": (benchmark_queue, queue_bench.section, lambda results: results["queue"]["scenarios"]),
 }
 
 
 def failed_rows(results: dict) -> list[dict]:
     rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
     rows += results["applications"]["scenarios"] + results["documents"]["scenarios"] + results["statistics"]["rows"]
-    rows += results["complaints"]["scenarios"] + results["surveys"]["rows"]
+    rows += results["complaints"]["scenarios"] + results["surveys"]["rows"] + results["queue"]["scenarios"]
     return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
 
 
@@ -389,6 +407,8 @@ def main() -> int:
         wrk_path = prerequisites.ensure_wrk()
         if not only:
             prerequisites.ensure_pgbench()  # before minutes of seeding, not after
+        if only in (None, "queue"):
+            prerequisites.ensure_redis(queue_bench.REDIS_URL)
         run = ONLY[only][0] if only else benchmark
         with contextlib.ExitStack() as stack:
             var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mpp-bench-")))

@@ -102,3 +102,27 @@ SURVEY_PAGES = [
     ("survey_region_index", f"/ikm/{PILOT_REGION}/", 50.0),
     ("survey_national_index", "/ikm/", 100.0),
 ]
+
+# The physical MPP's queue (issue #15, mpp.queueing), in Kota Samarinda's MPP: a walk-in's ticket at the kiosk and
+# booking a slot at the load's usual connections, 20 officers calling the next visitor at once, each held to its
+# p99; and 500 display boards and phones polling one MPP's board, a call reaching every one of them within 2 s.
+QUEUE_TICKET_CONNECTIONS = 32
+MAX_QUEUE_TICKET_P99_MS = 50.0
+QUEUE_CALL_CONNECTIONS = 20  # one per officer, each at a counter of their own
+MAX_QUEUE_CALL_P99_MS = 50.0
+#: Tickets waiting in Disdukcapil's line: far more than 20 officers call during a run.
+QUEUE_WAITING = 200_000
+QUEUE_BOOKING_CONNECTIONS = 32
+MAX_QUEUE_BOOKING_P99_MS = 100.0
+QUEUE_BOOKINGS_HELD = 10_000
+QUEUE_BOOKING_HOLDERS = 5_000
+#: The board's clients (its screens and the visitors' phones), each polling once a second after its last answer.
+QUEUE_DISPLAY_CLIENTS = 500
+QUEUE_DISPLAY_POLL_MS = 1000
+#: The probe calls the next visitor this often and reads the board this often until the call shows.
+QUEUE_PROBE_CALL_S = 2.0
+QUEUE_PROBE_POLL_MS = 50
+MAX_QUEUE_DISPLAY_S = 2.0
+#: The board's scenario runs at another MPP (Kota Surakarta's), with a morning's line instead of the 200,000
+#: tickets above: its snapshot holds the order of every waiting ticket, which no real line makes that long.
+QUEUE_DISPLAY_REGION = "33.72"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "mpp.onboarding",
     "mpp.complaints",
     "mpp.surveys",
+    "mpp.queueing",
     "mpp.monitoring",
     "mpp.statistics",
     "mpp.portal",
@@ -174,6 +175,7 @@ PERIODIC_TASKS = {
     "mpp.statistics.tasks.refresh_statistics": 60,
     "mpp.surveys.tasks.refresh_surveys": 60,
     "mpp.complaints.tasks.keep_complaints_moving": 60,
+    "mpp.queueing.tasks.keep_queues_current": 60,
     "mpp.monitoring.tasks.remind_monev_deadlines": 3600,
 }
 

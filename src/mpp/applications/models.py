@@ -88,6 +88,9 @@ class Application(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    #: The queue ticket of the MPP visit an assisted application was made at (``queueing.Ticket``'s id; the
+    #: ticket's page finds its application by it).
+    visit = models.UUIDField(null=True, blank=True, db_index=True)
 
     data = models.JSONField(_("isian"), default=dict)
     #: Where each prefilled value came from: field name → {"source": ..., "label": ..., "at": ...}.

@@ -83,6 +83,7 @@ def submit(
     beneficiary_nik: str = "",
     channel: str = Channel.ONLINE,
     entered_by: User | None = None,
+    visit=None,
     allow_duplicate: bool = False,
     now=None,
 ) -> Submitted:
@@ -146,6 +147,7 @@ def submit(
         basis=basis,
         channel=channel,
         entered_by=entered_by,
+        visit=visit if entered_by is not None else None,
         consent_recorded_at=now if entered_by else None,
         data=cleaned.values,
         provenance=_provenance(known, cleaned.values),

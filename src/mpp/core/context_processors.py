@@ -32,6 +32,7 @@ def _frame(script_prefix: str) -> dict[str, str]:
         "account": reverse("identity:account"),
         "dashboard": reverse("applications:dashboard"),
         "vault": reverse("documents:vault"),
+        "bookings": reverse("queueing:my_bookings"),
         "worklist": reverse("applications:worklist"),
         "track": reverse("applications:track"),
         "statistics": reverse("statistics:public_national"),

@@ -19,8 +19,10 @@ STAFF_PAGES = (
     ((Role.MPP_MANAGER,), "statistics:region", _("Statistik daerah")),
     ((Role.MPP_MANAGER,), "monitoring:manager_reports", _("Laporan monev")),
     ((Role.MPP_MANAGER,), "surveys:manager", _("Survei kepuasan (IKM)")),
+    ((Role.MPP_MANAGER,), "queueing:manager", _("Antrean MPP")),
     ((Role.REGION_SIGNATORY,), "onboarding:region_agreements", _("Perjanjian")),
     ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER), "applications:worklist", _("Daftar kerja")),
+    ((Role.COUNTER_OFFICER,), "queueing:console_start", _("Konsol antrean")),
     # Managers triage; complaint officers answer; approvers (the agency's head) receive the overdue ones.
     ((Role.MPP_MANAGER, Role.COMPLAINT_OFFICER, Role.APPROVER), "complaints:worklist", _("Pengaduan")),
     ((Role.MPP_MANAGER,), "complaints:rules", _("Batas waktu pengaduan")),

@@ -203,6 +203,36 @@ MESSAGES = {
         _("Pengaduan %(number)s melewati batas waktu"),
         _('Pengaduan %(number)s ("%(title)s") melewati batas waktunya (%(due)s). Tindak lanjuti di %(url)s'),
     ),
+    # The physical MPP's queue (antrean): bookings and tickets.
+    "queue_booked": Message(
+        _("Pesanan kunjungan MPP %(code)s"),
+        _(
+            "Kunjungan Anda ke %(mpp)s untuk %(service)s terpesan pada %(when)s. Kode pesanan: %(code)s. "
+            "Check-in di kios antrean MPP dengan kode atau kode QR-nya. Lihat, pindahkan, atau batalkan di %(url)s"
+        ),
+    ),
+    "queue_reminder": Message(
+        _("Pengingat: kunjungan MPP besok, %(when)s"),
+        _(
+            "Besok %(when)s Anda terjadwal di %(mpp)s untuk %(service)s (kode %(code)s). Datang paling lambat "
+            "pada jamnya dan check-in di kios antrean. Tidak jadi datang? Batalkan di %(url)s"
+        ),
+    ),
+    "queue_cancelled": Message(
+        _("Pesanan kunjungan MPP %(code)s dibatalkan"),
+        _("Pesanan kunjungan %(code)s ke %(mpp)s pada %(when)s telah dibatalkan. %(url)s"),
+    ),
+    "queue_closed": Message(
+        _("Pesanan kunjungan MPP %(code)s dibatalkan oleh MPP"),
+        _(
+            "Mohon maaf, pesanan kunjungan %(code)s ke %(mpp)s pada %(when)s dibatalkan karena MPP mengubah "
+            "jam layanan hari itu (%(note)s). Pesan jadwal lain di %(url)s"
+        ),
+    ),
+    "queue_ticket": Message(
+        _("Nomor antrean %(ticket)s di %(mpp)s"),
+        _("Nomor antrean Anda %(ticket)s di %(mpp)s (%(agency)s). Pantau posisi Anda di %(url)s"),
+    ),
 }
 
 

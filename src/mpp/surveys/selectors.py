@@ -61,6 +61,11 @@ def invitation_of_application(application) -> Invitation | None:
     return Invitation.objects.filter(kind=Kind.APPLICATION, reference=str(application.pk)).first()
 
 
+def invitation_of_visit(ticket) -> Invitation | None:
+    """The queue ticket's invitation, if it has one (answered or not)."""
+    return Invitation.objects.filter(kind=Kind.VISIT, reference=str(ticket.pk)).first()
+
+
 def is_answered(invitation: Invitation | None) -> bool:
     return invitation is not None and Answer.objects.filter(invitation=invitation).exists()
 

@@ -18,6 +18,7 @@ from mpp.catalog.models import Service
 from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.core.tenancy import region_scope
+from mpp.queueing.models import Ticket, TicketStatus
 from mpp.regions.models import Level, Region
 
 from .models import (
@@ -126,10 +127,51 @@ def issue_code(*, application: Application, now=None) -> Invitation:
 
     Raises DomainError for an application not served at the counter; AlreadyAnswered, Expired.
     """
-    now = now or timezone.now()
     if application.channel != Channel.COUNTER:
         raise DomainError(_("Kode survei hanya untuk layanan di loket MPP."))
-    invitation = invite_application(application=application)
+    return _code_of(invite_application(application=application), now or timezone.now())
+
+
+def invite_visit(*, ticket: Ticket) -> Invitation:
+    """The invitation of a visit served from the MPP's line (a finished queue ticket with its service), made
+    now if it has none. Raises DomainError for a ticket not served or without a service."""
+    found = Invitation.objects.filter(kind=Kind.VISIT, reference=str(ticket.pk)).first()
+    if found is not None:
+        return found
+    if ticket.status != TicketStatus.DONE or ticket.finished_at is None:
+        raise DomainError(_("Kode survei dibuat setelah warga selesai dilayani."))
+    if ticket.service_id is None:
+        raise DomainError(_("Tiket ini tanpa layanan: buat kode dari permohonan warga, atau survei umum MPP."))
+    served_on = ticket.day
+    invitation = Invitation(
+        kind=Kind.VISIT,
+        reference=str(ticket.pk),
+        region_id=ticket.mpp.region_id,
+        agency_id=ticket.agency_id,
+        service_id=ticket.service_id,
+        channel=Channel.COUNTER,
+        served_at=ticket.finished_at,
+        served_on=served_on,
+        month=month_of(served_on),
+        expires_at=ticket.finished_at + dt.timedelta(days=ANSWER_DAYS),
+    )
+    try:
+        with transaction.atomic():
+            invitation.save(force_insert=True)
+    except IntegrityError:  # made meanwhile by another request
+        return Invitation.objects.get(kind=Kind.VISIT, reference=str(ticket.pk))
+    return invitation
+
+
+@transaction.atomic
+def issue_visit_code(*, ticket: Ticket, now=None) -> Invitation:
+    """The kiosk code of a visit served from the MPP's line (``ticket`` already scoped to the officer by the
+    caller), as ``issue_code``. Raises what ``invite_visit`` raises, AlreadyAnswered, Expired."""
+    return _code_of(invite_visit(ticket=ticket), now or timezone.now())
+
+
+def _code_of(invitation: Invitation, now) -> Invitation:
+    """The invitation, locked, with a working code: the one it has, else a new one valid CODE_DAYS."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if Answer.objects.filter(invitation=invitation).exists():
         raise AlreadyAnswered

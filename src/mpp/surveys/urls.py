@@ -10,6 +10,7 @@ urlpatterns = [
     path("survei/kios/<str:region_code>/", kiosk.kiosk, name="kiosk_region"),
     path("survei/<str:region_code>/", public.open_survey, name="open"),
     path("loket/survei/<uuid:application_id>/", officer.survey_code, name="code"),
+    path("loket/survei/kunjungan/<uuid:ticket_id>/", officer.visit_code, name="visit_code"),
     # The index, public.
     path("ikm/", public.national, name="national"),
     path("ikm/<str:code>/", public.region, name="region"),

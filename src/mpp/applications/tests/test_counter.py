@@ -92,3 +92,29 @@ def test_only_counter_officers_use_the_counter(client, verifier, siti):
 
 def test_the_form_needs_a_walk_in_started_first(at_the_counter):
     assert at_the_counter.get("/loket/formulir/")["Location"] == "/loket/"
+
+
+def test_an_application_opened_from_a_queue_ticket_records_the_visit(at_the_counter, birth_service):
+    import uuid
+
+    visit = uuid.uuid4()
+    page = at_the_counter.get(f"/loket/?kunjungan={visit}&layanan={birth_service.pk}").content.decode()
+    assert f'name="kunjungan" value="{visit}"' in page and f'value="{birth_service.pk}" selected' in page
+    assert start(at_the_counter, birth_service, kunjungan=str(visit)).status_code == 302
+    at_the_counter.post(
+        "/loket/formulir/",
+        {
+            "submit_key": "loket-visit",
+            "child_name": "Bayu",
+            "child_sex": "LAKI-LAKI",
+            "birth_date": "2026-11-20",
+            "birth_place": "Samarinda",
+            "birth_order": "1",
+            "birth_attendant": "bidan",
+            "has_birth_letter": "tidak",
+            "sptjm": "on",
+            "truth": "on",
+        },
+    )
+    assert Application.objects.get().visit == visit
+    assert at_the_counter.get("/loket/?kunjungan=bukan-uuid").status_code == 200  # ignored, not an error

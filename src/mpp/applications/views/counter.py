@@ -6,6 +6,8 @@ form the citizen would online, on the citizen's account (opened for them if they
 The application carries the channel and the officer; the citizen gets a notice.
 """
 
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -77,7 +79,9 @@ def start(request):
     offered = [s for s in _counter_services(request.user) if s.current_version.template_version.parsed_form]
     if not offered:
         raise Http404
-    form = WalkInForm(request.POST or None, services=offered)
+    # From the queue console: the ticket's service chosen, the visit carried to the application.
+    visit = _visit(request.POST.get("kunjungan") or request.GET.get("kunjungan", ""))
+    form = WalkInForm(request.POST or None, services=offered, initial={"service": request.GET.get("layanan", "")})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -103,10 +107,18 @@ def start(request):
                     "citizen": citizen.pk,
                     "service": str(service.pk),
                     "consent_at": timezone.now().isoformat(),
+                    "visit": str(visit) if visit else "",
                 }
                 return redirect("applications:counter_form")
         status = 400
-    return render(request, "applications/counter_start.html", {"form": form}, status=status)
+    return render(request, "applications/counter_start.html", {"form": form, "visit": visit}, status=status)
+
+
+def _visit(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
 
 
 @officer_required
@@ -134,6 +146,7 @@ def apply(request):
                 submit_key=request.POST.get("submit_key", ""),
                 channel=Channel.COUNTER,
                 entered_by=request.user,
+                visit=walk_in.get("visit") or None,
             )
         except services.FormInvalid as invalid:
             errors, problem, status = invalid.errors | upload_errors, invalid.message, 422
