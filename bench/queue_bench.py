@@ -872,8 +872,8 @@ def section(results: dict) -> list[str]:
         f"(it was {data['open_files']:,} here), and stops when it stays under 1,500.",
         f"- Samarinda's board after the officers' calls, read once: rebuilt in {board['cold_ms']:,.0f} ms with "
         f"{board['waiting']:,} tickets waiting, then {board['warm_ms']:.0f} ms from the cache; its snapshot "
-        f"({board['bytes']:,} bytes) holds the order of every waiting ticket and is read whole from the cache on "
-        "every poll, a 304 too: a board is as cheap as its line is short.",
+        f"({board['bytes']:,} bytes) holds what the board shows and the counts per line, never the line itself, "
+        "so its size does not grow with the line.",
         f"- Ceilings on this server: {ceiling['rps']:,.0f} req/s at {ceiling['connections']} connections (p99 "
         f"{ceiling['p99_ms']:.0f} ms), {ceiling_call['rps']:,.0f} req/s at {ceiling_call['connections']} (p99 "
         f"{ceiling_call['p99_ms']:.0f} ms), and paced as the board's clients {ceiling_display['rps']:,.0f} req/s "

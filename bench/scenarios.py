@@ -123,6 +123,6 @@ QUEUE_DISPLAY_POLL_MS = 1000
 QUEUE_PROBE_CALL_S = 2.0
 QUEUE_PROBE_POLL_MS = 50
 MAX_QUEUE_DISPLAY_S = 2.0
-#: The board's scenario runs at another MPP (Kota Surakarta's), with a morning's line instead of the 200,000
-#: tickets above: its snapshot holds the order of every waiting ticket, which no real line makes that long.
+#: The board's scenario runs at another MPP (Kota Surakarta's), with a morning's line made through the real
+#: services, instead of the 200,000 tickets bulk-inserted above for the calls.
 QUEUE_DISPLAY_REGION = "33.72"
