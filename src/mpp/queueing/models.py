@@ -261,6 +261,10 @@ class Ticket(TimeStampedModel):
                 name="ticket_waiting_due",
             ),
             models.Index(fields=["mpp", "day", "last_called_at"], name="ticket_calls"),
+            # The ticket open at a counter (at most one): what every press at the console looks up first.
+            models.Index(
+                fields=["counter"], condition=models.Q(status__in=["called", "serving"]), name="ticket_open_at_counter"
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,7 @@ from mpp.catalog.models import Agency, Counter, Mpp, Service
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.notifications import services as notifications
 
-from . import board, selectors
+from . import board
 from .line import ORDER, steps, today_at, waiting_in
 from .models import (
     OPEN_STATUSES,
@@ -141,13 +141,23 @@ def issue_ticket(
     return ticket
 
 
+def _open_at(counter: Counter) -> Ticket | None:
+    """The counter's open ticket, if any: only what a press needs (``selectors.open_at`` is the console's)."""
+    return (
+        Ticket.objects.filter(counter=counter, status__in=(TicketStatus.CALLED, TicketStatus.SERVING))
+        .only("pk", "letter", "number", "status")
+        .order_by()
+        .first()
+    )
+
+
 @transaction.atomic
 def finish_and_call_next(*, counter: Counter, officer, now=None) -> tuple[Ticket | None, Ticket | None]:
     """The console's busiest button: finish the counter's open ticket, if any, and call the next one, in one
     transaction. Returns (the finished ticket or None, the called ticket or None)."""
     now = now or timezone.now()
     Counter.objects.select_for_update().filter(pk=counter.pk).first()
-    current = selectors.open_at(counter)
+    current = _open_at(counter)
     finished = None if current is None else finish(ticket_id=current.pk, counter=counter, officer=officer, now=now)
     return finished, call_next(counter=counter, officer=officer, now=now)
 
@@ -161,7 +171,7 @@ def call_next(*, counter: Counter, officer, now=None) -> Ticket | None:
     the counter still has a called or served ticket open."""
     now = now or timezone.now()
     Counter.objects.select_for_update().filter(pk=counter.pk).first()
-    current = selectors.open_at(counter)
+    current = _open_at(counter)
     if current is not None:
         raise Conflict(
             _("Nomor %(label)s masih di loket ini: selesaikan atau tandai tidak hadir dulu.") % {"label": current}
