@@ -278,17 +278,19 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
 # --- the report ------------------------------------------------------------------------------
 
 
-def _cpu_ms(row: dict, process: str) -> float:
+def cpu_ms(row: dict, process: str) -> float:
+    """CPU ms per answered request of ``process`` (server, postgres) in a row (the queue's report too)."""
     return row["cpu_cores"][process] * 1000 / row["rps"] if row["rps"] else 0.0
 
 
-def _met(row: dict) -> str:
+def met(row: dict) -> str:
     if row["failure"]:
         return f"**FAILED: {row['failure']}**"
     return {None: "—", True: "yes", False: "**no**"}[row["target_met"]]
 
 
-def _rows(rows: list[dict]) -> list[str]:
+def table_rows(rows: list[dict]) -> list[str]:
+    """The table of write scenarios with their CPU per request (complaints and the queue)."""
     lines = [
         "| scenario | request | conns | rate | p50 ms | p95 ms | p99 ms | % of ceiling | server CPU ms/req "
         "| PostgreSQL CPU ms/req | cores: server / PostgreSQL / wrk / other | target | met? |",
@@ -300,9 +302,9 @@ def _rows(rows: list[dict]) -> list[str]:
         lines.append(
             f"| {row['name']} | `{row['method']} {row['path']}`{row['note']} | {row['connections']} "
             f"| {row['rps']:,.1f} {row['unit']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
-            f"| {share} | {_cpu_ms(row, 'server'):.1f} | {_cpu_ms(row, 'postgres'):.1f} "
+            f"| {share} | {cpu_ms(row, 'server'):.2f} | {cpu_ms(row, 'postgres'):.2f} "
             f"| {cores['server']:.2f} / {cores['postgres']:.2f} / {cores['wrk']:.2f} / {cores['other']:.2f} "
-            f"| {row['target']} | {_met(row)} |"
+            f"| {row['target']} | {met(row)} |"
         )
     return lines
 
@@ -311,7 +313,7 @@ def _missed(row: dict, cores: int) -> list[str]:
     """What bounds a missed target: the CPU each filing cost, with 32 of them in flight on these cores."""
     if row["target_met"] is not False or row["failure"] or not row["rps"]:
         return []
-    server_ms, postgres_ms = _cpu_ms(row, "server"), _cpu_ms(row, "postgres")
+    server_ms, postgres_ms = cpu_ms(row, "server"), cpu_ms(row, "postgres")
     spread = row["p99_ms"] / row["mean_ms"] if row["mean_ms"] else 1.0
     # Latency ≈ connections / rate: the rate at which this run's tail (p99 = spread × mean) ends under the target.
     needed = row["connections"] * 1000 / MAX_FILE_P99_MS * spread
@@ -373,7 +375,7 @@ def section(results: dict) -> list[str]:
         "*Server CPU ms/req* and *PostgreSQL CPU ms/req* are the CPU the granian workers and the PostgreSQL "
         "processes used per answered request.",
         "",
-        *_rows(data["scenarios"]),
+        *table_rows(data["scenarios"]),
         "",
         *_missed(filing, results["machine"]["nproc"]),
         f"- **file_complaint**: `POST /pengaduan/baru/<region code>/` as one of {data['filers']:,} signed-in "

@@ -49,6 +49,7 @@ import loadtest
 import prerequisites
 import psycopg
 import servers
+from complaints_bench import cpu_ms, table_rows
 from scenarios import (
     MAX_QUEUE_BOOKING_P99_MS,
     MAX_QUEUE_CALL_P99_MS,
@@ -689,40 +690,11 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
 # --- the report ------------------------------------------------------------------------------------------------
 
 
-def _cpu_ms(row: dict, process: str) -> float:
-    return row["cpu_cores"][process] * 1000 / row["rps"] if row["rps"] else 0.0
-
-
-def _met(row: dict) -> str:
-    if row["failure"]:
-        return f"**FAILED: {row['failure']}**"
-    return {None: "—", True: "yes", False: "**no**"}[row["target_met"]]
-
-
-def _rows(rows: list[dict]) -> list[str]:
-    lines = [
-        "| scenario | request | conns | rate | p50 ms | p95 ms | p99 ms | % of ceiling | server CPU ms/req "
-        "| PostgreSQL CPU ms/req | cores: server / PostgreSQL / wrk / other | target | met? |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|",
-    ]
-    for row in rows:
-        share = f"{row['share_of_ceiling']:.0%}" if "share_of_ceiling" in row else "—"
-        cores = row["cpu_cores"]
-        lines.append(
-            f"| {row['name']} | `{row['method']} {row['path']}`{row['note']} | {row['connections']} "
-            f"| {row['rps']:,.1f} {row['unit']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
-            f"| {share} | {_cpu_ms(row, 'server'):.2f} | {_cpu_ms(row, 'postgres'):.2f} "
-            f"| {cores['server']:.2f} / {cores['postgres']:.2f} / {cores['wrk']:.2f} / {cores['other']:.2f} "
-            f"| {row['target']} | {_met(row)} |"
-        )
-    return lines
-
-
 def _missed(row: dict, target_ms: float, cores: int, why: str) -> list[str]:
     """What bounds a missed p99 target: the CPU each request cost, with ``connections`` of them in flight."""
     if row["target_met"] is not False or row["failure"] or not row["rps"]:
         return []
-    server_ms, postgres_ms = _cpu_ms(row, "server"), _cpu_ms(row, "postgres")
+    server_ms, postgres_ms = cpu_ms(row, "server"), cpu_ms(row, "postgres")
     spread = row["p99_ms"] / row["mean_ms"] if row["mean_ms"] else 1.0
     # Latency ≈ connections / rate: the rate at which this run's tail (p99 = spread × mean) ends under the target.
     needed = row["connections"] * 1000 / target_ms * spread
@@ -800,7 +772,7 @@ def section(results: dict) -> list[str]:
         "run (for the board: paced as its clients). *Server CPU ms/req* and *PostgreSQL CPU ms/req* are the CPU the "
         "granian workers and the PostgreSQL processes used per answered request.",
         "",
-        *_rows(data["scenarios"]),
+        *table_rows(data["scenarios"]),
         "",
         *_missed(
             ticket,
@@ -857,8 +829,8 @@ def section(results: dict) -> list[str]:
         f"{QUEUE_DISPLAY_POLL_MS} ms after its answer and sends `If-None-Match` with the ETag it last saw, so "
         f"{shown.get('not_modified_share', 0):.0%} of the {polls:,} polls answered 304. {_refetched(shown)}"
         "The server used "
-        f"{shown['cpu_cores']['server']:.2f} cores, {_cpu_ms(shown, 'server'):.2f} ms of CPU per poll (the probe's "
-        f"polls included) against {_cpu_ms(ceiling_display, 'server'):.2f} ms for `/healthz` paced alike. "
+        f"{shown['cpu_cores']['server']:.2f} cores, {cpu_ms(shown, 'server'):.2f} ms of CPU per poll (the probe's "
+        f"polls included) against {cpu_ms(ceiling_display, 'server'):.2f} ms for `/healthz` paced alike. "
         'Meanwhile a probe in the bench process presses "finish and call the next" at the '
         f"MPP's counter 1 every {QUEUE_PROBE_CALL_S:.0f} s through the console (HTTP, an officer's session) and "
         f"reads the board every {QUEUE_PROBE_POLL_MS} ms until it shows that call: {probe.get('calls', 0)} calls, "
