@@ -5,31 +5,34 @@ region; an MPP manager runs the queue of the MPPs of their regions (hours, capac
 figures). Anyone else is told the counter or the MPP does not exist.
 """
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from mpp.catalog.models import Agency, Counter, Mpp
+from mpp.catalog.models import Counter, Mpp
 from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
 
 
+def _counter_agencies(user) -> list:
+    """The agencies whose counters ``user`` may sit at."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return []
+    return [agency for agency, role in agency_roles(user) if role == Role.COUNTER_OFFICER]
+
+
 def counters_of(user) -> QuerySet[Counter]:
     """The counters ``user`` may sit at, in MPP and number order."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
-        return Counter.objects.none()
-    agencies = [agency for agency, role in agency_roles(user) if role == Role.COUNTER_OFFICER]
+    agencies = _counter_agencies(user)
     return (
         # An agency belongs to one region: its counters at that region's MPPs.
-        Counter.objects.filter(
-            agency_id__in=agencies, mpp__region_id__in=Agency.objects.filter(pk__in=agencies).values("region_id")
-        )
+        Counter.objects.filter(agency_id__in=agencies, mpp__region_id=F("agency__region_id"))
         .select_related("mpp__region", "agency__kind")
         .order_by("mpp__name", "number")
     )
 
 
 def counter_for(user, counter_id) -> Counter | None:
-    """The counter if ``user`` may sit at it, else None (a 404 for the caller)."""
-    return counters_of(user).filter(pk=counter_id).first()
+    """The counter if ``user`` may sit at it, else None (a 404 for the caller): one query, by its key."""
+    return counters_of(user).filter(pk=counter_id).order_by().first()
 
 
 def managed_mpps(user) -> QuerySet[Mpp]:

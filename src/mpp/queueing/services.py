@@ -141,14 +141,18 @@ def issue_ticket(
     return ticket
 
 
-def _open_at(counter: Counter) -> Ticket | None:
-    """The counter's open ticket, if any: only what a press needs (``selectors.open_at`` is the console's)."""
-    return (
-        Ticket.objects.filter(counter=counter, status__in=(TicketStatus.CALLED, TicketStatus.SERVING))
-        .only("pk", "letter", "number", "status")
-        .order_by()
-        .first()
-    )
+def _open_at(counter: Counter, *, lock: bool = False) -> Ticket | None:
+    """The counter's open ticket, if any: only what a press needs (``selectors.open_at`` is the console's),
+    locked when the press will change it."""
+    found = Ticket.objects.filter(counter=counter, status__in=(TicketStatus.CALLED, TicketStatus.SERVING))
+    if lock:
+        found = found.select_for_update(of=("self",))
+    return found.only("pk", "letter", "number", "status", "started_at", "last_called_at").order_by().first()
+
+
+def _hold(counter: Counter) -> None:
+    """Lock the counter's row: one press at a time per counter (another counter's presses never wait)."""
+    Counter.objects.select_for_update().filter(pk=counter.pk).order_by().values_list("pk").first()
 
 
 @transaction.atomic
@@ -156,10 +160,10 @@ def finish_and_call_next(*, counter: Counter, officer, now=None) -> tuple[Ticket
     """The console's busiest button: finish the counter's open ticket, if any, and call the next one, in one
     transaction. Returns (the finished ticket or None, the called ticket or None)."""
     now = now or timezone.now()
-    Counter.objects.select_for_update().filter(pk=counter.pk).first()
-    current = _open_at(counter)
-    finished = None if current is None else finish(ticket_id=current.pk, counter=counter, officer=officer, now=now)
-    return finished, call_next(counter=counter, officer=officer, now=now)
+    _hold(counter)
+    current = _open_at(counter, lock=True)
+    finished = None if current is None else _finish(current, counter, officer, now)
+    return finished, _call(counter, officer, now)
 
 
 @transaction.atomic
@@ -170,13 +174,22 @@ def call_next(*, counter: Counter, officer, now=None) -> Ticket | None:
     counters calling at once never get the same ticket and never wait for each other. Raises Conflict while
     the counter still has a called or served ticket open."""
     now = now or timezone.now()
-    Counter.objects.select_for_update().filter(pk=counter.pk).first()
+    _hold(counter)
     current = _open_at(counter)
     if current is not None:
         raise Conflict(
             _("Nomor %(label)s masih di loket ini: selesaikan atau tandai tidak hadir dulu.") % {"label": current}
         )
-    waiting = waiting_in(counter, now).select_for_update(skip_locked=True, of=("self",))
+    return _call(counter, officer, now)
+
+
+def _call(counter: Counter, officer, now) -> Ticket | None:
+    """The next waiting ticket called to the counter, inside the caller's transaction and counter lock."""
+    waiting = (
+        waiting_in(counter, now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .only("pk", "mpp_id", "letter", "number", "called_at")
+    )
     ticket = None
     for step in steps(now):  # at most three short index scans, never a sort of the whole line
         ticket = waiting.filter(step).order_by(*ORDER).first()
@@ -248,15 +261,24 @@ def start_serving(*, ticket_id, counter: Counter, officer, now=None) -> Ticket:
 
 @transaction.atomic
 def finish(*, ticket_id, counter: Counter, officer, now=None) -> Ticket:
-    """The visit is over (served). A ticket called and finished at once counts its service from the call."""
+    """The visit is over (served)."""
     now = now or timezone.now()
-    ticket = _locked(ticket_id, counter, TicketStatus.CALLED, TicketStatus.SERVING)
+    return _finish(_locked(ticket_id, counter, TicketStatus.CALLED, TicketStatus.SERVING), counter, officer, now)
+
+
+def _finish(ticket: Ticket, counter: Counter, officer, now) -> Ticket:
+    """Close the counter's locked, open ticket as served. A ticket called and finished at once counts its
+    service from the call."""
+    events = []
     if ticket.started_at is None:
         ticket.started_at = ticket.last_called_at or now
-        _event(ticket, EventKind.STARTED, ticket.started_at, counter=counter, officer=officer)
+        events.append(TicketEvent(ticket=ticket, kind=EventKind.STARTED, at=ticket.started_at))
     ticket.status, ticket.finished_at = TicketStatus.DONE, now
     ticket.save(update_fields=["status", "started_at", "finished_at", "updated_at"])
-    _event(ticket, EventKind.FINISHED, now, counter=counter, officer=officer)
+    events.append(TicketEvent(ticket=ticket, kind=EventKind.FINISHED, at=now))
+    for event in events:
+        event.counter, event.officer = counter, officer
+    TicketEvent.objects.bulk_create(events)
     _changed(counter.mpp_id)
     return ticket
 
