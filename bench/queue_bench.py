@@ -785,10 +785,10 @@ def section(results: dict) -> list[str]:
             call,
             MAX_QUEUE_CALL_P99_MS,
             cores,
-            f"A call orders the whole line to find its next ticket: with {seed_data['waiting']:,} waiting, the "
-            f"slowest of its {queries['queries']} queries took {queries['slowest_ms']:.0f} ms in-process "
-            f"({_plan(queries)}); the line's order (a CASE on priority and due time, then arrival) has no index "
-            "to read it from, so every call costs about as much as the line is long.",
+            f"The line is read in three index ranges (due bookings, priority, the rest), never sorted whole: with "
+            f"{seed_data['waiting']:,} waiting, the slowest of a press's {queries['queries']} queries took "
+            f"{queries['slowest_ms']:.1f} ms in-process ({_plan(queries)}), so what a press costs is the "
+            "request's own work, not the line's length.",
         ),
         *_missed(booking, MAX_QUEUE_BOOKING_P99_MS, cores, ""),
         f"- **queue_ticket**: `POST /antrean/<mpp>/kios/` as the kiosk's form sends it (`agency`, empty `service` and "

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "mpp.applications",
     "mpp.notifications",
     "mpp.documents",
+    "mpp.payments",
     "mpp.onboarding",
     "mpp.complaints",
     "mpp.surveys",
@@ -311,6 +312,20 @@ LAPOR_URL = env_str("LAPOR_URL", "")
 LAPOR_API_KEY = env_str("LAPOR_API_KEY", "")
 LAPOR_WEBHOOK_SECRET = env_str("LAPOR_WEBHOOK_SECRET", "")
 LAPOR_TIMEOUT_SECONDS = float(env_str("LAPOR_TIMEOUT_SECONDS", "5"))
+
+# The payment network (a bank or payment provider speaking Bank Indonesia's SNAP, real or simulated;
+# docs/payments-snap.md). Our client key and HMAC secret there, our RSA key for its token requests, the VA prefix
+# of the region's bank; and the network's client key, HMAC secret and RSA public key for its calls to us. Without
+# a URL, bills are raised but get their codes once the network is configured, and only cash is taken.
+PAYNET_URL = env_str("PAYNET_URL", "").rstrip("/")
+PAYNET_CLIENT_KEY = env_str("PAYNET_CLIENT_KEY", "")
+PAYNET_CLIENT_SECRET = env_str("PAYNET_CLIENT_SECRET", "")
+PAYNET_PRIVATE_KEY_FILE = env_str("PAYNET_PRIVATE_KEY_FILE", "")
+PAYNET_PARTNER_SERVICE_ID = env_str("PAYNET_PARTNER_SERVICE_ID", "88001")
+PAYNET_BANK_CLIENT_KEY = env_str("PAYNET_BANK_CLIENT_KEY", "")
+PAYNET_BANK_CLIENT_SECRET = env_str("PAYNET_BANK_CLIENT_SECRET", "")
+PAYNET_BANK_PUBLIC_KEY_FILE = env_str("PAYNET_BANK_PUBLIC_KEY_FILE", "")
+PAYNET_TIMEOUT_SECONDS = float(env_str("PAYNET_TIMEOUT_SECONDS", "5"))
 
 # The SMS/WhatsApp gateway, real or simulated: known only by URL and API key. Without a URL,
 # notifications go in the app and by e-mail only.

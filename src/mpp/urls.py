@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("mpp.monitoring.urls")),
     path("", include("mpp.surveys.urls")),
     path("", include("mpp.queueing.urls")),
+    path("", include("mpp.payments.urls")),
     path("", include("mpp.statistics.urls")),
     path("api/v1/", api.urls),
     path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),

@@ -1,0 +1,257 @@
+"""Writes of payments: raising a bill and opening it at the network, taking a payment exactly once (from the
+network's notification, its inquiry, or cash at the counter), cancelling and expiring bills.
+
+Every change of money goes through ``ledger.append`` in the same transaction as the rows it explains. Failures a
+person can act on raise ``DomainError`` with a message in their language; the network's refusals at the SNAP
+endpoints are ``snap.SnapError``.
+"""
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.core.errors import Conflict, DomainError, NotFound
+
+from . import ledger, network, snap
+from .models import Bill, BillItem, BillState, Channel, EntryKind, Payment, Revenue
+
+log = logging.getLogger(__name__)
+
+#: Sent once a bill is paid, after the payment commits: ``bill`` (with its ``payment``). The application's
+#: workflow listens (a lower floor tells the one above without importing it).
+bill_paid = Signal()
+
+#: Agencies whose services cost nothing by law: population documents (UU 24/2013 Pasal 79A).
+FREE_BY_LAW = frozenset({"disdukcapil"})
+
+
+@dataclass(frozen=True)
+class Item:
+    description: str
+    amount: int
+    account_code: str = ""
+
+
+def _checked_items(items: list[Item]) -> list[Item]:
+    if not items:
+        raise DomainError(_("Tagihan harus berisi sedikitnya satu rincian."))
+    for item in items:
+        if not isinstance(item.amount, int) or isinstance(item.amount, bool) or item.amount <= 0:
+            raise DomainError(_("Jumlah setiap rincian harus bilangan bulat rupiah lebih dari nol."))
+    return items
+
+
+def free_by_law(agency) -> bool:
+    return agency is not None and agency.kind.code in FREE_BY_LAW
+
+
+@transaction.atomic
+def raise_bill(
+    *,
+    region,
+    payer,
+    payer_name: str,
+    title: str,
+    revenue: str,
+    receiving_account: str,
+    items: list[Item],
+    expires_at: dt.datetime,
+    agency=None,
+    application=None,
+    subject: str = "",
+    external_bill_id: str = "",
+    replaces: Bill | None = None,
+    now=None,
+) -> Bill:
+    """Issue a bill: its items, and its first ledger entry (the amount becomes due). The network gives it its
+    codes once committed (``open_at_network``). Refused for a service that costs nothing by law."""
+    now = now or timezone.now()
+    if revenue not in Revenue.values:
+        raise DomainError(_("Jenis penerimaan tidak dikenal."))
+    if free_by_law(agency):
+        raise DomainError(_("Layanan administrasi kependudukan tidak dipungut biaya: tidak ada tagihan."))
+    items = _checked_items(items)
+    if expires_at <= now:
+        raise DomainError(_("Batas waktu pembayaran harus di masa depan."))
+    bill = Bill.objects.create(
+        region=region,
+        agency=agency,
+        payer=payer,
+        payer_name=payer_name[:200],
+        application=application,
+        revenue=revenue,
+        subject=subject,
+        external_bill_id=external_bill_id,
+        title=title[:200],
+        amount=sum(item.amount for item in items),
+        receiving_account=receiving_account[:200],
+        issued_at=now,
+        expires_at=expires_at,
+        replaces=replaces,
+    )
+    BillItem.objects.bulk_create(
+        BillItem(bill=bill, position=n, description=i.description[:200], account_code=i.account_code, amount=i.amount)
+        for n, i in enumerate(items, 1)
+    )
+    ledger.append(bill, EntryKind.ISSUED, now)
+    transaction.on_commit(lambda: open_quietly(bill.pk))
+    return bill
+
+
+def _customer_no(bill: Bill) -> str:
+    """A VA's customer number: the region's four digits and twelve random ones."""
+    return bill.region_id.replace(".", "")[:4] + str(secrets.randbelow(10**12)).zfill(12)
+
+
+def open_at_network(bill_id) -> Bill:
+    """Ask the network for the bill's VA or billing code and its QRIS, once (NetworkUnavailable: later)."""
+    bill = Bill.objects.get(pk=bill_id)
+    if bill.pay_code or bill.state != BillState.OPEN:
+        return bill
+    billing = bill.revenue == Revenue.PNBP
+    opened = network.open_bill(
+        bill_id=str(bill.pk),
+        customer_no=_customer_no(bill),
+        name=bill.payer_name,
+        amount=bill.amount,
+        expires_at=bill.expires_at,
+        billing=billing,
+        revenue=bill.revenue,
+        description=bill.title,
+    )
+    codes = {"billing_code": opened.pay_code} if billing else {"va_number": opened.pay_code}
+    Bill.objects.filter(pk=bill.pk, billing_code__isnull=True, va_number__isnull=True).update(
+        qr_content=opened.qr_content, qr_reference=opened.qr_reference, **codes
+    )
+    bill.refresh_from_db()
+    return bill
+
+
+def open_quietly(bill_id) -> None:
+    """``open_at_network`` after a bill commits; when the network is away, the minute task tries again."""
+    try:
+        open_at_network(bill_id)
+    except (network.NetworkUnavailable, network.NetworkRefused) as exc:
+        log.warning("bill %s not opened at the payment network yet: %s", bill_id, exc)
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A payment as the network reports it (from a notification or an inquiry)."""
+
+    pay_code: str
+    network_reference: str
+    amount: int
+    paid_at: dt.datetime
+    channel: str = Channel.VA
+    bank_reference: str = ""
+    ntpn: str = ""
+    ntb: str = ""
+
+
+def _locked_by_code(pay_code: str) -> Bill | None:
+    return Bill.objects.select_for_update().filter(Q(va_number=pay_code) | Q(billing_code=pay_code)).first()
+
+
+@transaction.atomic
+def take_payment(paid: Paid, *, source: str = Payment.Source.NOTIFICATION, now=None) -> tuple[Payment, bool]:
+    """Record the network's payment of a bill exactly once: (the payment, whether it is new). The same network
+    reference again answers the payment recorded before. Raises ``snap.SnapError``: unknown bill, another
+    payment of a paid bill, an expired or cancelled bill, an amount other than the bill's."""
+    now = now or timezone.now()
+    bill = _locked_by_code(paid.pay_code)
+    if bill is None:
+        raise snap.NOT_FOUND
+    before = Payment.objects.filter(network_reference=paid.network_reference).first()
+    if before is not None:
+        if before.bill_id != bill.pk:
+            raise snap.PAID_BILL
+        return before, False
+    if bill.state == BillState.PAID:
+        raise snap.PAID_BILL
+    if bill.state != BillState.OPEN or bill.expires_at < paid.paid_at:
+        raise snap.EXPIRED_BILL
+    if paid.amount != bill.amount:
+        raise snap.INVALID_AMOUNT
+    channel = Channel.BILLING if bill.revenue == Revenue.PNBP and paid.channel == Channel.VA else paid.channel
+    payment = Payment.objects.create(
+        bill=bill,
+        channel=channel,
+        amount=paid.amount,
+        paid_at=paid.paid_at,
+        network_reference=paid.network_reference,
+        bank_reference=paid.bank_reference[:64],
+        ntpn=paid.ntpn[:16],
+        ntb=paid.ntb[:32],
+        source=source,
+        recorded_at=now,
+    )
+    ledger.append(bill, EntryKind.PAID, now, payment=payment)
+    transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
+    return payment, True
+
+
+@transaction.atomic
+def take_cash(*, bill_id, officer, agencies, receipt_number: str, now=None) -> Payment:
+    """A counter officer of the bill's agency took the amount in cash, against a numbered cash receipt. Raises
+    NotFound for a bill outside ``agencies``, Conflict for one no longer open, DomainError without a number."""
+    now = now or timezone.now()
+    receipt_number = receipt_number.strip()
+    if not receipt_number:
+        raise DomainError(_("Tulis nomor kuitansi tunai."))
+    bill = Bill.objects.select_for_update().filter(pk=bill_id, agency__in=agencies).first()
+    if bill is None:
+        raise NotFound(_("Tagihan tidak ditemukan."))
+    if bill.state != BillState.OPEN:
+        raise Conflict(
+            _("Tagihan %(number)s tidak dapat dibayar: %(state)s.")
+            % {"number": bill.number, "state": bill.get_state_display()}
+        )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                bill=bill,
+                channel=Channel.CASH,
+                amount=bill.amount,
+                paid_at=now,
+                cash_receipt_number=receipt_number[:40],
+                recorded_by=officer,
+                source=Payment.Source.COUNTER,
+                recorded_at=now,
+            )
+    except IntegrityError:
+        raise Conflict(_("Tagihan ini sudah dibayar.")) from None
+    ledger.append(bill, EntryKind.PAID, now, payment=payment, by=officer, note=f"kuitansi {receipt_number}")
+    transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
+    return payment
+
+
+@transaction.atomic
+def cancel(*, bill_id, by=None, reason: str, now=None) -> Bill:
+    """Cancel an open bill (nothing is due any more): a changed amount, a withdrawn application."""
+    now = now or timezone.now()
+    bill = Bill.objects.select_for_update().filter(pk=bill_id).first()
+    if bill is None:
+        raise NotFound(_("Tagihan tidak ditemukan."))
+    if bill.state != BillState.OPEN:
+        raise Conflict(_("Hanya tagihan yang menunggu pembayaran yang dapat dibatalkan."))
+    ledger.append(bill, EntryKind.CANCELLED, now, by=by, note=reason)
+    return bill
+
+
+@transaction.atomic
+def expire(*, bill_id, now=None) -> Bill | None:
+    """End an open bill past its time (None when it is no longer open or not yet due to end)."""
+    now = now or timezone.now()
+    bill = Bill.objects.select_for_update().filter(pk=bill_id, state=BillState.OPEN, expires_at__lte=now).first()
+    if bill is None:
+        return None
+    ledger.append(bill, EntryKind.EXPIRED, now)
+    return bill
