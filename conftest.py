@@ -242,3 +242,22 @@ def lapor(lapor_simulator, settings):
     lapor_simulator.clear_faults()
     yield lapor_simulator
     lapor_simulator.clear_faults()
+
+
+@pytest.fixture(scope="session")
+def billers_simulator(tmp_path_factory):
+    """The PBB-P2 and PDAM back ends as their own process, for the whole session, on a fixed day."""
+    from simulators.billers.testing import running_billers
+
+    with running_billers(tmp_path_factory.mktemp("billers"), today="2026-12-07") as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def billers(billers_simulator, settings):
+    """Point the platform at the running billers' simulator, with healthy faults."""
+    settings.BILLERS_URL = billers_simulator.url
+    settings.BILLERS_API_KEY = billers_simulator.api_key
+    billers_simulator.clear_faults()
+    yield billers_simulator
+    billers_simulator.clear_faults()

@@ -177,6 +177,7 @@ PERIODIC_TASKS = {
     "mpp.surveys.tasks.refresh_surveys": 60,
     "mpp.complaints.tasks.keep_complaints_moving": 60,
     "mpp.queueing.tasks.keep_queues_current": 60,
+    "mpp.payments.tasks.keep_payments_current": 60,
     "mpp.monitoring.tasks.remind_monev_deadlines": 3600,
 }
 
@@ -326,6 +327,13 @@ PAYNET_BANK_CLIENT_KEY = env_str("PAYNET_BANK_CLIENT_KEY", "")
 PAYNET_BANK_CLIENT_SECRET = env_str("PAYNET_BANK_CLIENT_SECRET", "")
 PAYNET_BANK_PUBLIC_KEY_FILE = env_str("PAYNET_BANK_PUBLIC_KEY_FILE", "")
 PAYNET_TIMEOUT_SECONDS = float(env_str("PAYNET_TIMEOUT_SECONDS", "5"))
+
+# The systems whose bills the MPP collects (Kota Samarinda's PBB-P2 and its water company, real or simulated:
+# simulators/billers), known by URL and API key, and the region they belong to. Without a URL, no such bill.
+BILLERS_URL = env_str("BILLERS_URL", "").rstrip("/")
+BILLERS_API_KEY = env_str("BILLERS_API_KEY", "")
+BILLERS_REGION = env_str("BILLERS_REGION", "64.72")
+BILLERS_TIMEOUT_SECONDS = float(env_str("BILLERS_TIMEOUT_SECONDS", "5"))
 
 # The SMS/WhatsApp gateway, real or simulated: known only by URL and API key. Without a URL,
 # notifications go in the app and by e-mail only.

@@ -33,10 +33,12 @@ class Status(models.TextChoices):
     WAITING_REGISTRY = "waiting_registry", _("Disetujui, menunggu pencatatan di database kependudukan")
     APPROVED = "approved", _("Disetujui")
     REJECTED = "rejected", _("Ditolak")
+    #: The service's fee is due (before processing, or once approved before release): the clock stands still.
+    WAITING_PAYMENT = "waiting_payment", _("Menunggu pembayaran")
 
 
-#: Statuses in which someone still has to act (the deadline clock runs, except in REVISION).
-OPEN_STATUSES = (Status.IN_PROGRESS, Status.REVISION, Status.FORWARDED)
+#: Statuses in which someone still has to act (the deadline clock runs, except in REVISION and WAITING_PAYMENT).
+OPEN_STATUSES = (Status.IN_PROGRESS, Status.REVISION, Status.FORWARDED, Status.WAITING_PAYMENT)
 DONE_STATUSES = (Status.APPROVED, Status.REJECTED)
 #: Not decided yet: a second request for the same thing is likely made by mistake (the citizen is warned).
 PENDING_STATUSES = (*OPEN_STATUSES, Status.WAITING_REGISTRY)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mpp.catalog.models import Service
+from mpp.catalog.templatetags.catalog import rupiah
 from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.documents import services as documents
@@ -29,7 +30,7 @@ from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 from mpp.registry.services import RegistryUnavailable
 
-from . import calendar, checks, forwarding, registration
+from . import billing, calendar, checks, forwarding, registration
 from .access import officer_label, record_on_behalf
 from .duplicates import duplicate_key
 from .links import survey_invitation
@@ -162,6 +163,9 @@ def submit(
         version=1,
     )
     year_month = clock.in_zone(now, zone).strftime("%y%m")  # the month where it was submitted
+    pays_first = billing.needs_payment(application, "before")
+    if pays_first:
+        application.status, application.paused_at = Status.WAITING_PAYMENT, now
     try:
         with transaction.atomic():
             application.tracking_number = new_tracking_number(service.region_id, year_month)
@@ -172,11 +176,14 @@ def submit(
                 actor=entered_by or applicant,
                 label=_actor_label(applicant, entered_by),
                 action="submit",
-                to_status=Status.IN_PROGRESS,
+                to_status=application.status,
                 to_step=first.code,
             )
-            forwarding.forward_if_configured(application=application, at=now)  # when the service forwards
+            if not pays_first:
+                forwarding.forward_if_configured(application=application, at=now)  # when the service forwards
             _tell_applicant(application, "assisted" if entered_by else "submitted", event)
+            if pays_first:
+                _tell_payment_due(application, billing.raise_for(application, now=now), event)
             if basis != Basis.SELF:
                 _record_on_behalf(application, applicant)
             _attach_uploads(application)
@@ -238,8 +245,12 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
             chosen_status = APPROVED
     else:
         chosen_status = chosen.goes_to
+    pays_after = chosen_status == APPROVED and billing.needs_payment(application, "after")
     if chosen.goes_to == REVISION:
         application.status, application.paused_at, application.revision_fields = Status.REVISION, now, fields
+    elif pays_after:  # approved: the result is released once the fee is paid, and the clock stands still
+        application.status, application.paused_at = Status.WAITING_PAYMENT, now
+        application.step, application.step_role, application.step_due_at = "", "", None
     elif chosen_status == Status.WAITING_REGISTRY:
         application.status = Status.WAITING_REGISTRY  # decided once the registry has recorded it
         application.step, application.step_role, application.step_due_at = "", "", None
@@ -268,6 +279,8 @@ def act(*, application_id, officer: User, action: str, expected_version: int, no
     )
     if application.status == Status.APPROVED:
         finish_approval(application, approval=event, now=now)
+    elif pays_after:
+        _tell_payment_due(application, billing.raise_for(application, now=now), event)
     elif application.status in (Status.REVISION, Status.REJECTED):
         _tell_applicant(application, application.status, event, note=note)
     return application
@@ -329,6 +342,74 @@ def _issue_follow_up(application: Application, *, approval: Event, now) -> Appli
     )
     documents.issue(follow, official=approval.actor, official_label=approval.actor_label, now=now)
     return follow
+
+
+def on_bill_paid(sender, bill, **kwargs) -> None:
+    """``payments.services.bill_paid``: an application's bill was paid, so the application moves on (once)."""
+    if bill.application_id is not None:
+        after_payment(application_id=bill.application_id, bill=bill)
+
+
+@transaction.atomic
+def after_payment(*, application_id, bill) -> Application | None:
+    """The paid application moves on: into the agency's worklist, its deadline later by the working days it
+    waited; or, approved before, to its signed result. None when it no longer waits for a payment."""
+    application = _for_update(application_id)
+    if application is None or application.status != Status.WAITING_PAYMENT:
+        return None
+    paid_at = bill.payment.paid_at
+    zone = application.region.time_zone
+    with translation.override(settings.LANGUAGE_CODE):
+        label = _("Sistem MPP Digital")
+        note = _("Tagihan %(bill)s dibayar (Rp%(amount)s).") % {"bill": bill.number, "amount": rupiah(bill.amount)}
+    application.due_at = calendar.extend(application.due_at, application.paused_at, paid_at, zone)
+    application.paused_at = None
+    application.version += 1
+    if application.step:  # paid before processing
+        step = workflow_named(application.service.template.workflow).step(application.step)
+        application.status, application.step_due_at = (
+            Status.IN_PROGRESS,
+            _step_due(step, paid_at, application.due_at, zone),
+        )
+    else:  # approved before, released now
+        application.status, application.decided_at = Status.APPROVED, paid_at
+    application.save()
+    event = _event(
+        application,
+        at=paid_at,
+        actor=None,
+        label=label,
+        action="pay",
+        from_status=Status.WAITING_PAYMENT,
+        to_status=application.status,
+        to_step=application.step,
+        note=note,
+    )
+    if application.status == Status.APPROVED:
+        approval = Event.objects.filter(application=application, action="approve").latest("at")
+        finish_approval(application, approval=approval, now=paid_at)
+    else:
+        forwarding.forward_if_configured(application=application, at=paid_at)
+        _tell_applicant(application, "paid", event, amount=f"Rp{rupiah(bill.amount)}")
+    return application
+
+
+@transaction.atomic
+def renew_bill(*, application_id, applicant: User, now=None):
+    """A new bill for an application whose bill expired unpaid. NotFound: not the applicant's; Conflict: it
+    does not wait for a payment, or its bill can still be paid."""
+    now = now or timezone.now()
+    application = _for_update(application_id)
+    if application is None or application.applicant_id != applicant.pk:
+        raise NotFound(_("Permohonan tidak ditemukan."))
+    if application.status != Status.WAITING_PAYMENT:
+        raise Conflict(_("Permohonan ini tidak menunggu pembayaran."))
+    if billing.open_bill(application) is not None:
+        raise Conflict(_("Tagihan permohonan ini masih dapat dibayar."))
+    bill = billing.raise_for(application, now=now)
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+    return bill
 
 
 def complete_waiting(*, now=None) -> int:
@@ -585,7 +666,11 @@ def _step_due(step, start, due_at, zone):
     return min(calendar.deadline(start, step.days, zone), due_at)
 
 
-def _tell_applicant(application: Application, kind: str, event: Event, note: str = "") -> None:
+def _tell_payment_due(application: Application, bill, event: Event) -> None:
+    _tell_applicant(application, "payment_due", event, amount=f"Rp{rupiah(bill.amount)}", due_at=bill.expires_at)
+
+
+def _tell_applicant(application: Application, kind: str, event: Event, note: str = "", **extra) -> None:
     notify(
         user=application.applicant,
         kind=kind,
@@ -600,6 +685,7 @@ def _tell_applicant(application: Application, kind: str, event: Event, note: str
             "note": note,
             "url": f"{settings.SITE_URL}/permohonan/{application.tracking_number}/",
             **survey_invitation(application, kind),
+            **{key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in extra.items()},
         },
     )
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("permohonan/", citizen.dashboard, name="dashboard"),
     path("permohonan/<str:tracking_number>/", citizen.detail, name="detail"),
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
+    path("permohonan/<str:tracking_number>/tagihan-baru/", citizen.renew_bill, name="renew_bill"),
     path("lacak/", citizen.track, name="track"),
     # Removing a vault document is the applications' call: only they know which files an open application uses.
     path("brankas/<uuid:document_id>/hapus/", citizen.vault_remove, name="vault_remove"),

@@ -60,6 +60,9 @@ class Fee(_Strict):
     amount: int = Field(ge=0, description="rupiah; 0 means free of charge")
     note: str = ""
     note_en: str = ""
+    #: When an online application pays it: before the agency processes it, or once approved, before the
+    #: result is released (the payments' bill; the deadline stands still while it is unpaid).
+    payment: Literal["before", "after"] = "before"
 
 
 class Product(_Strict):

@@ -33,6 +33,7 @@ def _frame(script_prefix: str) -> dict[str, str]:
         "dashboard": reverse("applications:dashboard"),
         "vault": reverse("documents:vault"),
         "bookings": reverse("queueing:my_bookings"),
+        "bills": reverse("payments:mine"),
         "worklist": reverse("applications:worklist"),
         "track": reverse("applications:track"),
         "statistics": reverse("statistics:public_national"),

@@ -39,6 +39,7 @@ class DocumentType(models.TextChoices):
     IZIN_PERKAWINAN = "izin-perkawinan", _("Izin perkawinan")
     BUKTI_PERUBAHAN_DATA = "bukti-perubahan-data", _("Bukti perubahan data")
     PERJANJIAN_PELAKSANAAN = "perjanjian-pelaksanaan", _("Perjanjian pelaksanaan MPP Digital")
+    BUKTI_BAYAR = "bukti-bayar", _("Bukti pembayaran")
     LAINNYA = "lainnya", _("Dokumen lain")
 
 

@@ -26,9 +26,8 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
     """
     # Imported on first use: reportlab and pyHanko add ~25 MB to a worker and work to every garbage
     # collection, which only the processes that issue documents should pay (docs/BENCHMARKS.md).
-    from . import archive, issuing
+    from . import issuing
     from .rendering import RenderedContent, verification_url
-    from .signing import render_signed, signer
 
     now = now or timezone.now()
     issued_on = timezone.localtime(now, ZoneInfo(application.region.time_zone)).date()
@@ -53,29 +52,70 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
         table_rows=content.table_rows,
         extra_lines=content.extra_lines,
     )
+    issued = issue_signed(
+        owner=application.applicant,
+        rendered=rendered,
+        document_type=content.document_type,
+        title=content.title,
+        issuer=agency.name,
+        holder_name=content.holder_name,
+        region=region,
+        key_fields=content.key_fields,
+        file_name=f"{content.document_type}-{application.tracking_number}.pdf",
+        vault_title=f"{content.title.title()} · {content.holder_name}",
+        application=application,
+        holder_nik_masked=mask_nik(content.holder_nik) if content.holder_nik else "",
+        valid_until=content.valid_until,
+        now=now,
+    )
+    if content.supersedes_earlier:
+        _supersede(issued, prefix=f"{content.number_prefix}/", now=now)
+    after = issuing.AFTER_ISSUE.get(application.service.template.slug)
+    if after is not None:
+        after(application, issued, actor_label=official_label)
+    return issued
+
+
+def issue_signed(
+    *,
+    owner,
+    rendered,
+    document_type: str,
+    title: str,
+    issuer: str,
+    holder_name: str,
+    region,
+    key_fields,
+    file_name: str,
+    vault_title: str,
+    application=None,
+    holder_nik_masked: str = "",
+    valid_until=None,
+    now,
+) -> IssuedDocument:
+    """Sign ``rendered`` (a ``rendering.RenderedContent`` carrying its verification code), keep the PDF and its
+    issue record, and put it in ``owner``'s vault: an application's result, or a payment's receipt."""
+    from . import archive
+    from .signing import render_signed, signer
+
     used = signer()
     pdf = render_signed(rendered, using=used)
     signed = archive.facts(pdf)
     upload = store_generated(
-        owner=application.applicant,
-        application=application,
-        content=pdf,
-        content_type="application/pdf",
-        name=f"{content.document_type}-{application.tracking_number}.pdf",
-        now=now,
+        owner=owner, application=application, content=pdf, content_type="application/pdf", name=file_name, now=now
     )
     issued = IssuedDocument.objects.create(
-        code=code,
+        code=rendered.verification_code,
         application=application,
         region=region,
-        document_type=content.document_type,
-        number=number,
-        title=content.title,
-        issuer=agency.name,
-        holder_name=content.holder_name,
-        holder_nik_masked=mask_nik(content.holder_nik) if content.holder_nik else "",
-        key_fields=[list(pair) for pair in content.key_fields],
-        valid_until=content.valid_until,
+        document_type=document_type,
+        number=rendered.number,
+        title=title,
+        issuer=issuer,
+        holder_name=holder_name,
+        holder_nik_masked=holder_nik_masked,
+        key_fields=[list(pair) for pair in key_fields],
+        valid_until=valid_until,
         upload=upload,
         sha256=upload.sha256,
         signed_revision_sha256=signed.signed_revision_sha256,
@@ -85,20 +125,15 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
         issued_at=now,
     )
     document = VaultDocument.objects.create(
-        owner=application.applicant,
-        document_type=content.document_type,
-        title=f"{content.title.title()} · {content.holder_name}",
+        owner=owner,
+        document_type=document_type,
+        title=vault_title,
         origin=Origin.ISSUED,
         issued=issued,
         created_at=now,
         updated_at=now,
     )
     VaultVersion.objects.create(document=document, number=1, upload=upload, created_at=now)
-    if content.supersedes_earlier:
-        _supersede(issued, prefix=f"{content.number_prefix}/", now=now)
-    after = issuing.AFTER_ISSUE.get(application.service.template.slug)
-    if after is not None:
-        after(application, issued, actor_label=official_label)
     return issued
 
 

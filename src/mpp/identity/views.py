@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import user_or_ip
 
 from mpp.audit.selectors import KIND_FILTERS, described, use_lines
+from mpp.core import qr
 from mpp.core.errors import DomainError
 from mpp.core.headers import allow_features
 from mpp.core.limits import over_limit
@@ -335,14 +336,7 @@ def totp(request):
             return redirect("identity:account")
     elif user.totp_secret and not user.totp_enabled_at:
         uri = services.totp_uri(user=user)
-    return render(request, "identity/totp.html", {"form": form, "uri": uri, "qr_svg": _qr_svg(uri) if uri else ""})
-
-
-def _qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    return qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
+    return render(request, "identity/totp.html", {"form": form, "uri": uri, "qr_svg": qr.svg(uri) if uri else ""})
 
 
 @login_required

@@ -44,6 +44,18 @@ MESSAGES = {
             "Waktu penyelesaian berhenti sampai Anda mengirim perbaikan."
         ),
     ),
+    "payment_due": Message(
+        _("Tagihan permohonan %(number)s: %(amount)s"),
+        _(
+            "Permohonan %(service)s nomor %(number)s menunggu pembayaran %(amount)s sampai %(due)s. "
+            "Kode pembayaran dan QRIS ada di %(url)s. Waktu penyelesaian berhenti sampai tagihan dibayar. "
+            "Bayar hanya melalui kode tersebut, jangan kepada siapa pun."
+        ),
+    ),
+    "paid": Message(
+        _("Pembayaran permohonan %(number)s diterima"),
+        _("Pembayaran %(amount)s untuk permohonan %(service)s nomor %(number)s diterima. Pantau di %(url)s"),
+    ),
     "in_process": Message(
         _("Permohonan %(number)s sedang diproses instansi"),
         _("Permohonan %(service)s nomor %(number)s sedang diproses di sistem instansi. %(note)s Pantau di %(url)s"),

@@ -155,6 +155,9 @@ class Payment(models.Model):
     )
     source = models.CharField(max_length=12, choices=Source.choices)
     recorded_at = models.DateTimeField()
+    #: Another system's bill (PBB-P2, PDAM): when that system took our word that it is paid, and its receipt.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_number = models.CharField(max_length=40, blank=True)
     #: The signed receipt (bukti bayar) in the payer's vault, once made.
     receipt = models.OneToOneField(
         "documents.IssuedDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="payment"

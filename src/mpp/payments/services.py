@@ -10,16 +10,21 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from mpp.catalog.models import Agency
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.regions.models import Region
 
-from . import ledger, network, snap
+from . import billers, ledger, network, snap
 from .models import Bill, BillItem, BillState, Channel, EntryKind, Payment, Revenue
 
 log = logging.getLogger(__name__)
@@ -160,6 +165,17 @@ def _locked_by_code(pay_code: str) -> Bill | None:
     return Bill.objects.select_for_update().filter(Q(va_number=pay_code) | Q(billing_code=pay_code)).first()
 
 
+def _after_commit(bill: Bill, payment: Payment) -> None:
+    """Once the payment commits: the application moves on (``bill_paid``), the receipt is signed in the background,
+    another system hears of it."""
+    from .tasks import make_receipt
+
+    transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
+    transaction.on_commit(lambda: make_receipt.enqueue(str(payment.pk)))
+    if bill.revenue in billers.SYSTEMS:
+        transaction.on_commit(lambda: confirm_quietly(payment.pk))
+
+
 @transaction.atomic
 def take_payment(paid: Paid, *, source: str = Payment.Source.NOTIFICATION, now=None) -> tuple[Payment, bool]:
     """Record the network's payment of a bill exactly once: (the payment, whether it is new). The same network
@@ -194,7 +210,7 @@ def take_payment(paid: Paid, *, source: str = Payment.Source.NOTIFICATION, now=N
         recorded_at=now,
     )
     ledger.append(bill, EntryKind.PAID, now, payment=payment)
-    transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
+    _after_commit(bill, payment)
     return payment, True
 
 
@@ -229,7 +245,7 @@ def take_cash(*, bill_id, officer, agencies, receipt_number: str, now=None) -> P
     except IntegrityError:
         raise Conflict(_("Tagihan ini sudah dibayar.")) from None
     ledger.append(bill, EntryKind.PAID, now, payment=payment, by=officer, note=f"kuitansi {receipt_number}")
-    transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
+    _after_commit(bill, payment)
     return payment
 
 
@@ -255,3 +271,110 @@ def expire(*, bill_id, now=None) -> Bill | None:
         return None
     ledger.append(bill, EntryKind.EXPIRED, now)
     return bill
+
+
+def check_at_network(bill: Bill, *, now=None) -> Payment | None:
+    """Ask the network whether an open bill was paid (its notification may never come): the payment, taken
+    exactly once like a notified one, or None when it is not paid. NetworkUnavailable: ask again later."""
+    data = network.inquiry(bill.pay_code, billing=bill.revenue == Revenue.PNBP)
+    if data.get("paymentFlagStatus") != "00":
+        return None
+    try:
+        extra = data.get("additionalInfo") or {}
+        paid = Paid(
+            pay_code=bill.pay_code,
+            network_reference=str(data["paymentRequestId"])[:64],
+            amount=snap.rupiah(data.get("paidAmount"), "paidAmount"),
+            paid_at=dt.datetime.fromisoformat(str(data["trxDateTime"])),
+            channel=Channel.QRIS if extra.get("channel") == "qris" else Channel.VA,
+            bank_reference=str(data.get("referenceNo") or ""),
+            ntpn=str(extra.get("ntpn") or ""),
+            ntb=str(extra.get("ntb") or ""),
+        )
+    except (KeyError, ValueError, snap.SnapError) as exc:
+        raise network.NetworkUnavailable(f"inquiry answer outside the contract: {exc!r}") from exc
+    try:
+        payment, _new = take_payment(paid, source=Payment.Source.INQUIRY, now=now)
+    except snap.SnapError as refused:  # paid there, refused here (amount, expiry): reconciliation shows it
+        log.warning("bill %s paid at the network but refused here: %s", bill.number, refused.message)
+        return None
+    return payment
+
+
+#: What the payer reads as the receiving account of another system's bill.
+BILLER_ACCOUNTS = {
+    Revenue.PBB: _lazy("Rekening Kas Umum Daerah Kota Samarinda (PBB-P2)"),
+    Revenue.PDAM: _lazy("Perumda Air Minum Tirta Kencana Samarinda"),
+}
+BILLER_TITLES = {Revenue.PBB: _lazy("PBB-P2 NOP %(number)s"), Revenue.PDAM: _lazy("Air minum pelanggan %(number)s")}
+
+
+def bill_from_system(*, payer, revenue: str, number: str, now=None) -> Bill:
+    """A bill for what a PBB tax object or a PDAM customer owes now, payable through the network like any other
+    (the same dues already billed and open: that bill). DomainError when nothing is due; the client's errors
+    (BillerRefused: a malformed or unknown number; BillerUnavailable) for the caller to word."""
+    now = now or timezone.now()
+    if revenue not in billers.SYSTEMS:
+        raise DomainError(_("Jenis tagihan tidak dikenal."))
+    due = billers.due(revenue, number)
+    if not due.bill_id or due.amount <= 0:
+        raise DomainError(_("Tidak ada tagihan yang harus dibayar untuk nomor ini."))
+    with transaction.atomic():
+        open_ = Bill.objects.filter(
+            revenue=revenue, external_bill_id=due.bill_id, payer=payer, state=BillState.OPEN
+        ).first()
+        if open_ is not None:
+            return open_
+        region = Region.objects.get(pk=settings.BILLERS_REGION)
+        zone = region.time_zone
+        latest = now + dt.timedelta(days=3)
+        if due.due_date is not None:
+            latest = min(latest, dt.datetime.combine(due.due_date, dt.time(23, 59, 59), tzinfo=ZoneInfo(zone)))
+        agency = Agency.objects.filter(region=region, kind__code="bapenda").first() if revenue == Revenue.PBB else None
+        with translation.override(settings.LANGUAGE_CODE):
+            title = str(BILLER_TITLES[revenue]) % {"number": due.subject}
+            account = str(BILLER_ACCOUNTS[revenue])
+        return raise_bill(
+            region=region,
+            agency=agency,
+            payer=payer,
+            payer_name=due.name,
+            title=title,
+            revenue=revenue,
+            receiving_account=account,
+            items=[Item(item.description, item.amount) for item in due.items],
+            expires_at=latest,
+            subject=due.subject,
+            external_bill_id=due.bill_id,
+            now=now,
+        )
+
+
+def confirm_at_system(payment_id) -> Payment | None:
+    """Tell the system of a PBB or PDAM bill that it is paid, once (the same key on every retry). None when
+    there is nothing to confirm; BillerUnavailable or BillerRefused otherwise."""
+    payment = Payment.objects.select_related("bill").filter(pk=payment_id, confirmed_at__isnull=True).first()
+    if payment is None or payment.bill.revenue not in billers.SYSTEMS:
+        return None
+    receipt = billers.confirm(
+        payment.bill.revenue,
+        key=str(payment.pk),
+        bill_id=payment.bill.external_bill_id,
+        amount=payment.amount,
+        paid_at=payment.paid_at,
+        reference=payment.bill.number,
+        channel=payment.channel,
+    )
+    Payment.objects.filter(pk=payment.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmation_number=receipt[:40]
+    )
+    payment.refresh_from_db()
+    return payment
+
+
+def confirm_quietly(payment_id) -> None:
+    """``confirm_at_system`` after a payment commits; the minute task retries what did not get through."""
+    try:
+        confirm_at_system(payment_id)
+    except (billers.BillerUnavailable, billers.BillerRefused) as exc:
+        log.warning("payment %s not confirmed to its system yet: %s", payment_id, exc)

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from .views import snap
+from .views import bills, snap
 
 app_name = "payments"
 
 urlpatterns = [
+    path("tagihan/", bills.mine, name="mine"),
+    path("tagihan/bayar/", bills.pay_other, name="pay_other"),
+    path("tagihan/<uuid:bill_id>/", bills.detail, name="bill"),
     path("snap/v1.0/access-token/b2b", snap.token, name="snap-token"),
     path("snap/v1.0/transfer-va/payment", snap.payment, name="snap-payment"),
 ]

@@ -36,6 +36,7 @@ from mpp.forms.schema import (
 from mpp.identity import selectors as identity_selectors
 from mpp.identity.access import assurance_redirect
 from mpp.identity.models import Role
+from mpp.payments import selectors as payment_selectors
 from mpp.regions.models import Region
 from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, person_record
@@ -184,8 +185,31 @@ def detail(request, tracking_number):
             # What the receipt tells the citizen to follow it without signing in (``track``).
             "nik_last4": request.user.nik[-4:] if request.user.nik else "",
             "is_open": application.status in (Status.IN_PROGRESS, Status.FORWARDED),
+            "bill": _bill(application),
         },
     )
+
+
+def _bill(application) -> payment_selectors.BillView | None:
+    """The application's bill as its payer sees it: the one to pay, or the one paid."""
+    bill = payment_selectors.last_bill_of(application)
+    return payment_selectors.bill_view(bill) if bill is not None else None
+
+
+@login_required
+@require_POST
+def renew_bill(request, tracking_number):
+    """A new bill in place of one that expired unpaid."""
+    application = selectors.citizen_application(request.user, tracking_number)
+    if application is None:
+        raise Http404
+    try:
+        services.renew_bill(application_id=application.pk, applicant=request.user)
+    except (NotFound, Conflict) as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Tagihan baru sudah dibuat. Bayar sebelum batas waktunya."))
+    return redirect("applications:detail", tracking_number=tracking_number)
 
 
 @login_required

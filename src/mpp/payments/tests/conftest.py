@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 from django.utils import timezone
 
-from mpp.applications.tests.conftest import family, siti  # noqa: F401  (fixtures)
+from mpp.applications.tests.conftest import budi, family, siti  # noqa: F401  (fixtures)
 from mpp.catalog.models import Agency
 from mpp.payments import services, snap
 from mpp.payments.models import Bill

@@ -9,8 +9,6 @@ ticket's id; the ticket page shows its own number and status, never the phone nu
 
 import re
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponseNotModified, JsonResponse
@@ -23,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from mpp.catalog.models import Mpp
+from mpp.core import qr
 
 from .. import board, selectors
 from ..models import OPEN_STATUSES, Ticket, TicketStatus
@@ -162,10 +161,6 @@ def _ticket_etag(snap: board.Snapshot, ticket: Ticket) -> str:
     return f'"{snap.version}-{ticket.status}"'
 
 
-def _qr_svg(data: str) -> str:
-    return qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
-
-
 def ticket_page(request, ticket: Ticket, *, kiosk: bool, phone_form=None, sent=False, problem="", status=200):
     """The ticket's page: on the visitor's phone, or at the kiosk (print, send by SMS, back to the start)."""
     snap = board.snapshot(ticket.mpp)
@@ -184,7 +179,7 @@ def ticket_page(request, ticket: Ticket, *, kiosk: bool, phone_form=None, sent=F
     }
     if kiosk:
         context |= {
-            "qr_svg": _qr_svg(url),
+            "qr_svg": qr.svg(url),
             "phone_form": phone_form or PhoneForm(),
             "can_text": bool(settings.SMS_GATEWAY_URL),
             "reset_seconds": KIOSK_RESET_SECONDS,

@@ -10,8 +10,6 @@ a refused booking comes back with the reason beside the slots and the service an
 import uuid
 from functools import wraps
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -26,6 +24,7 @@ from mpp.catalog.models import Mpp, Service
 from mpp.core import clock
 from mpp.core.errors import DomainError, NotFound
 from mpp.core.limits import over_limit
+from mpp.core.qr import svg as qr_svg
 
 from .. import bookings, services
 from ..forms import PICK_DAY, PICK_SERVICE, SlotForm, parse_day
@@ -224,8 +223,7 @@ def detail(request, booking_id):
 def qr(request, booking_id):
     """The booking's code as a QR code (SVG), for the kiosk's camera; its holder alone may fetch it."""
     booking = _own(request, booking_id)
-    image = qrcode.make(booking.code, image_factory=qrcode.image.svg.SvgPathImage, border=2)
-    response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
+    response = HttpResponse(qr_svg(booking.code, border=2), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
