@@ -21,6 +21,16 @@ TRUST_PORT ?= 8300
 LAPOR_PORT ?= 8400
 LAPOR_API_KEY ?= demo-only-lapor-key-for-mpp-digital
 LAPOR_WEBHOOK_SECRET ?= whsec_ZGVtby1vbmx5LWxhcG9yLWNhbGxiYWNrLXNlY3JldCE=
+# Demo only: the simulated payment network (SNAP): MPP Digital's client key and secret there, and the network's at
+# MPP Digital; the RSA keys of both are made under var/paynet.
+PAYNET_PORT ?= 8700
+PAYNET_CLIENT_KEY ?= mpp-digital-demo
+PAYNET_CLIENT_SECRET ?= demo-only-paynet-secret-for-mpp-digital
+PAYNET_BANK_CLIENT_KEY ?= bank-kaltimtara-demo
+PAYNET_BANK_CLIENT_SECRET ?= demo-only-bank-secret-at-mpp-digital
+# Demo only: the simulated PBB-P2 and PDAM back ends of Kota Samarinda.
+BILLERS_PORT ?= 8800
+BILLERS_API_KEY ?= demo-only-billers-key-for-mpp-digital
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -58,6 +68,7 @@ run: install
 		--api-key "$(SISDMK_API_KEY)"
 	$(BIN)/python -m simulators.gateway add-client --db var/gateway.sqlite3 --name "MPP Digital" \
 		--api-key "$(GATEWAY_API_KEY)"
+	$(BIN)/python -m simulators.paynet keys --dir var/paynet
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (Ctrl-C stops everything)"
 	DEBUG=true MPP_DEMO_MODE=true MPP_PORT=$(PORT) MPP_SMTP_PORT=$(SMTP_PORT) EMAIL_PORT=$(SMTP_PORT) \
 		DUKCAPIL_PORT=$(DUKCAPIL_PORT) DUKCAPIL_URL=http://127.0.0.1:$(DUKCAPIL_PORT) \
@@ -72,6 +83,15 @@ run: install
 		LAPOR_URL=http://127.0.0.1:$(LAPOR_PORT) LAPOR_API_KEY="$(LAPOR_API_KEY)" \
 		LAPOR_WEBHOOK_SECRET="$(LAPOR_WEBHOOK_SECRET)" \
 		DOCUMENT_SIGNING_TSA_URL=http://127.0.0.1:$(TRUST_PORT)/tsa \
+		PAYNET_PORT=$(PAYNET_PORT) PAYNET_DB=var/paynet.sqlite3 PAYNET_ADMIN_TOKEN=demo-admin \
+		PAYNET_URL=http://127.0.0.1:$(PAYNET_PORT) PAYNET_PLATFORM_URL=http://127.0.0.1:$(PORT) \
+		PAYNET_CLIENT_KEY="$(PAYNET_CLIENT_KEY)" PAYNET_CLIENT_SECRET="$(PAYNET_CLIENT_SECRET)" \
+		PAYNET_BANK_CLIENT_KEY="$(PAYNET_BANK_CLIENT_KEY)" PAYNET_BANK_CLIENT_SECRET="$(PAYNET_BANK_CLIENT_SECRET)" \
+		PAYNET_PRIVATE_KEY_FILE=var/paynet/platform-private.pem PAYNET_BANK_PUBLIC_KEY_FILE=var/paynet/network-public.pem \
+		PAYNET_PLATFORM_PUBLIC_KEY_FILE=var/paynet/platform-public.pem \
+		PAYNET_NETWORK_PRIVATE_KEY_FILE=var/paynet/network-private.pem \
+		BILLERS_PORT=$(BILLERS_PORT) BILLERS_DB=var/billers.sqlite3 BILLERS_ADMIN_TOKEN=demo-admin \
+		BILLERS_URL=http://127.0.0.1:$(BILLERS_PORT) BILLERS_API_KEY="$(BILLERS_API_KEY)" \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install

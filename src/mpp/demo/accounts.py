@@ -33,6 +33,7 @@ DEMO_STAFF = [
     ("pengaduan.samarinda", "Petugas Pengaduan Disdukcapil Samarinda", Role.COMPLAINT_OFFICER, "64.72", "disdukcapil"),
     ("verifikator.dinkes.samarinda", "Verifikator Dinas Kesehatan Samarinda", Role.VERIFIER, "64.72", "dinkes"),
     ("kadinkes.samarinda", "Kepala Dinas Kesehatan Samarinda", Role.APPROVER, "64.72", "dinkes"),
+    ("bendahara.samarinda", "Bendahara Penerimaan Kota Samarinda", Role.TREASURER, "64.72", None),
 ]
 
 

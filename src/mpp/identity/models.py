@@ -78,12 +78,14 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Pejabat penyetuju")
     #: Receives, answers and resolves the complaints routed to its agency (and may triage them).
     COMPLAINT_OFFICER = "complaint_officer", _("Petugas pengaduan")
+    #: The region's revenue treasurer: sees what was collected, reconciles it with the bank, resolves mismatches.
+    TREASURER = "treasurer", _("Bendahara penerimaan")
 
 
 #: Roles that work an agency's applications: bound to one agency (and so to its region).
 AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER, Role.COMPLAINT_OFFICER})
 #: Roles bound to one kabupaten/kota as a whole.
-REGION_ROLES = frozenset({Role.MPP_MANAGER, Role.REGION_SIGNATORY})
+REGION_ROLES = frozenset({Role.MPP_MANAGER, Role.REGION_SIGNATORY, Role.TREASURER})
 
 
 class RoleAssignment(TimeStampedModel):

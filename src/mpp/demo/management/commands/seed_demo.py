@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mpp.demo.accounts import DEMO_PASSWORD, seed_demo_accounts
 from mpp.demo.complaints import seed_demo_complaints
 from mpp.demo.monev import seed_demo_monev
+from mpp.demo.payments import seed_demo_payments
 from mpp.demo.queue import seed_demo_queue
 from mpp.demo.regions import seed_demo_onboarding, signatories
 from mpp.identity.models import User
@@ -33,8 +34,10 @@ class Command(BaseCommand):
             officer=User.objects.get(username="loket.samarinda"),
             citizen=User.objects.get(username="6472035204900001"),
         )
+        fees = seed_demo_payments()
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(usernames + signatories()))
         self.stdout.write(
             f"Demo regions joining MPP Digital: {len(regions)} added; monev rounds: {rounds} added; "
-            f"complaints: {complaints} added; queue tickets at MPP Kota Samarinda: {tickets} added."
+            f"complaints: {complaints} added; queue tickets at MPP Kota Samarinda: {tickets} added; "
+            f"services with a demo fee: {fees}."
         )
