@@ -20,6 +20,7 @@ STAFF_PAGES = (
     ((Role.MPP_MANAGER,), "monitoring:manager_reports", _("Laporan monev")),
     ((Role.MPP_MANAGER,), "surveys:manager", _("Survei kepuasan (IKM)")),
     ((Role.MPP_MANAGER,), "queueing:manager", _("Antrean MPP")),
+    ((Role.TREASURER,), "payments:treasurer", _("Penerimaan dan rekonsiliasi")),
     ((Role.REGION_SIGNATORY,), "onboarding:region_agreements", _("Perjanjian")),
     ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER), "applications:worklist", _("Daftar kerja")),
     ((Role.COUNTER_OFFICER,), "queueing:console_start", _("Konsol antrean")),

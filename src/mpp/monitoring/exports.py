@@ -6,18 +6,13 @@ has not submitted has its row with its status and empty items. Text typed by reg
 as text: a cell that would start a formula (``=``, ``+``, ``-``, ``@``) is prefixed with ``'``.
 """
 
-import csv
-import io
-
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mpp.core import clock
+from mpp.core import clock, exports
 
 from .models import FIGURES, Report, ReportingRound
 from .selectors import figures_of, reports_for_export
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -69,45 +64,18 @@ def row(report: Report) -> list:
 
 
 def rows(reporting_round: ReportingRound) -> list[list]:
-    return [[_safe(value) for value in row(report)] for report in reports_for_export(reporting_round)]
+    return [row(report) for report in reports_for_export(reporting_round)]
 
 
 def as_csv(reporting_round: ReportingRound) -> bytes:
-    """UTF-8 with a byte-order mark, so a spreadsheet opened by double-click reads the accents right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header())
-    writer.writerows(rows(reporting_round))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return exports.as_csv(header(), rows(reporting_round))
 
 
 def as_xlsx(reporting_round: ReportingRound) -> bytes:
-    from openpyxl import Workbook  # here, not at import: only the export needs it
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Monev")[:31]
-    sheet.append(header())
-    for values in rows(reporting_round):
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "C2"
-    sheet.column_dimensions["B"].width = 28
-    workbook.properties.title = reporting_round.title
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.as_xlsx(
+        header(), rows(reporting_round), sheet=_("Monev"), title=reporting_round.title, freeze="C2", widths={"B": 28}
+    )
 
 
 def filename(reporting_round: ReportingRound, extension: str) -> str:
     return f"monev-{slugify(reporting_round.title)[:60] or reporting_round.pk}.{extension}"
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value

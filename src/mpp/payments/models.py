@@ -228,3 +228,111 @@ class SnapCall(models.Model):
 
     def __str__(self):
         return f"{self.partner} {self.day} {self.external_id}"
+
+
+class Settlement(models.Model):
+    """The network's settlement file of one day, as fetched, and what matching it against our payments found."""
+
+    day = models.DateField(unique=True)
+    fetched_at = models.DateTimeField()
+    lines = models.PositiveIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    mismatches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("rekonsiliasi harian")
+        verbose_name_plural = _("rekonsiliasi harian")
+
+    def __str__(self):
+        return str(self.day)
+
+
+class SettlementLine(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="file_lines")
+    payment_request_id = models.CharField(max_length=64)
+    virtual_account_no = models.CharField(max_length=28, blank=True)
+    trx_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=10)
+    amount = models.BigIntegerField()
+    paid_at = models.DateTimeField()
+    reference_no = models.CharField(max_length=64, blank=True)
+    ntpn = models.CharField(max_length=16, blank=True)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "payment_request_id"], name="settlement_line_once")
+        ]
+
+    def __str__(self):
+        return f"{self.settlement} {self.payment_request_id}"
+
+
+class MismatchKind(models.TextChoices):
+    MISSING_HERE = "missing_here", _("Dibayar di bank, tidak tercatat di MPP Digital")
+    MISSING_THERE = "missing_there", _("Tercatat di MPP Digital, tidak ada di berkas bank")
+    AMOUNT = "amount", _("Jumlah berbeda")
+
+
+class Mismatch(models.Model):
+    """A difference reconciliation found; it stays open until an officer says what was done about it."""
+
+    id = models.BigAutoField(primary_key=True)
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="found")
+    kind = models.CharField(max_length=16, choices=MismatchKind.choices)
+    line = models.OneToOneField(SettlementLine, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="mismatches")
+    #: The region whose treasurer resolves it (the bill's; for a line no bill here knows, the network's own).
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    here_amount = models.BigIntegerField(null=True, blank=True)
+    there_amount = models.BigIntegerField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.TextField(_("penyelesaian"), blank=True)
+
+    class Meta:
+        ordering = ["settlement", "id"]
+        verbose_name = _("selisih rekonsiliasi")
+        verbose_name_plural = _("selisih rekonsiliasi")
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "kind", "payment"], name="mismatch_once_per_payment"),
+        ]
+
+    def __str__(self):
+        return f"{self.settlement} {self.kind}"
+
+
+class Collected(models.Model):
+    """Money collected in one region on one day (its local date), per agency, service, kind of revenue and channel:
+    kept by ``figures.refresh`` from the payments, for the treasurer's report and the ministry's statistics."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.CASCADE, null=True, related_name="+")
+    #: The service of an application's bill; none for another system's bill (PBB-P2, PDAM).
+    service = models.ForeignKey("catalog.ServiceTemplate", on_delete=models.CASCADE, null=True, related_name="+")
+    revenue = models.CharField(max_length=12, choices=Revenue.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    payments = models.PositiveIntegerField(default=0)
+    amount = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        indexes = [models.Index(fields=["region", "day"], name="collected_region_day")]
+
+    def __str__(self):
+        return f"{self.region_id} {self.day} {self.amount}"
+
+
+class CollectedCursor(models.Model):
+    """Up to when the figures have read the payments (one row)."""
+
+    read_until = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.read_until:%Y-%m-%d %H:%M:%S}"

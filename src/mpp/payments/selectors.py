@@ -1,13 +1,14 @@
-"""Reads of payments: a bill as its payer sees it."""
+"""Reads of payments: a bill as its payer sees it, and what a region collected, for its treasurer."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, When
+from django.db.models import Case, Sum, When
 from django.utils.translation import gettext_lazy
 
 from mpp.core import qr
 
-from .models import Bill, BillState, Revenue
+from .models import Bill, BillState, Channel, Collected, Mismatch, Payment, Revenue, Settlement
 
 #: Where a bill can be paid, by how it is paid (what the payer is told; the network's members accept it).
 CHANNELS = {
@@ -67,3 +68,71 @@ def bills_of(user):
 def bill_of(user, bill_id) -> Bill | None:
     """The bill if ``user`` is its payer, else None."""
     return Bill.objects.filter(pk=bill_id, payer=user).select_related("payment", "region").first()
+
+
+@dataclass(frozen=True)
+class CollectedRow:
+    agency: str
+    service: str
+    revenue: str
+    channel: str
+    payments: int
+    amount: int
+
+
+def collected(regions, start: dt.date, end: dt.date) -> list[CollectedRow]:
+    """What ``regions`` collected from ``start`` to ``end`` (inclusive), per agency, service, revenue and channel,
+    from the aggregate table: the largest amounts first."""
+    rows = (
+        Collected.objects.filter(region__in=regions, day__gte=start, day__lte=end)
+        .values("agency__name", "service__name", "revenue", "channel")
+        .annotate(count=Sum("payments"), total=Sum("amount"))
+        .order_by("-total")
+    )
+    revenues, channels = dict(Revenue.choices), dict(Channel.choices)
+    return [
+        CollectedRow(
+            agency=row["agency__name"] or "—",
+            service=row["service__name"] or str(revenues[row["revenue"]]),
+            revenue=str(revenues[row["revenue"]]),
+            channel=str(channels[row["channel"]]),
+            payments=row["count"],
+            amount=row["total"],
+        )
+        for row in rows
+    ]
+
+
+def collected_by_day(regions, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
+    """Each day's total from ``start`` to ``end`` (days without payments as 0)."""
+    totals = dict(
+        Collected.objects.filter(region__in=regions, day__gte=start, day__lte=end)
+        .values_list("day")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    days = (end - start).days + 1
+    return [(start + dt.timedelta(days=n), totals.get(start + dt.timedelta(days=n), 0)) for n in range(days)]
+
+
+def open_mismatches(regions):
+    return (
+        Mismatch.objects.filter(region__in=regions, resolved_at__isnull=True)
+        .select_related("settlement", "line", "payment__bill")
+        .order_by("settlement__day", "id")[:200]
+    )
+
+
+def recent_settlements(limit: int = 14):
+    return Settlement.objects.order_by("-day")[:limit]
+
+
+def cash_on(regions, start: dt.date, end: dt.date):
+    """Cash taken at the counters of ``regions`` in the period, with who recorded it."""
+    return (
+        Payment.objects.filter(
+            bill__region__in=regions, channel=Channel.CASH, paid_at__date__gte=start, paid_at__date__lte=end
+        )
+        .select_related("bill", "recorded_by")
+        .order_by("-paid_at")[:200]
+    )

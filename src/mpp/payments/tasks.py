@@ -11,8 +11,8 @@ from django_tasks import task
 
 from mpp.core.periodic import come_back
 
-from . import billers, network, services
-from .models import Bill, BillState, Payment
+from . import billers, figures, network, services
+from .models import Bill, BillState, Payment, Settlement
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,28 @@ def make_receipt(payment_id: str) -> None:
     receipt.issue_receipt(payment_id)
 
 
+#: Reconcile a day once the network's day (Jakarta) has been over this long.
+RECONCILE_AFTER = timedelta(hours=1)
+
+
+def reconcile_yesterday(now) -> int:
+    """Yesterday's settlement file, once, an hour after the network's day ended (0 when done or too early)."""
+    from . import reconciliation, snap
+
+    local = now.astimezone(snap.JAKARTA)
+    yesterday = local.date() - timedelta(days=1)
+    if local - RECONCILE_AFTER < local.replace(hour=0, minute=0, second=0, microsecond=0):
+        return 0
+    if Settlement.objects.filter(day=yesterday).exists():
+        return 0
+    try:
+        reconciliation.reconcile(yesterday, now=now)
+    except (network.NetworkUnavailable, network.NetworkRefused) as exc:
+        log.warning("payment network: settlement of %s not reconciled yet: %s", yesterday, exc)
+        return 0
+    return 1
+
+
 @task()
 def keep_payments_current() -> dict:
     """Every minute: bills end when due; with a payment network, they are opened and checked there; with the
@@ -102,9 +124,10 @@ def keep_payments_current() -> dict:
             "expired": end_expired(now),
             "confirmed": confirm_pending() if settings.BILLERS_URL else 0,
             "receipts": issue_receipts(),
+            "figures": figures.refresh(now=now),
         }
         if network.configured():
-            done |= {"opened": open_new(), "found_paid": check_open(now)}
+            done |= {"opened": open_new(), "found_paid": check_open(now), "reconciled": reconcile_yesterday(now)}
         return done
     finally:
         come_back(keep_payments_current, EVERY)
