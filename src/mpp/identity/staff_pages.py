@@ -28,6 +28,7 @@ STAFF_PAGES = (
     ((Role.MPP_MANAGER, Role.COMPLAINT_OFFICER, Role.APPROVER), "complaints:worklist", _("Pengaduan")),
     ((Role.MPP_MANAGER,), "complaints:rules", _("Batas waktu pengaduan")),
     ((Role.COUNTER_OFFICER,), "complaints:counter_file", _("Catat pengaduan warga")),
+    ((Role.COUNTER_OFFICER,), "payments:cash", _("Pembayaran tunai")),
 )
 
 
