@@ -1,8 +1,10 @@
 """Steps the end-to-end browser tests share: signing in and out, an officer's worklist and actions,
-reading a page's facts, the e-mail a citizen receives, a tiny PDF to upload, Siti's birth-certificate form."""
+reading a page's facts, waiting for a page to change as another process acts, the e-mail a citizen receives, a tiny
+PDF to upload, Siti's birth-certificate form."""
 
 import datetime as dt
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,10 @@ from playwright.sync_api import expect
 from mpp.demo.accounts import DEMO_PASSWORD
 
 MAIL_TIMEOUT_S = 15
+#: How long a page may take to show what another process did (a payment notified by the network, a receipt signed
+#: by the task worker), and how long each look at it waits before the page is reloaded.
+RELOAD_TIMEOUT_S = 15
+RELOAD_EVERY_MS = 500
 #: The birth-certificate form's upload of the hospital's or midwife's letter.
 BIRTH_LETTER = "Surat keterangan kelahiran"
 
@@ -68,6 +74,19 @@ def fact(page, term: str):
     """The value next to ``term`` in the application's facts (the page's first ``dl.facts-box``)."""
     term = page.locator("dl.facts-box").first.locator("dt").filter(has_text=re.compile(f"^{re.escape(term)}$"))
     return term.locator("xpath=following-sibling::dd[1]")
+
+
+def reload_until(page, locator, text: str | re.Pattern, timeout_s: float = RELOAD_TIMEOUT_S) -> None:
+    """Reloads ``page`` until ``locator`` has ``text`` (a regular expression: contains a match), for what another
+    process changes while the page is open; fails as ``expect`` does after ``timeout_s`` seconds."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            expect(locator).to_have_text(text, timeout=RELOAD_EVERY_MS)
+            return
+        except AssertionError:
+            page.reload()
+    expect(locator).to_have_text(text, timeout=RELOAD_EVERY_MS)
 
 
 def open_from_worklist(page, platform, number: str) -> None:

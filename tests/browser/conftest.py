@@ -10,8 +10,9 @@ axe-core from ``node_modules`` (``npm ci``). Nothing here downloads a browser:
 ``playwright install`` is never needed.
 
 Tests of the applications workflow use ``demo_platform`` instead: a second app process with
-``make run``'s demo accounts (Siti and the Samarinda officers), its notifier process and the demo CA's trust
-services (simulators/trust), which timestamp what it signs.
+``make run``'s demo accounts (Siti and the Samarinda officers), its notifier and task-worker processes, the demo
+CA's trust services (simulators/trust), which timestamp what it signs, and the payment network and billers'
+simulators (simulators/paynet, simulators/billers) with ``make run``'s demo keys, through which its bills are paid.
 """
 
 import os
@@ -20,14 +21,17 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from mpp.core.testing import free_port, manage, running_platform
+from simulators.billers.testing import RunningBillers
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database, running_simulator
+from simulators.paynet.testing import RunningPaynet
 from simulators.sisdmk.demo_workers import DEWI_LESTARI
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +55,13 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 FACE_ENROLLED_NIK = "6472035204900001"
 #: The app's SQLite database in its MPP_VAR_DIR (settings.DATABASES).
 DATABASE = "mpp.sqlite3"
+#: The payment network's and billers' demo keys and tokens, the Makefile's (`make run`).
+PAYNET_CLIENT_KEY = "mpp-digital-demo"
+PAYNET_CLIENT_SECRET = "demo-only-paynet-secret-for-mpp-digital"
+PAYNET_BANK_CLIENT_KEY = "bank-kaltimtara-demo"
+PAYNET_BANK_CLIENT_SECRET = "demo-only-bank-secret-at-mpp-digital"
+BILLERS_API_KEY = "demo-only-billers-key-for-mpp-digital"
+SIMULATOR_ADMIN_TOKEN = "demo-admin"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -207,61 +218,121 @@ class DemoPlatform:
     url: str
     #: The notifier's output, to read when an e-mail does not come.
     notifier_log: Path
+    #: The payment network's simulator: its bank page at ``{paynet.url}/bank/``, its admin API.
+    paynet: RunningPaynet
+    #: The PBB-P2 and PDAM back ends' simulator (its demo data as of today), its admin API.
+    billers: RunningBillers
 
 
 @pytest.fixture(scope="session")
 def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_simulator, sisdmk_simulator, mailbox):
     """The app as ``make run`` starts it, demo accounts included (``manage.py seed_demo``), with its notifier
-    (``manage.py deliver_notifications``) sending the outbox to ``mailbox`` and the demo CA's trust services
-    (time-stamping and OCSP, ``simulators.trust``) as their own process; stopped after the session.
+    (``manage.py deliver_notifications``) sending the outbox to ``mailbox``, its task worker (``manage.py
+    db_worker``, which signs payment receipts), the demo CA's trust services (time-stamping and OCSP,
+    ``simulators.trust``), the payment network (``simulators.paynet``: its keys made in the app's var dir, its
+    notifications sent to the app) and the billers' back ends (``simulators.billers``, their demo data), each as
+    its own process; stopped after the session.
 
     Its own database, not ``live_url``'s: the account tests register Siti Rahmawati themselves, and here
     she is the demo citizen with her password. Same registry and SISDMK simulators and SMTP server.
     """
+    from simulators.billers.testing import running_billers
+    from simulators.paynet.testing import running_paynet
     from simulators.trust.testing import running_trust
 
     var_dir = tmp_path_factory.mktemp("demo-app")
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     trust_port = free_port()
     trust_url = f"http://127.0.0.1:{trust_port}"
-    env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox) | {
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "DOCUMENT_SIGNING_TSA_URL": f"{trust_url}/tsa",
-    }
-    _copy_database(loaded_database, var_dir)
-    # An approval issues a signed document, timestamped (PAdES B-LTA), as after make run.
-    manage("create_demo_ca", "--services-url", trust_url, env=env)
-    # As make run seeds: before the trust services run (the demo agreements' first signatures are basic).
-    manage("seed_demo", env={key: value for key, value in env.items() if key != "DOCUMENT_SIGNING_TSA_URL"})
-    manage("rebuild_statistics", env=env)
-    notifier_log = var_dir / "notifier.log"
-    with open(notifier_log, "wb") as log:
-        notifier = subprocess.Popen(
-            [sys.executable, "manage.py", "deliver_notifications", "--interval", "0.1"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    keys_dir = var_dir / "paynet"
+    _run([sys.executable, "-m", "simulators.paynet", "keys", "--dir", str(keys_dir)])  # as make run does
+    with ExitStack() as running:
+        paynet = running.enter_context(
+            running_paynet(
+                var_dir,  # its database and log beside the app's, as make run's under var/
+                platform_url=url,
+                keys_dir=keys_dir,
+                client_key=PAYNET_CLIENT_KEY,
+                client_secret=PAYNET_CLIENT_SECRET,
+                bank_client_key=PAYNET_BANK_CLIENT_KEY,
+                bank_client_secret=PAYNET_BANK_CLIENT_SECRET,
+                admin_token=SIMULATOR_ADMIN_TOKEN,
+                retry_base=0.5,  # serve's defaults, as under make run
+                max_attempts=10,
+            )
+        )
+        billers = running.enter_context(
+            running_billers(var_dir, api_key=BILLERS_API_KEY, admin_token=SIMULATOR_ADMIN_TOKEN)
+        )
+        env = _app_env(var_dir, registry_simulator, sisdmk_simulator, mailbox) | {
+            "SITE_URL": url,
+            "DOCUMENT_SIGNING_TSA_URL": f"{trust_url}/tsa",
+            # The app's side of the payment network and the billers, as the Makefile gives them.
+            "PAYNET_URL": paynet.url,
+            "PAYNET_CLIENT_KEY": PAYNET_CLIENT_KEY,
+            "PAYNET_CLIENT_SECRET": PAYNET_CLIENT_SECRET,
+            "PAYNET_BANK_CLIENT_KEY": PAYNET_BANK_CLIENT_KEY,
+            "PAYNET_BANK_CLIENT_SECRET": PAYNET_BANK_CLIENT_SECRET,
+            "PAYNET_PRIVATE_KEY_FILE": str(paynet.keys.platform_private),
+            "PAYNET_BANK_PUBLIC_KEY_FILE": str(paynet.keys.network_public),
+            "BILLERS_URL": billers.url,
+            "BILLERS_API_KEY": BILLERS_API_KEY,
+        }
+        _copy_database(loaded_database, var_dir)
+        # An approval issues a signed document, timestamped (PAdES B-LTA), as after make run.
+        manage("create_demo_ca", "--services-url", trust_url, env=env)
+        # As make run seeds: before the trust services run (the demo agreements' first signatures are basic).
+        manage("seed_demo", env={key: value for key, value in env.items() if key != "DOCUMENT_SIGNING_TSA_URL"})
+        manage("rebuild_statistics", env=env)
+        notifier_log = var_dir / "notifier.log"
+        running.enter_context(
+            _running_command(["deliver_notifications", "--interval", "0.1"], env=env, log_path=notifier_log)
+        )
+        # The Procfile's worker; without the autoreloader (DEBUG turns it on), so stopping it stops its work too.
+        running.enter_context(
+            _running_command(["db_worker", "--interval", "1", "--no-reload"], env=env, log_path=var_dir / "worker.log")
+        )
+        running.enter_context(running_trust(var_dir, ca_dir=var_dir / "signing", port=trust_port))
+        running.enter_context(running_platform(env, var_dir / "runserver.log", port))
+        yield DemoPlatform(url=url, notifier_log=notifier_log, paynet=paynet, billers=billers)
+
+
+def _run(command: list[str]) -> None:
+    """Runs ``command`` from the repository root; fails the test with its output when it fails."""
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"`{' '.join(command[1:])}` exited {result.returncode}:\n{result.stdout}\n{result.stderr}", False)
+
+
+@contextmanager
+def _running_command(args: list[str], *, env: dict[str, str], log_path: Path) -> Iterator[None]:
+    """``manage.py <args>`` as its own process (a notifier, a task worker) until the block ends, its output in
+    ``log_path``; stopped with SIGTERM (it finishes the round or task it is in, then exits)."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        with (
-            running_trust(var_dir, ca_dir=var_dir / "signing", port=trust_port),
-            running_platform(env, var_dir / "runserver.log", port) as url,
-        ):
-            yield DemoPlatform(url=url, notifier_log=notifier_log)
+        yield
     finally:
-        notifier.terminate()  # SIGTERM: it finishes the round it is in, then exits
+        process.terminate()
         try:
-            notifier.wait(timeout=10)
+            process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            notifier.kill()
-            notifier.wait()
+            process.kill()
+            process.wait()
 
 
 def _app_env(var_dir: Path, registry_simulator, sisdmk_simulator, mailbox) -> dict[str, str]:
     """The app's environment: a fresh SQLite database in ``var_dir``, the registry and SISDMK simulators, the SMTP
     server."""
-    env = {**os.environ, "DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PAYNET_", "BILLERS_"))  # the demo platform sets its own
+    }
+    env |= {"DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
     env.pop("DATABASE_URL", None)  # SQLite even when the rest of the suite runs on PostgreSQL
     env.pop("REDIS_URL", None)  # the rate limits live in this process only: a fresh count per session
     env["PYTHONUNBUFFERED"] = "1"

@@ -1,11 +1,14 @@
 """A practice permit (SIP) end to end: Dewi, a nurse in Samarinda, applies without typing or uploading her
-STR (the platform reads it from SISDMK), the health office's verifier passes it on and its head approves,
-which issues a signed PDF. Dewi downloads it, finds it in her vault and on its public verification page;
-anyone can check the PDF by uploading it, and an altered copy fails. Then the head revokes it and the
-verification says so.
+STR (the platform reads it from SISDMK). Samarinda charges a fee for it, paid before the health office
+processes it: her application waits for payment with a bill, whose virtual account she pays on the bank's page;
+the network tells the platform, and her application moves on to the health office. The health office's verifier
+passes it on and its head approves, which issues a signed PDF. Dewi downloads it, finds it in her vault and on
+its public verification page, beside the signed receipt of her payment; anyone can check the PDF by uploading
+it, and an altered copy fails. Then the head revokes it and the verification says so.
 
-It runs on the demo platform (see conftest.py): ``make run``'s accounts and demo CA, Dewi's record read from
-the registry simulator, her STR from the SISDMK simulator, the notifier sending e-mail to the test's server.
+It runs on the demo platform (see conftest.py): ``make run``'s accounts, demo CA and demo fee, Dewi's record read
+from the registry simulator, her STR from the SISDMK simulator, the payment-network simulator's bank page and
+notifications, the task worker signing the receipt, the notifier sending e-mail to the test's server.
 """
 
 import re
@@ -36,6 +39,9 @@ PHOTO = "Pas foto berwarna terbaru"
 PERMIT_TITLE = "SURAT IZIN PRAKTIK PERAWAT"
 REVOCATION_REASON = "Tempat praktik ditutup sejak 1 Juli."
 ALTERED = "Isi dokumen telah diubah setelah ditandatangani."
+FEE = "Rp50.000"  # Samarinda's demo fee for the SIP (src/mpp/demo/payments.py), paid before processing
+VIRTUAL_ACCOUNT = re.compile(r"^88001\d{16}$")  # the region bank's prefix, then Samarinda's 6472 and twelve digits
+RECEIPT_TITLE = "BUKTI PEMBAYARAN"
 
 
 def _photo(path: Path) -> Path:
@@ -127,11 +133,45 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     number = TRACKING_NUMBER.search(page.url).group(0)
     link = f"{platform.url}/permohonan/{number}/"
     expect(page.get_by_role("status")).to_contain_text(f"Permohonan Anda diterima dengan nomor {number}.")
-    expect(steps.fact(page, "Status")).to_have_text("Diproses")
-    expect(steps.fact(page, "Sedang di")).to_have_text(re.compile(r"^Verifikator · Dinas Kesehatan"))
     expect(_answer(page, "Nomor STR")).to_contain_text(DEWI_STR)
     expect(_answer(page, "Profesi")).to_have_text("Perawat")
+
+    # The permit costs the city's fee, paid first: it waits for payment, with the bill and its virtual account.
+    expect(steps.fact(page, "Status")).to_have_text("Menunggu pembayaran")
+    bill = page.get_by_role("region", name="Tagihan pembayaran")
+    expect(bill.locator(".bill-amount")).to_have_text(FEE)
+    expect(bill).to_contain_text(f"permohonan {number}")
+    code = bill.locator("#bill-code")
+    expect(code).to_have_attribute("data-code", VIRTUAL_ACCOUNT)
+    expect(bill.get_by_text("Nomor virtual account", exact=True)).to_be_visible()
+    virtual_account = code.get_attribute("data-code")
+    expect(code).to_have_text(re.sub(r"(\d{4})(?=\d)", r"\1 ", virtual_account))  # grouped by four for reading
     page.screenshot(path=tmp_path / "receipt.png", full_page=True)
+    assert_accessible(page)
+
+    # She pays it on her bank's page (the simulator's), in another tab: the bill it finds is hers, for the fee.
+    bank = new_page()
+    bank.goto(f"{platform.paynet.url}/bank/")
+    assert_accessible(bank)
+    bank.get_by_label("Nomor virtual account atau kode billing").fill(virtual_account)
+    bank.get_by_role("button", name="Cari tagihan").click()
+    expect(bank.get_by_role("heading", level=1)).to_have_text("Tagihan")
+    expect(bank.locator("#nomor-tagihan")).to_have_text(virtual_account)
+    expect(bank.locator("#jumlah")).to_have_text(FEE)
+    expect(bank.locator("#status")).to_have_text("Belum dibayar")
+    assert_accessible(bank)
+    bank.get_by_role("button", name="Bayar", exact=True).click()
+    expect(bank.get_by_role("heading", level=1)).to_have_text("Pembayaran berhasil")
+    expect(bank.locator("#nomor-tagihan")).to_have_text(virtual_account)
+    bank.screenshot(path=tmp_path / "bank-receipt.png", full_page=True)
+    assert_accessible(bank)
+
+    # The network tells the platform: her application, reloaded, is paid and with the health office's verifier.
+    steps.reload_until(page, steps.fact(page, "Status"), "Diproses")
+    expect(steps.fact(page, "Sedang di")).to_have_text(re.compile(r"^Verifikator · Dinas Kesehatan"))
+    expect(page.locator("ol.timeline")).to_contain_text("tagihan dibayar")
+    expect(bill).to_contain_text(f"Lunas: {FEE}")
+    page.screenshot(path=tmp_path / "paid.png", full_page=True)
     steps.sign_out(page, platform)
 
     # The health office's verifier finds it in the worklist and passes it on; its head approves, which signs it.
@@ -181,6 +221,19 @@ def test_dewi_gets_a_signed_practice_permit_that_anyone_can_verify_until_the_hea
     expect(main).to_contain_text(permit_number)
     assert DEWI not in page.content()
     page.screenshot(path=tmp_path / "verify.png", full_page=True)
+    assert_accessible(page)
+
+    # Beside it, the receipt of her payment, signed by the task worker; its verification page says it is valid.
+    page.goto(f"{platform.url}/brankas/")
+    paid = main.locator(".card").filter(has=page.get_by_role("heading", name=re.compile(r"^Bukti pembayaran")))
+    expect(paid.get_by_role("heading")).to_contain_text(number)
+    paid.get_by_role("link", name="Halaman verifikasi").click()
+    expect(page).to_have_url(re.compile(r"/verify/[^/]+$"))
+    expect(main.locator(".success-box")).to_contain_text("Sah.")
+    expect(main).to_contain_text(RECEIPT_TITLE)
+    expect(main).to_contain_text(FEE)
+    assert DEWI not in page.content()
+    page.screenshot(path=tmp_path / "verify-payment.png", full_page=True)
     assert_accessible(page)
     steps.sign_out(page, platform)
 

@@ -136,3 +136,14 @@ def cash_on(regions, start: dt.date, end: dt.date):
         .select_related("bill", "recorded_by")
         .order_by("-paid_at")[:200]
     )
+
+
+def collected_by_region(start: dt.date, end: dt.date, *, prefix: str = "") -> list[tuple[str, int, int]]:
+    """(region name, payments, rupiah) per kabupaten/kota whose code starts with ``prefix``, the most first."""
+    rows = (
+        Collected.objects.filter(day__gte=start, day__lte=end, region__code__startswith=prefix)
+        .values("region__name")
+        .annotate(count=Sum("payments"), total=Sum("amount"))
+        .order_by("-total")[:20]
+    )
+    return [(row["region__name"], row["count"], row["total"]) for row in rows]

@@ -15,6 +15,7 @@ from mpp.applications.models import Channel
 from mpp.monitoring.selectors import dashboard_summary
 from mpp.onboarding.models import Stage
 from mpp.onboarding.selectors import stage_counts
+from mpp.payments.selectors import collected_by_region
 from mpp.regions.models import Level
 
 from . import charts, selectors
@@ -64,16 +65,21 @@ def staff_page(the_scope: Scope, period: Period, *, order: str, audience: str) -
         "audience": audience,
     }
     if audience == "ministry" and the_scope.level < Level.REGENCY and the_scope.template is None:
-        context["panels"] = Panels(the_scope, board.rows)
+        context["panels"] = Panels(the_scope, board.rows, period)
     return context
 
 
 class Panels:
-    """The ministry's panels beside the figures: regions by onboarding stage, and the latest monev round.
-    Read when the page is rendered, not when its cached copy is served."""
+    """The ministry's panels beside the figures: regions by onboarding stage, the latest monev round, and the
+    money collected in the period. Read when the page is rendered, not when its cached copy is served."""
 
-    def __init__(self, the_scope: Scope, rows: list[Row]):
-        self.scope, self.rows = the_scope, rows
+    def __init__(self, the_scope: Scope, rows: list[Row], period: Period):
+        self.scope, self.rows, self.period = the_scope, rows, period
+
+    @cached_property
+    def collected(self) -> list:
+        """What the regions in scope collected in the period (payments' aggregate table), the most first."""
+        return collected_by_region(self.period.start, self.period.end, prefix=self.scope.region_code or "")
 
     @cached_property
     def stages(self) -> list[tuple[str, int]]:

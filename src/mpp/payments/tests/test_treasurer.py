@@ -66,3 +66,9 @@ def test_others_get_nothing_and_bad_dates_are_said(client, collected, siti):
     assert bad.status_code == 400 and "Tanggal tidak dikenali" in bad.content.decode()
     reversed_ = client.get("/bendahara/?dari=2026-12-05&sampai=2026-12-01")
     assert reversed_.status_code == 400
+
+
+def test_the_ministrys_dashboard_shows_what_each_region_collected(client, collected, ministry):
+    client.force_login(ministry)
+    html = client.get("/kementerian/").content.decode()
+    assert "Pembayaran layanan yang diterima" in html and "Kota Samarinda" in html and "30.000" in html
