@@ -147,3 +147,8 @@ def collected_by_region(start: dt.date, end: dt.date, *, prefix: str = "") -> li
         .order_by("-total")[:20]
     )
     return [(row["region__name"], row["count"], row["total"]) for row in rows]
+
+
+def open_bills_of(user):
+    """The user's bills waiting to be paid, the soonest to end first."""
+    return Bill.objects.filter(payer=user, state=BillState.OPEN).select_related("region").order_by("expires_at")[:20]

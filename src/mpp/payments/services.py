@@ -320,11 +320,17 @@ def bill_from_system(*, payer, revenue: str, number: str, now=None) -> Bill:
     if not due.bill_id or due.amount <= 0:
         raise DomainError(_("Tidak ada tagihan yang harus dibayar untuk nomor ini."))
     with transaction.atomic():
-        open_ = Bill.objects.filter(
-            revenue=revenue, external_bill_id=due.bill_id, payer=payer, state=BillState.OPEN
-        ).first()
-        if open_ is not None:
-            return open_
+        earlier = list(
+            Bill.objects.select_for_update().filter(
+                revenue=revenue, subject=due.subject, payer=payer, state=BillState.OPEN
+            )
+        )
+        same = next((bill for bill in earlier if bill.external_bill_id == due.bill_id), None)
+        if same is not None:
+            return same
+        for stale in earlier:  # what is due changed (a penalty grew, a month was added): a new bill replaces it
+            ledger.append(stale, EntryKind.CANCELLED, now, note="tagihan berubah")
+        replaced = earlier[0] if earlier else None
         region = Region.objects.get(pk=settings.BILLERS_REGION)
         zone = region.time_zone
         latest = now + dt.timedelta(days=3)
@@ -346,6 +352,7 @@ def bill_from_system(*, payer, revenue: str, number: str, now=None) -> Bill:
             expires_at=latest,
             subject=due.subject,
             external_bill_id=due.bill_id,
+            replaces=replaced,
             now=now,
         )
 

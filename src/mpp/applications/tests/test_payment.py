@@ -123,3 +123,11 @@ def test_the_application_page_shows_the_bill_to_its_payer_only(dewi, sip_service
     client.force_login(budi_like_other)
     assert client.get(page).status_code == 404
     assert client.post(f"{page}tagihan-baru/").status_code == 404
+
+
+def test_permohonan_saya_lists_the_bills_waiting_for_payment(dewi, sip_service, client):
+    service = with_fee(sip_service, "before")
+    services.submit(applicant=dewi, service=service, data=sip_form(), submit_key="sip-fee")
+    client.force_login(dewi)
+    html = client.get("/permohonan/").content.decode()
+    assert "Tagihan menunggu pembayaran" in html and "Rp50.000" in html and "Menunggu pembayaran" in html

@@ -164,7 +164,8 @@ def dashboard(request):
         }
         for application in applications
     ]
-    return render(request, "applications/citizen_dashboard.html", {"rows": rows})
+    context = {"rows": rows, "bills": payment_selectors.open_bills_of(request.user)}
+    return render(request, "applications/citizen_dashboard.html", context)
 
 
 @login_required

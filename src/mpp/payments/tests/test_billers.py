@@ -94,3 +94,19 @@ def test_a_bill_is_its_payers_alone(citizen, client, billers, budi):
     assert bill.number not in client.get("/tagihan/").content.decode()
     client.logout()
     assert client.get(f"/tagihan/{bill.pk}/").status_code == 302  # to sign in
+
+
+def test_when_what_is_due_changes_the_open_bill_is_cancelled_and_replaced(citizen, client, billers):
+    number = "0102345678"  # PDAM: last month due
+    client.post("/tagihan/bayar/", {"system": "pdam", "number": number, "step": "bill"})
+    first = Bill.objects.get(payer=citizen, subject=number)
+    billers.add_bill("pdam", number, period="2026-12", amount=98000, usage_m3=17)
+    billers.set_today("2027-01-05")  # December's water is payable now
+    try:
+        client.post("/tagihan/bayar/", {"system": "pdam", "number": number, "step": "bill"})
+    finally:
+        billers.reset_today()
+    second = Bill.objects.get(payer=citizen, subject=number, state=BillState.OPEN)
+    first.refresh_from_db()
+    assert first.state == BillState.CANCELLED and second.replaces == first
+    assert second.amount >= first.amount + 98000
