@@ -131,7 +131,9 @@ def resolve(*, mismatch_id, officer, regions, resolution: str, now=None) -> Mism
     now = now or timezone.now()
     resolution = resolution.strip()
     if len(resolution) < 10:
-        raise DomainError(_("Tuliskan apa yang dilakukan untuk menyelesaikan selisih ini (paling sedikit 10 huruf)."))
+        raise DomainError(
+            _("Tuliskan apa yang dilakukan untuk menyelesaikan selisih ini (paling sedikit 10 karakter).")
+        )
     mismatch = Mismatch.objects.select_for_update().filter(pk=mismatch_id, region__in=regions).first()
     if mismatch is None:
         raise NotFound(_("Selisih tidak ditemukan."))

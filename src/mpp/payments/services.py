@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mpp.catalog.models import Agency
 from mpp.core.errors import Conflict, DomainError, NotFound
@@ -303,10 +303,13 @@ def check_at_network(bill: Bill, *, now=None) -> Payment | None:
 
 #: What the payer reads as the receiving account of another system's bill.
 BILLER_ACCOUNTS = {
-    Revenue.PBB: _lazy("Rekening Kas Umum Daerah Kota Samarinda (PBB-P2)"),
-    Revenue.PDAM: _lazy("Perumda Air Minum Tirta Kencana Samarinda"),
+    Revenue.PBB: gettext_lazy("Rekening Kas Umum Daerah Kota Samarinda (PBB-P2)"),
+    Revenue.PDAM: gettext_lazy("Perumda Air Minum Tirta Kencana Samarinda"),
 }
-BILLER_TITLES = {Revenue.PBB: _lazy("PBB-P2 NOP %(number)s"), Revenue.PDAM: _lazy("Air minum pelanggan %(number)s")}
+BILLER_TITLES = {
+    Revenue.PBB: gettext_lazy("PBB-P2 NOP %(number)s"),
+    Revenue.PDAM: gettext_lazy("Air minum pelanggan %(number)s"),
+}
 
 
 def bill_from_system(*, payer, revenue: str, number: str, now=None) -> Bill:
