@@ -134,7 +134,9 @@ def test_a_booked_visit_is_called_first_and_a_priority_walk_in_before_an_earlier
     code = shown_code.replace(" ", "")
     qr = phone.get_by_role("img", name=f"Kode QR pesanan {code}")
     expect(qr).to_be_visible()
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load"
+    # Loaded, not only laid out: the image's own request may finish after the element is visible.
+    qr.element_handle().wait_for_element_state("stable")
+    phone.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle(), timeout=10_000)
     expect(steps.fact(phone, "Status")).to_have_text("Dipesan")
     expect(steps.fact(phone, "Jadwal")).to_contain_text(" WITA – ")
     when = steps.fact(phone, "Jadwal").inner_text().split(" – ")[0]
