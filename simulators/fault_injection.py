@@ -11,6 +11,7 @@ every simulator.
 from __future__ import annotations
 
 import random
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import ClassVar, TypeVar
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 
 from .web import Refusal, json_error
 
@@ -194,4 +195,36 @@ def fault_answer(
         return json_error(504, *timeout)
     if outcome == "error":
         return json_error(503, *error, error_headers)
+    return None
+
+
+def guard_keyed_api(
+    *,
+    prefix: str,
+    conn: sqlite3.Connection,
+    defaults: Faults,
+    hang_seconds: float,
+    api_key: str,
+    name: str,
+    nothing_was: str,
+    key_hint: str,
+) -> Response | None:
+    """A ``before_request`` for an API under ``prefix`` with an ``X-Api-Key``: faults first (an overloaded system
+    fails everyone; drawn ones kept in ``g.faults`` for the handlers), then the key (401)."""
+    # Read the body before any early answer: granian closes a keep-alive connection whose
+    # request body was left unread, and a client that reuses it sees "Server disconnected".
+    request.get_data()
+    if not request.path.startswith(prefix):
+        return None
+    g.faults = current_faults(conn, defaults)
+    failed = fault_answer(
+        delay_and_draw(g.faults),
+        hang_seconds=hang_seconds,
+        timeout=("timeout", f"{name} did not answer in time (simulated); nothing was {nothing_was}"),
+        error=("unavailable", f"{name} is unavailable (simulated); nothing was {nothing_was}"),
+    )
+    if failed is not None:
+        return failed
+    if not secrets.compare_digest(request.headers.get("X-Api-Key", "").encode(), api_key.encode()):
+        raise Refusal(401, "unauthorized", f"send X-Api-Key: <{key_hint}>")
     return None

@@ -12,54 +12,33 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import threading
 import time
 
 import httpx
 
 from .. import backoff, sqlite_store
+from ..outbox import OutboxThread
 from . import decision, outbound, store
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Longest idle wait: work stored by another server worker is seen this late at most (a
-# case this process stores wakes it at once, and a retry due sooner is waited for exactly).
-POLL_SECONDS = 0.25
 HTTP_TIMEOUT_SECONDS = 10
 # A claim outlives the longest attempt: two token fetches and two posts at the timeout.
 LEASE_SECONDS = 6 * HTTP_TIMEOUT_SECONDS
 
 
-class Worker(threading.Thread):
+class Worker(OutboxThread):
     def __init__(self, settings: Settings) -> None:
-        super().__init__(name="agency-worker", daemon=True)
+        super().__init__(name="agency-worker")
         self.settings = settings
-        self._wake = threading.Event()
-
-    def wake(self) -> None:
-        """Look for work now (a case was just stored) instead of at the next poll."""
-        self._wake.set()
 
     def run(self) -> None:
         conn = store.connect(self.settings.db_path)
         with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS) as client:
             tokens = outbound.TokenCache(client, self.settings.client_id, self.settings.client_secret)
-            while True:
-                try:
-                    busy = self._decide_one(conn) or self._send_one(conn, client, tokens)
-                    idle = 0.0 if busy else self._idle_seconds(conn)
-                except Exception:  # the back office must outlive any one bad row or locked database
-                    log.exception("agency worker step failed")
-                    idle = POLL_SECONDS
-                if idle:
-                    self._wake.wait(idle)
-                    self._wake.clear()
-
-    @staticmethod
-    def _idle_seconds(conn: sqlite3.Connection) -> float:
-        due = store.next_due(conn)
-        return POLL_SECONDS if due is None else min(POLL_SECONDS, max(due - time.time(), 0.0))
+            # A decision due first, then a status update to send.
+            self.serve(conn, lambda: self._decide_one(conn) or self._send_one(conn, client, tokens), store.next_due)
 
     def _decide_one(self, conn: sqlite3.Connection) -> bool:
         now = time.time()

@@ -12,7 +12,6 @@ URL, a signed callback sent by the worker thread (worker.py). Errors are always 
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -67,25 +66,16 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _guard_api() -> Response | None:
-    """Faults first, before the key check (an overloaded LAPOR! fails everyone), then the key."""
-    # Read the body before any early answer: granian closes a keep-alive connection whose
-    # request body was left unread, and a client that reuses it sees "Server disconnected".
-    request.get_data()
-    if not request.path.startswith(API_PREFIX):
-        return None
-    g.faults = fault_injection.current_faults(_db(), current_app.config["FAULT_DEFAULTS"])
-    failed = fault_injection.fault_answer(
-        fault_injection.delay_and_draw(g.faults),
+    return fault_injection.guard_keyed_api(
+        prefix=API_PREFIX,
+        conn=_db(),
+        defaults=current_app.config["FAULT_DEFAULTS"],
         hang_seconds=current_app.config["HANG_SECONDS"],
-        timeout=("timeout", "LAPOR! did not answer in time (simulated); nothing was stored"),
-        error=("unavailable", "LAPOR! is unavailable (simulated); nothing was stored"),
+        api_key=current_app.config["SETTINGS"].api_key,
+        name="LAPOR!",
+        nothing_was="stored",
+        key_hint="the API key LAPOR! gave you",
     )
-    if failed is not None:
-        return failed
-    given, expected = request.headers.get("X-Api-Key", ""), current_app.config["SETTINGS"].api_key
-    if not secrets.compare_digest(given.encode(), expected.encode()):
-        raise Refusal(401, "unauthorized", "send X-Api-Key: <the API key LAPOR! gave you>")
-    return None
 
 
 def _require_admin() -> None:

@@ -11,55 +11,34 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import time
 
 import httpx
 from standardwebhooks import Webhook
 
 from .. import backoff, fault_injection, standard_webhooks
+from ..outbox import OutboxThread
 from . import callbacks, representations, store
 from .faults import LaporFaults
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Longest idle wait: a callback queued by another server worker is seen this late at most (one
-# this process queues wakes it at once, and a retry due sooner is waited for exactly).
-POLL_SECONDS = 0.25
 HTTP_TIMEOUT_SECONDS = 10
 # A claim outlives the longest attempt: the callback and its duplicate, both at the timeout.
 LEASE_SECONDS = 3 * HTTP_TIMEOUT_SECONDS
 
 
-class CallbackWorker(threading.Thread):
+class CallbackWorker(OutboxThread):
     def __init__(self, settings: Settings, fault_defaults: LaporFaults) -> None:
-        super().__init__(name="lapor-callbacks", daemon=True)
+        super().__init__(name="lapor-callbacks")
         self.settings, self.fault_defaults = settings, fault_defaults
-        self._wake = threading.Event()
-
-    def wake(self) -> None:
-        """Look for work now (an update was just recorded) instead of at the next poll."""
-        self._wake.set()
 
     def run(self) -> None:
         conn = store.connect(self.settings.db_path)
         webhook = standard_webhooks.webhook(self.settings.webhook_secret, source="LAPOR_WEBHOOK_SECRET")
         with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS) as client:
-            while True:
-                try:
-                    idle = 0.0 if self._send_one(conn, client, webhook) else self._idle_seconds(conn)
-                except Exception:  # the sender must outlive any one bad row or locked database
-                    log.exception("LAPOR! callback step failed")
-                    idle = POLL_SECONDS
-                if idle:
-                    self._wake.wait(idle)
-                    self._wake.clear()
-
-    @staticmethod
-    def _idle_seconds(conn: sqlite3.Connection) -> float:
-        due = store.next_due(conn)
-        return POLL_SECONDS if due is None else min(POLL_SECONDS, max(due - time.time(), 0.0))
+            self.serve(conn, lambda: self._send_one(conn, client, webhook), store.next_due)
 
     def _send_one(self, conn: sqlite3.Connection, client: httpx.Client, webhook: Webhook) -> bool:
         claimed = store.claim_callback(conn, time.time(), LEASE_SECONDS)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from .. import backoff, fault_injection, sqlite_store
+from ..outbox import OutboxThread
 from . import bills, keys, representations, snap, store
 from .faults import PaynetFaults
 from .notifications import Delivery, Notifier
@@ -29,23 +29,15 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Longest idle wait: a notification queued by another server worker is seen this late at most (one
-# this process queues wakes it at once, and a retry due sooner is waited for exactly).
-POLL_SECONDS = 0.25
 HTTP_TIMEOUT_SECONDS = 10
 # A claim outlives the longest attempt: a token fetch, then the copies (sent together), at the timeout.
 LEASE_SECONDS = 3 * HTTP_TIMEOUT_SECONDS
 
 
-class NotificationWorker(threading.Thread):
+class NotificationWorker(OutboxThread):
     def __init__(self, settings: Settings, fault_defaults: PaynetFaults) -> None:
-        super().__init__(name="paynet-notifications", daemon=True)
+        super().__init__(name="paynet-notifications")
         self.settings, self.fault_defaults = settings, fault_defaults
-        self._wake = threading.Event()
-
-    def wake(self) -> None:
-        """Look for work now (a payment was just recorded) instead of at the next poll."""
-        self._wake.set()
 
     def run(self) -> None:
         conn = store.connect(self.settings.db_path)
@@ -54,20 +46,7 @@ class NotificationWorker(threading.Thread):
         )
         with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS) as client, ThreadPoolExecutor(2) as copies:
             notifier = Notifier(client, self.settings, private_key)
-            while True:
-                try:
-                    idle = 0.0 if self._send_one(conn, notifier, copies) else self._idle_seconds(conn)
-                except Exception:  # the sender must outlive any one bad row or locked database
-                    log.exception("payment notification step failed")
-                    idle = POLL_SECONDS
-                if idle:
-                    self._wake.wait(idle)
-                    self._wake.clear()
-
-    @staticmethod
-    def _idle_seconds(conn: sqlite3.Connection) -> float:
-        due = store.next_due(conn)
-        return POLL_SECONDS if due is None else min(POLL_SECONDS, max(due - time.time(), 0.0))
+            self.serve(conn, lambda: self._send_one(conn, notifier, copies), store.next_due)
 
     def _send_one(self, conn: sqlite3.Connection, notifier: Notifier, copies: ThreadPoolExecutor) -> bool:
         claimed = store.claim_notification(conn, time.time(), LEASE_SECONDS)
