@@ -28,6 +28,7 @@ from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
+from mpp.payments.models import Bill, BillState
 from mpp.registry.services import RegistryUnavailable
 
 from . import billing, calendar, checks, forwarding, registration
@@ -345,9 +346,22 @@ def _issue_follow_up(application: Application, *, approval: Event, now) -> Appli
 
 
 def on_bill_paid(sender, bill, **kwargs) -> None:
-    """``payments.services.bill_paid``: an application's bill was paid, so the application moves on (once)."""
+    """``payments.services.bill_paid``: an application's bill was paid; the worker moves the application on."""
     if bill.application_id is not None:
-        after_payment(application_id=bill.application_id, bill=bill)
+        from .tasks import move_paid_application
+
+        move_paid_application.enqueue(str(bill.application_id))
+
+
+def move_paid(*, application_id=None) -> int:
+    """Move on the applications waiting for a payment whose bill is paid (one, or every such one): how many."""
+    paid = Bill.objects.filter(state=BillState.PAID, application__status=Status.WAITING_PAYMENT)
+    if application_id is not None:
+        paid = paid.filter(application_id=application_id)
+    moved = 0
+    for bill in paid.select_related("payment")[:100]:
+        moved += after_payment(application_id=bill.application_id, bill=bill) is not None
+    return moved
 
 
 @transaction.atomic

@@ -4,8 +4,9 @@ result is released), its deadline stands still meanwhile, and the payment moves 
 import datetime as dt
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
-from mpp.applications import billing, calendar, services
+from mpp.applications import billing, calendar, services, tasks
 from mpp.applications.models import Application, Status
 from mpp.catalog import services as catalog
 from mpp.catalog.selectors import service_detail
@@ -32,7 +33,8 @@ def with_fee(service, payment: str):
 
 
 def pay(bill, at, run_on_commit):
-    """The network reports the bill paid (as its notification would), the signal runs after the commit."""
+    """The network reports the bill paid (as its notification would); after the commit the application's move is
+    queued for the worker, which runs it here."""
     bill.va_number = "880016472000000000001"
     bill.save(update_fields=["va_number"])
     with run_on_commit(execute=True):
@@ -40,6 +42,9 @@ def pay(bill, at, run_on_commit):
             payments.Paid(pay_code=bill.va_number, network_reference=f"PAY-{bill.pk}", amount=bill.amount, paid_at=at),
             now=at,
         )
+    queued = DBTaskResult.objects.filter(task_path="mpp.applications.tasks.move_paid_application")
+    assert queued.count() == 1 and Application.objects.get(pk=bill.application_id).status == Status.WAITING_PAYMENT
+    assert tasks.move_paid_application.call(str(bill.application_id)) is True
 
 
 def test_paid_before_processing_the_worklist_gets_it_later_by_the_days_it_waited(
@@ -81,8 +86,9 @@ def test_paid_after_approval_the_result_is_released_once_paid(
     released = Application.objects.get(pk=waiting.pk)
     assert released.status == Status.APPROVED and released.decided_at is not None
     assert IssuedDocument.objects.filter(application=released).exists()
-    # A second signal (a duplicate) changes nothing.
+    # A second run (a duplicate, or the minute round after the task) changes nothing.
     assert services.after_payment(application_id=released.pk, bill=bill) is None
+    assert services.move_paid() == 0
 
 
 def test_an_expired_bill_is_renewed_by_its_applicant_only(dewi, sip_service, budi_like_other):
