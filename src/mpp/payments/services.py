@@ -166,14 +166,14 @@ def _locked_by_code(pay_code: str) -> Bill | None:
 
 
 def _after_commit(bill: Bill, payment: Payment) -> None:
-    """Once the payment commits: the application moves on (``bill_paid``), the receipt is signed in the background,
-    another system hears of it."""
-    from .tasks import make_receipt
+    """Once the payment commits: the application hears of it (``bill_paid``), and the worker signs the receipt and
+    tells another system's back end; none of it in the payment's own request."""
+    from .tasks import confirm_payment, make_receipt
 
     transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
     transaction.on_commit(lambda: make_receipt.enqueue(str(payment.pk)))
     if bill.revenue in billers.SYSTEMS:
-        transaction.on_commit(lambda: confirm_quietly(payment.pk))
+        transaction.on_commit(lambda: confirm_payment.enqueue(str(payment.pk)))
 
 
 @transaction.atomic
@@ -380,11 +380,3 @@ def confirm_at_system(payment_id) -> Payment | None:
     )
     payment.refresh_from_db()
     return payment
-
-
-def confirm_quietly(payment_id) -> None:
-    """``confirm_at_system`` after a payment commits; the minute task retries what did not get through."""
-    try:
-        confirm_at_system(payment_id)
-    except (billers.BillerUnavailable, billers.BillerRefused) as exc:
-        log.warning("payment %s not confirmed to its system yet: %s", payment_id, exc)

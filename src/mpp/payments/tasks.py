@@ -115,6 +115,15 @@ def reconcile_yesterday(now) -> int:
 
 
 @task()
+def confirm_payment(payment_id: str) -> None:
+    """Tell a PBB or PDAM back end of a payment, queued as it commits (the minute round retries)."""
+    try:
+        services.confirm_at_system(payment_id)
+    except (billers.BillerUnavailable, billers.BillerRefused) as exc:
+        log.warning("payment %s not confirmed to its system yet: %s", payment_id, exc)
+
+
+@task()
 def keep_payments_current() -> dict:
     """Every minute: bills end when due; with a payment network, they are opened and checked there; with the
     billers' systems, their paid bills are confirmed to them."""

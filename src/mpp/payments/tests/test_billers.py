@@ -4,7 +4,7 @@ amount shown, one bill for it, and the payment confirmed back to that system exa
 import pytest
 from django.utils import timezone
 
-from mpp.payments import services
+from mpp.payments import services, tasks
 from mpp.payments.models import Bill, BillState, Payment, Revenue
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,7 @@ def test_a_citizen_checks_a_water_bill_pays_it_and_the_company_gets_it_once(
         payment, _new = services.take_payment(
             services.Paid(bill.va_number, "PAY-77", bill.amount, timezone.now()), now=timezone.now()
         )
+    tasks.confirm_payment.call(str(payment.pk))  # queued as the payment committed; the worker runs it
     payment.refresh_from_db()
     assert payment.confirmed_at is not None and payment.confirmation_number.startswith("KWT-")
     assert [p["bill_id"] for p in billers.payments("pdam")] == [bill.external_bill_id]
