@@ -301,6 +301,8 @@ def check_at_network(bill: Bill, *, now=None) -> Payment | None:
     return payment
 
 
+#: Days another system's bill stays payable (to the end of the last one, in the region's time), at most.
+BILLER_PAYABLE_DAYS = 3
 #: What the payer reads as the receiving account of another system's bill.
 BILLER_ACCOUNTS = {
     Revenue.PBB: gettext_lazy("Rekening Kas Umum Daerah Kota Samarinda (PBB-P2)"),
@@ -336,9 +338,10 @@ def bill_from_system(*, payer, revenue: str, number: str, now=None) -> Bill:
         replaced = earlier[0] if earlier else None
         region = Region.objects.get(pk=settings.BILLERS_REGION)
         zone = region.time_zone
-        latest = now + dt.timedelta(days=3)
-        if due.due_date is not None:
-            latest = min(latest, dt.datetime.combine(due.due_date, dt.time(23, 59, 59), tzinfo=ZoneInfo(zone)))
+        last_day = now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=BILLER_PAYABLE_DAYS)
+        if due.due_date is not None:  # the dues change after it (a penalty, a new month)
+            last_day = min(last_day, due.due_date)
+        latest = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=ZoneInfo(zone))
         agency = Agency.objects.filter(region=region, kind__code="bapenda").first() if revenue == Revenue.PBB else None
         with translation.override(settings.LANGUAGE_CODE):
             title = str(BILLER_TITLES[revenue]) % {"number": due.subject}
