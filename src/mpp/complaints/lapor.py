@@ -33,6 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from mpp.core import http
+
 __all__ = [
     "CATEGORIES",
     "STATUSES",
@@ -235,7 +237,7 @@ def _call(method: str, path: str, *, headers: Mapping[str, str] | None = None, *
     if not settings.LAPOR_URL or not settings.LAPOR_API_KEY:
         raise LaporUnavailable("LAPOR_URL / LAPOR_API_KEY are not configured")
     try:
-        response = httpx.request(
+        response = http.client().request(
             method,
             f"{settings.LAPOR_URL.rstrip('/')}{path}",
             headers={**(headers or {}), "X-Api-Key": settings.LAPOR_API_KEY},

@@ -9,6 +9,8 @@ the same key and the gateway answers "duplicate" instead of sending twice.
 import httpx
 from django.conf import settings
 
+from mpp.core import http
+
 
 class GatewayError(Exception):
     """Worth retrying: the gateway did not answer, or answered 429/5xx."""
@@ -21,7 +23,7 @@ class GatewayRefused(Exception):
 def send(*, channel: str, to: str, text: str, key: str, reference: str = "") -> str:
     """Hand one message to the gateway; returns the gateway's id for it."""
     try:
-        response = httpx.post(
+        response = http.client().post(
             f"{settings.SMS_GATEWAY_URL.rstrip('/')}/v1/messages",
             json={"channel": channel, "to": to, "text": text, "reference": reference[:100]},
             headers={"Authorization": f"Bearer {settings.SMS_GATEWAY_API_KEY}", "Idempotency-Key": key},

@@ -20,6 +20,8 @@ import httpx
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from mpp.core import http
+
 from .gateway import GatewayRefused
 from .models import Channel, Delivery, OutboxMessage, WebhookEndpoint, new_webhook_secret
 
@@ -115,7 +117,9 @@ def send(message: OutboxMessage) -> None:
     body = body_of(message)
     headers = signature_headers(secret=secret, message_id=str(message.pk), body=body)
     try:
-        response = httpx.post(message.recipient, content=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS)
+        response = http.client().post(
+            message.recipient, content=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS
+        )
     except httpx.HTTPError as error:
         raise WebhookError(f"{type(error).__name__}: {error}") from error
     if 200 <= response.status_code < 300:

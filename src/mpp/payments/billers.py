@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from mpp.core import http
+
 from .models import Revenue
 
 #: The systems, by the bill's revenue: the path of their API, and what their numbers are called.
@@ -56,7 +58,7 @@ def _request(method: str, path: str, **kwargs) -> dict:
     if not settings.BILLERS_URL:
         raise BillerUnavailable("BILLERS_URL is not configured")
     try:
-        answer = httpx.request(
+        answer = http.client().request(
             method,
             f"{settings.BILLERS_URL}/api/{path}",
             headers={"X-Api-Key": settings.BILLERS_API_KEY, **kwargs.pop("headers", {})},

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.utils import timezone
 
+from mpp.core import http
+
 from . import snap
 
 _TOKEN_KEY = "payments:network-token"
@@ -58,7 +60,7 @@ def _private_key(path: str):
 
 def _post(path: str, headers: dict, body: bytes) -> dict:
     try:
-        answer = httpx.post(
+        answer = http.client().post(
             settings.PAYNET_URL + path,
             content=body,
             headers={"Content-Type": "application/json", **headers},
@@ -121,7 +123,7 @@ def call(path: str, body: dict, *, method: str = "POST") -> dict | bytes:
     if method == "POST":
         return _post(path, headers, raw)
     try:
-        answer = httpx.get(settings.PAYNET_URL + path, headers=headers, timeout=settings.PAYNET_TIMEOUT_SECONDS)
+        answer = http.client().get(settings.PAYNET_URL + path, headers=headers, timeout=settings.PAYNET_TIMEOUT_SECONDS)
     except httpx.HTTPError as exc:
         raise NetworkUnavailable(f"{path}: {exc!r}") from exc
     if answer.status_code == 200:

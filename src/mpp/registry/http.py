@@ -16,6 +16,8 @@ import httpx
 import pybreaker
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from mpp.core import http
+
 # Characters left readable in the percent-encoded X-Actor / X-Purpose headers.
 _READABLE = " ,.:;/()-_'&"
 
@@ -137,7 +139,7 @@ def _send(
         "X-Actor": quote(actor.label[:200], safe=_READABLE),
         "X-Purpose": quote(actor.purpose[:300], safe=_READABLE),
     }
-    response = httpx.request(method, url, headers=headers, timeout=timeout, **kwargs)
+    response = http.client().request(method, url, headers=headers, timeout=timeout, **kwargs)
     if response.status_code >= 500:
         raise _ServerError(f"HTTP {response.status_code}")
     return response
