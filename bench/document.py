@@ -7,6 +7,7 @@ import applications
 import complaints_bench
 import documents
 import identity
+import payments_bench
 import queue_bench
 import registry
 import statistics_bench
@@ -538,12 +539,13 @@ def markdown(results: dict) -> str:
         *surveys_bench.section(results),
         "",
         *queue_bench.section(results),
+        *payments_bench.section(results),
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "
         "scenarios, per server: the catalog's, the catalog's with the cache off, the single sign-on's, the "
-        "login's, the applications', the complaints', the surveys', the queue's and the documents'. Each login's "
-        "Argon2 check "
+        "login's, the applications', the complaints', the surveys', the queue's, the payments' and the documents'. "
+        "Each login's Argon2 check "
         f"allocates its memory cost ({results['identity']['argon2']['memory_cost_kib'] / 1024:.0f} MiB) inside the "
         "worker, on top of what the other servers' workers hold.",
         "",

@@ -44,17 +44,12 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from django.utils.crypto import get_random_string  # noqa: E402
 from scenarios import PILOT_REGION, QUEUE_DISPLAY_REGION  # noqa: E402
+from seeding import Steps, sign_in, skip_foreign_key_checks  # noqa: E402
 
 from mpp.catalog.models import Agency, Counter, Mpp, Service  # noqa: E402
 from mpp.identity.models import Role, RoleAssignment, User  # noqa: E402
@@ -72,31 +67,6 @@ BOOKING_SERVICES = ("akta-kelahiran", "kartu-keluarga", "paspor", "skck")
 DISPLAY_SERVED = 60
 DISPLAY_WAITING = 150
 DISPLAY_DUKCAPIL_SHARE = 2 / 3
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-class Steps:
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, name: str, work):
-        started = time.perf_counter()
-        result = work()
-        self.seconds[name] = round(time.perf_counter() - started, 2)
-        say(f"    {name}: {self.seconds[name]:.1f} s")
-        return result
-
-
-def skip_foreign_key_checks(cursor) -> bool:
-    """As a superuser, skip the foreign-key triggers of this transaction (every row comes from what it references)."""
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    if not cursor.fetchone()[0]:
-        return False
-    cursor.execute("SET LOCAL session_replication_role = replica")
-    return True
 
 
 def morning_start(mpp: Mpp, now: dt.datetime) -> dt.datetime:
@@ -319,22 +289,6 @@ def call_queries(counter: Counter, officer: User) -> dict:
 
 
 # --- sessions and files ---------------------------------------------------------------------------------------
-
-
-def sign_in(users: list[User]) -> dict[int, str]:
-    """A signed-in session for each user, as django.contrib.auth.login leaves it, through the session engine's
-    own encoding (inserted in bulk); returns {user id: session key}."""
-    store = SessionStore()
-    expires = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    backend = settings.AUTHENTICATION_BACKENDS[0]
-    keys, rows = {}, []
-    for user in users:
-        key = get_random_string(32, VALID_KEY_CHARS)
-        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        keys[user.pk] = key
-    Session.objects.bulk_create(rows, batch_size=2000)
-    return keys
 
 
 def write_lines(path: Path, lines: list[str]) -> str:

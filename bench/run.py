@@ -7,15 +7,16 @@ for the ceiling only), runs each scenario (catalog pages and API, single sign-on
 submitting an application, the worklist and the dashboard against pgbench's ceiling, the
 statistics dashboards, refresh and rebuild, filing a complaint, answering the satisfaction
 survey and the index pages over a million answers, the MPP's queue (kiosk, counters, display
-board, bookings), the registry simulator, signing and verifying documents), times the region
+board, bookings), payments (the network's notifications, raising a bill, a day's reconciliation),
+the registry simulator, signing and verifying documents), times the region
 load on SQLite, writes the report and the raw JSON, and stops everything it started, also on
 Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database, BENCH_REDIS_URL (the queue's server's cache, a
 Redis database of the bench's own: it is emptied).
 
-`bench/run.py --only documents` (or `applications`, `complaints`, `queue`, `statistics`, `surveys`) runs one family of
-scenarios alone, on a database seeded for it only, prints its section of the report and writes
+`bench/run.py --only documents` (or `applications`, `complaints`, `payments`, `queue`, `statistics`, `surveys`) runs
+one family of scenarios alone, on a database seeded for it only, prints its section of the report and writes
 bench/results/<family>.json, leaving docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
 
@@ -39,6 +40,7 @@ import document
 import documents
 import identity
 import loadtest
+import payments_bench
 import prerequisites
 import queue_bench
 import registry
@@ -221,6 +223,8 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     statistics_results = statistics_bench.run(env, var_dir, wrk_path, seconds)
     surveys_results = surveys_bench.run(env, var_dir, wrk_path, seconds, surveys_bench.seed(env, var_dir))
     queue_results = queue_bench.run(env, var_dir, wrk_path, seconds, queue_bench.seed(env, var_dir, seconds))
+    payments_data = payments_bench.seed(env, var_dir, seconds)
+    payments_results = payments_bench.run(env, var_dir, wrk_path, seconds, payments_data)
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
     documents_results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
@@ -241,6 +245,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "statistics": statistics_results,
         "surveys": surveys_results,
         "queue": queue_results,
+        "payments": payments_results,
         "registry": simulator,
         "documents": documents_results,
         "memory": memory(
@@ -253,6 +258,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
                 "statistics": statistics_results["scenarios"],
                 "surveys": surveys_results["scenarios"],
                 "queue": queue_results["scenarios"],
+                "payments": payments_results["scenarios"],
                 "documents": documents_results["scenarios"],
             }
         ),
@@ -348,6 +354,18 @@ def benchmark_surveys(wrk_path: str, database_url: str, seconds: int, var_dir: P
     return _alone("surveys", database_url, seconds, load_average, results)
 
 
+def benchmark_payments(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The payment scenarios alone: open bills for the notifications, citizens and a billers simulator to raise bills,
+    and a day of 100,000 payments to reconcile."""
+    load_average = round(os.getloadavg()[0], 2)
+    env = _fresh_database(database_url, var_dir, stack)
+    data = payments_bench.seed(env, var_dir, seconds)
+    say("==> VACUUM ANALYZE")
+    database.analyze(database_url)
+    results = payments_bench.run(env, var_dir, wrk_path, seconds, data)
+    return _alone("payments", database_url, seconds, load_average, results)
+
+
 def benchmark_queue(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
     """The queue scenarios alone: Samarinda's MPP with 200,000 tickets waiting and 10,000 bookings held."""
     load_average = round(os.getloadavg()[0], 2)
@@ -379,6 +397,7 @@ ONLY = {
         lambda results: results["complaints"]["scenarios"],
     ),
     "queue": (benchmark_queue, queue_bench.section, lambda results: results["queue"]["scenarios"]),
+    "payments": (benchmark_payments, payments_bench.section, lambda results: results["payments"]["rows"]),
 }
 
 
@@ -386,6 +405,7 @@ def failed_rows(results: dict) -> list[dict]:
     rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
     rows += results["applications"]["scenarios"] + results["documents"]["scenarios"] + results["statistics"]["rows"]
     rows += results["complaints"]["scenarios"] + results["surveys"]["rows"] + results["queue"]["scenarios"]
+    rows += results["payments"]["rows"]
     return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
 
 

@@ -25,7 +25,6 @@ once in-process (queries, SQL and wall time), and prints one JSON object on stdo
 import argparse
 import json
 import os
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +41,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from psycopg import sql  # noqa: E402
 from scenarios import PILOT_REGION, SURVEY_PAGES  # noqa: E402
+from seeding import Steps, skip_foreign_key_checks  # noqa: E402
 
 from mpp.catalog.models import Mode, Service  # noqa: E402
 from mpp.surveys import refresh  # noqa: E402
@@ -62,22 +62,6 @@ SPREADS = {
 }
 # h(salt): a well-mixed non-negative integer of row i, the same on every run.
 _H = "(hashint8(i::bigint * 8 + {salt}) & 2147483647)"
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-class Steps:
-    def __init__(self):
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, name: str, work):
-        started = time.perf_counter()
-        result = work()
-        self.seconds[name] = round(time.perf_counter() - started, 2)
-        say(f"    {name}: {self.seconds[name]:.1f} s")
-        return result
 
 
 def code_of(k: int) -> str:
@@ -216,14 +200,6 @@ def _zone(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
-
-
-def skip_foreign_key_checks(cursor) -> bool:
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    if not cursor.fetchone()[0]:
-        return False
-    cursor.execute("SET LOCAL session_replication_role = replica")
-    return True
 
 
 @transaction.atomic

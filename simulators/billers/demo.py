@@ -146,13 +146,26 @@ DEMO_CUSTOMERS = (
 # --- loading ---------------------------------------------------------------------------
 
 
-def load_once(conn: sqlite3.Connection, *, seed: int, as_of: date) -> bool:
-    """Load the demo data unless the database has it already; True when loaded now."""
+def load_once(
+    conn: sqlite3.Connection,
+    *,
+    seed: int,
+    as_of: date,
+    objects: int = GENERATED_OBJECTS,
+    customers: int = GENERATED_CUSTOMERS,
+) -> bool:
+    """Load the demo data unless the database has it already; True when loaded now. `objects` and
+    `customers` are how many tax objects and water customers are generated besides the fixed ones
+    (a load test wants thousands); the defaults keep a seed's data as it always was."""
+    if objects < 0 or customers < 0:
+        raise ValueError("the numbers of generated objects and customers must not be negative")
     with sqlite_store.transaction(conn):
         if sqlite_store.get_meta(conn, _META_KEY) is not None:
             return False
-        _Generator(conn, random.Random(seed), as_of).load()
+        _Generator(conn, random.Random(seed), as_of).load(objects, customers)
         params = {"seed": seed, "as_of": as_of.isoformat(), "generator": GENERATOR_VERSION}
+        if (objects, customers) != (GENERATED_OBJECTS, GENERATED_CUSTOMERS):
+            params |= {"objects": objects, "customers": customers}
         sqlite_store.set_meta(conn, _META_KEY, json.dumps(params, sort_keys=True))
     return True
 
@@ -164,15 +177,15 @@ class _Generator:
         self.conn, self.rng, self.as_of = conn, rng, as_of
         self.villages = villages()
 
-    def load(self) -> None:
+    def load(self, objects: int = GENERATED_OBJECTS, customers: int = GENERATED_CUSTOMERS) -> None:
         for obj in DEMO_OBJECTS:
             self._demo_object(obj)
         for customer in DEMO_CUSTOMERS:
             self._demo_customer(customer)
         taken = {obj.nop for obj in DEMO_OBJECTS} | {c.number for c in DEMO_CUSTOMERS}
-        for _ in range(GENERATED_OBJECTS):
+        for _ in range(objects):
             self._object(self._unique(taken, self._nop))
-        for _ in range(GENERATED_CUSTOMERS):
+        for _ in range(customers):
             self._customer(self._unique(taken, self._customer_number))
 
     @staticmethod

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from simulators.billers import demo, store
-from simulators.billers.testing import TEST_API_KEY
+from simulators.billers.testing import TEST_API_KEY, running_billers
 from simulators.processes import REPO
 
 
@@ -26,6 +26,8 @@ from simulators.processes import REPO
         ([], {"BILLERS_ERROR_RATE": "often"}, "BILLERS_ERROR_RATE must be a number"),
         ([], {"BILLERS_LOST_ANSWER_RATE": "1.5"}, "BILLERS_LOST_ANSWER_RATE must be a number from 0 to 1"),
         ([], {"BILLERS_HANG_SECONDS": "0"}, "BILLERS_HANG_SECONDS must be more than 0"),
+        (["--objects", "-1"], {}, "BILLERS_OBJECTS must not be negative"),
+        ([], {"BILLERS_CUSTOMERS": "lots"}, "BILLERS_CUSTOMERS must be a whole number"),
     ],
 )
 def test_serve_refuses_a_bad_setting(tmp_path, arguments, environ, message):
@@ -86,3 +88,40 @@ def test_every_seed_and_start_date_has_the_demo_subjects_and_nothing_paid_after_
         assert latest <= as_of.isoformat()
     finally:
         conn.close()
+
+
+def _counts(path) -> dict[str, int]:
+    conn = store.connect(path)
+    try:
+        return dict(conn.execute("SELECT service, count(*) FROM subjects GROUP BY service").fetchall())
+    finally:
+        conn.close()
+
+
+def test_a_load_test_gets_as_many_generated_subjects_as_it_asks_for(tmp_path):
+    as_of = date(2026, 12, 6)
+    fixed_objects, fixed_customers = len(demo.DEMO_OBJECTS), len(demo.DEMO_CUSTOMERS)
+    assert _load(tmp_path / "default.sqlite3", seed=7, as_of=as_of)
+    assert _counts(tmp_path / "default.sqlite3") == {
+        "pbb": fixed_objects + demo.GENERATED_OBJECTS,
+        "pdam": fixed_customers + demo.GENERATED_CUSTOMERS,
+    }
+    conn = store.connect(tmp_path / "many.sqlite3")
+    try:
+        assert demo.load_once(conn, seed=7, as_of=as_of, objects=3000, customers=2500)
+        numbers = [row[0] for row in conn.execute("SELECT number FROM subjects WHERE service = 'pbb'")]
+        owing = conn.execute(
+            "SELECT count(DISTINCT subject) FROM charges WHERE service = 'pdam' AND paid_at IS NULL"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert _counts(tmp_path / "many.sqlite3") == {"pbb": fixed_objects + 3000, "pdam": fixed_customers + 2500}
+    assert len(set(numbers)) == len(numbers) and all(len(number) == 18 for number in numbers)
+    assert owing == 2500 + sum(1 for customer in demo.DEMO_CUSTOMERS if customer.unpaid_months_back)
+
+
+def test_serve_loads_the_subjects_it_is_asked_for(tmp_path):
+    """BILLERS_OBJECTS and BILLERS_CUSTOMERS (or --objects, --customers) reach the generator of a new database."""
+    with running_billers(tmp_path, today="2026-12-06", env={"BILLERS_OBJECTS": "50", "BILLERS_CUSTOMERS": "30"}) as b:
+        served = {service: len(b.subjects(service)) for service in ("pbb", "pdam")}
+    assert served == {"pbb": len(demo.DEMO_OBJECTS) + 50, "pdam": len(demo.DEMO_CUSTOMERS) + 30}
