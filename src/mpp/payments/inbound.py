@@ -96,6 +96,20 @@ def answered(call: Call) -> tuple[int, dict] | None:
     return before.status, before.answer
 
 
+@transaction.atomic
+def answer_once(call: Call, take, now: dt.datetime) -> tuple[int, dict]:
+    """The answer to a call: the one given before to its external id, or what ``take()`` answers now (a refusal
+    included), kept in the same transaction as what it recorded: one commit per notification."""
+    before = answered(call)
+    if before is not None:
+        return before
+    try:
+        status, answer = take()
+    except snap.SnapError as refused:
+        status, answer = refused.status, refused.answer(snap.VA_PAYMENT)
+    return remember(call, status, answer, now)
+
+
 def remember(call: Call, status: int, answer: dict, now: dt.datetime) -> tuple[int, dict]:
     """Keep the answer for the call's external id; when a twin of the call got there first, its answer."""
     try:

@@ -29,8 +29,8 @@ from .models import Bill, BillItem, BillState, Channel, EntryKind, Payment, Reve
 
 log = logging.getLogger(__name__)
 
-#: Sent once a bill is paid, after the payment commits: ``bill`` (with its ``payment``). The application's
-#: workflow listens (a lower floor tells the one above without importing it).
+#: Sent when a bill is paid, inside the payment's transaction: ``bill`` (with its ``payment``). The application's
+#: workflow listens and queues its work (a lower floor tells the one above without importing it).
 bill_paid = Signal()
 
 #: Agencies whose services cost nothing by law: population documents (UU 24/2013 Pasal 79A).
@@ -165,15 +165,16 @@ def _locked_by_code(pay_code: str) -> Bill | None:
     return Bill.objects.select_for_update().filter(Q(va_number=pay_code) | Q(billing_code=pay_code)).first()
 
 
-def _after_commit(bill: Bill, payment: Payment) -> None:
-    """Once the payment commits: the application hears of it (``bill_paid``), and the worker signs the receipt and
-    tells another system's back end; none of it in the payment's own request."""
+def _after_payment(bill: Bill, payment: Payment) -> None:
+    """In the payment's own transaction, so that they commit with it or not at all: the application hears of it
+    (``bill_paid``: its receiver queues its work), and the worker is asked to sign the receipt and to tell another
+    system's back end. None of that work runs in the payment's request."""
     from .tasks import confirm_payment, make_receipt
 
-    transaction.on_commit(lambda: bill_paid.send(sender=Bill, bill=bill))
-    transaction.on_commit(lambda: make_receipt.enqueue(str(payment.pk)))
+    bill_paid.send(sender=Bill, bill=bill)
+    make_receipt.enqueue(str(payment.pk))
     if bill.revenue in billers.SYSTEMS:
-        transaction.on_commit(lambda: confirm_payment.enqueue(str(payment.pk)))
+        confirm_payment.enqueue(str(payment.pk))
 
 
 @transaction.atomic
@@ -210,7 +211,7 @@ def take_payment(paid: Paid, *, source: str = Payment.Source.NOTIFICATION, now=N
         recorded_at=now,
     )
     ledger.append(bill, EntryKind.PAID, now, payment=payment)
-    _after_commit(bill, payment)
+    _after_payment(bill, payment)
     return payment, True
 
 
@@ -245,7 +246,7 @@ def take_cash(*, bill_id, officer, agencies, receipt_number: str, now=None) -> P
     except IntegrityError:
         raise Conflict(_("Tagihan ini sudah dibayar.")) from None
     ledger.append(bill, EntryKind.PAID, now, payment=payment, by=officer, note=f"kuitansi {receipt_number}")
-    _after_commit(bill, payment)
+    _after_payment(bill, payment)
     return payment
 
 

@@ -44,7 +44,7 @@ def retried(call, attempts=30):
     raise AssertionError("the network never answered")
 
 
-def until(condition, seconds=20.0):
+def until(condition, seconds=60.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -29,15 +29,7 @@ def payment(request):
     now = timezone.now()
     try:
         call = inbound.authenticate("POST", request.get_full_path(), request.headers, request.body, now)
-        before = inbound.answered(call)
-        if before is not None:
-            status, answer = before
-        else:
-            try:
-                status, answer = inbound.payment_notification(request.body, now)
-            except snap.SnapError as refused:
-                status, answer = refused.status, refused.answer(snap.VA_PAYMENT)
-            status, answer = inbound.remember(call, status, answer, now)
+        status, answer = inbound.answer_once(call, lambda: inbound.payment_notification(request.body, now), now)
     except snap.SnapError as refused:
         return _refused(refused, snap.VA_PAYMENT)
     return JsonResponse(answer, status=status)
