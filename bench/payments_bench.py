@@ -794,9 +794,9 @@ def section(results: dict) -> list[str]:
             notify,
             MAX_NOTIFY_P99_MS,
             cores,
-            "A notification is the token's and the body's signatures checked, then nine statements in three "
-            "transactions (the payment with its ledger entry; the receipt's task queued once it commits; the answer "
-            "kept for its X-EXTERNAL-ID; listed below), and a twin waits for the first's lock on its bill.",
+            "A notification is the token's and the body's signatures checked, then its statements in one "
+            "transaction (the payment with its ledger entry, the receipt's task queued, the answer kept for its "
+            "X-EXTERNAL-ID; listed below), and a twin waits for the first's lock on its bill.",
         ),
         *_missed(
             raised,
