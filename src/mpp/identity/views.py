@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import user_or_ip
 
@@ -35,8 +35,8 @@ from .staff_pages import staff_pages
 PENDING_2FA = "identity:pending_2fa_user"
 FACE_CHALLENGE = "identity:face_challenge"
 RESUME = "identity:registration_draft"
-LOCKED = _lazy("Terlalu banyak percobaan. Tunggu 15 menit lalu coba lagi.")
-REGISTRY_DOWN = _lazy(
+LOCKED = gettext_lazy("Terlalu banyak percobaan. Tunggu 15 menit lalu coba lagi.")
+REGISTRY_DOWN = gettext_lazy(
     "Layanan Dukcapil sedang tidak dapat dihubungi. Belum ada yang disimpan; isian Anda tetap ada di sini, "
     "coba lagi dalam beberapa menit."
 )
@@ -374,11 +374,11 @@ def face(request):
 
 
 _FACE_MESSAGES = {
-    "no_face": _lazy("Wajah tidak terlihat di foto. Pastikan wajah Anda terang dan menghadap kamera."),
-    "several_faces": _lazy("Ada lebih dari satu wajah di foto. Pastikan hanya Anda yang terlihat."),
-    "bad_image": _lazy("Foto tidak dapat dibaca. Kirim foto JPEG atau PNG."),
-    "unavailable": _lazy("Layanan verifikasi wajah Dukcapil sedang sibuk. Coba lagi beberapa menit lagi."),
-    "no_match": _lazy("Wajah tidak cocok atau gerakan tidak terdeteksi. Ikuti petunjuk lalu coba lagi."),
+    "no_face": gettext_lazy("Wajah tidak terlihat di foto. Pastikan wajah Anda terang dan menghadap kamera."),
+    "several_faces": gettext_lazy("Ada lebih dari satu wajah di foto. Pastikan hanya Anda yang terlihat."),
+    "bad_image": gettext_lazy("Foto tidak dapat dibaca. Kirim foto JPEG atau PNG."),
+    "unavailable": gettext_lazy("Layanan verifikasi wajah Dukcapil sedang sibuk. Coba lagi beberapa menit lagi."),
+    "no_match": gettext_lazy("Wajah tidak cocok atau gerakan tidak terdeteksi. Ikuti petunjuk lalu coba lagi."),
 }
 
 
