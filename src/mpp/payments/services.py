@@ -198,18 +198,25 @@ def take_payment(paid: Paid, *, source: str = Payment.Source.NOTIFICATION, now=N
     if paid.amount != bill.amount:
         raise snap.INVALID_AMOUNT
     channel = Channel.BILLING if bill.revenue == Revenue.PNBP and paid.channel == Channel.VA else paid.channel
-    payment = Payment.objects.create(
-        bill=bill,
-        channel=channel,
-        amount=paid.amount,
-        paid_at=paid.paid_at,
-        network_reference=paid.network_reference,
-        bank_reference=paid.bank_reference[:64],
-        ntpn=paid.ntpn[:16],
-        ntb=paid.ntb[:32],
-        source=source,
-        recorded_at=now,
-    )
+    try:
+        with transaction.atomic():  # the unique constraints decide, also where a lock is not taken (SQLite)
+            payment = Payment.objects.create(
+                bill=bill,
+                channel=channel,
+                amount=paid.amount,
+                paid_at=paid.paid_at,
+                network_reference=paid.network_reference,
+                bank_reference=paid.bank_reference[:64],
+                ntpn=paid.ntpn[:16],
+                ntb=paid.ntb[:32],
+                source=source,
+                recorded_at=now,
+            )
+    except IntegrityError:  # a twin of this notification recorded it meanwhile, or another payment did
+        before = Payment.objects.filter(network_reference=paid.network_reference).first()
+        if before is not None and before.bill_id == bill.pk:
+            return before, False
+        raise snap.PAID_BILL from None
     ledger.append(bill, EntryKind.PAID, now, payment=payment)
     _after_payment(bill, payment)
     return payment, True

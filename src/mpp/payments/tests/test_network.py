@@ -15,14 +15,16 @@ from simulators.paynet.testing import running_paynet
 
 from .conftest import raise_skck
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# PostgreSQL: the live server's threads each have their own connection and row locks, as in production (on SQLite
+# the test server shares one in-memory connection between its threads, which makes concurrency meaningless).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BILLS = 9
 
 
 @pytest.fixture
 def paynet(tmp_path, live_server, settings):
-    with running_paynet(tmp_path, platform_url=live_server.url) as simulator:
+    with running_paynet(tmp_path, platform_url=live_server.url, max_attempts=10) as simulator:
         settings.PAYNET_URL = simulator.url
         settings.PAYNET_CLIENT_KEY = simulator.client_key
         settings.PAYNET_CLIENT_SECRET = simulator.client_secret
