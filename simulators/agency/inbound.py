@@ -4,7 +4,8 @@ the payload.
 Nothing about the body is trusted before the signature checks out: an unsigned,
 mis-signed or stale delivery is a 401 whatever it contains. A signed but unusable
 payload is a 400 (not JSON) or 422 (not an application.forwarded event we can act on),
-so the platform stops retrying it.
+so the platform stops retrying it; so is one whose form lacks what the agency profile
+requires (422 missing_fields, naming the fields) or carries a value it cannot take.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from ..web import Refusal
+from .profiles import Profile
 from .store import NewCase
 
 EVENT_TYPE = "application.forwarded"
@@ -77,6 +79,27 @@ def parse(webhook_id: str, text: str) -> NewCase:
         status_url=_url(callback.get("status_url"), "data.callback.status_url"),
         token_url=_url(callback.get("token_url"), "data.callback.token_url"),
     )
+
+
+class MissingFields(Exception):
+    """The form lacks fields the profile requires: 422 missing_fields, naming them."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"the form lacks required field(s): {', '.join(fields)}")
+        self.fields = fields
+
+
+def check_form(profile: Profile, data: Mapping[str, object]) -> None:
+    """The form carries what the profile requires (MissingFields), each value as its field
+    wants it (Refusal 422 invalid_payload). Nothing is stored before this holds."""
+    form = data.get("form")
+    form = form if isinstance(form, Mapping) else {}
+    missing = profile.missing_fields(form)
+    if missing:
+        raise MissingFields(missing)
+    problem = profile.invalid_field(form, data.get("attachments"))
+    if problem:
+        raise _invalid(problem)
 
 
 def _url(value: object, name: str) -> str:

@@ -1,13 +1,16 @@
-"""Posting a status update to the platform, with an OAuth2 client-credentials token.
+"""Posting a status update to the platform, with an OAuth2 client-credentials token; and
+reporting a case applied for at the portal (POST /api/v1/agency/cases), the same way.
 
 One call of `deliver` is one attempt: it says whether the update is done ('sent'), must
 be tried again later ('retry') or is refused for good ('failed'). The worker records the
-outcome and schedules the retry; the Idempotency-Key (`<case id>:<status>`) is the same
-on every attempt, so the platform applies an update once however often it arrives.
+outcome and schedules the retry; the Idempotency-Key (`<case id>:<status>`, a report's
+`<case id>:created`) is the same on every attempt, so the platform applies an update once
+however often it arrives.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -29,6 +32,7 @@ class Outcome:
     state: Literal["sent", "retry", "failed"]
     status_code: int | None = None
     error: str | None = None
+    created: tuple[str, str] | None = None  # a report taken: the case's tracking number and status URL
 
 
 class TokenError(Exception):
@@ -90,10 +94,16 @@ class TokenCache:
 
 
 def deliver(client: httpx.Client, tokens: TokenCache, update: sqlite3.Row) -> Outcome:
-    """POST one status update to its case's status URL; on a 401, once more with a fresh token."""
-    body: dict[str, str] = {"status": update["status"], "note": update["note"]}
-    if update["external_reference"]:
-        body["external_reference"] = update["external_reference"]
+    """POST one update (a status update, or a handed-over case's report) where it goes; on
+    a 401, once more with a fresh token."""
+    if update["kind"] == "report":
+        url, body = update["report_url"], report_body(update)
+    else:
+        if not update["status_url"]:  # a handed-over case the platform never took
+            return Outcome("failed", error="no status URL: the platform did not take the case's report")
+        url, body = update["status_url"], {"status": update["status"], "note": update["note"]}
+        if update["external_reference"]:
+            body["external_reference"] = update["external_reference"]
     for fresh_token in (False, True):
         try:
             token = tokens.get(update["token_url"])
@@ -101,7 +111,7 @@ def deliver(client: httpx.Client, tokens: TokenCache, update: sqlite3.Row) -> Ou
             return Outcome("retry", error=str(exc))
         try:
             response = client.post(
-                update["status_url"],
+                url,
                 json=body,
                 headers={"Authorization": f"Bearer {token}", "Idempotency-Key": update["idempotency_key"]},
             )
@@ -110,7 +120,50 @@ def deliver(client: httpx.Client, tokens: TokenCache, update: sqlite3.Row) -> Ou
         if response.status_code != 401 or fresh_token:
             break
         tokens.forget(update["token_url"], token)
-    return _judge(response)
+    outcome = _judge(response)
+    if update["kind"] == "report" and outcome.state == "sent":
+        return _created(response)
+    return outcome
+
+
+def report_body(update: sqlite3.Row) -> dict[str, object]:
+    """POST /api/v1/agency/cases: a case applied for at the agency, for the platform to track."""
+    application = json.loads(update["application"])
+    service = application.get("service") or {}
+    return {
+        "subject": update["subject"],
+        "service": service.get("code"),
+        "region_code": application.get("region_code"),
+        "external_reference": update["case_reference"],
+        "status": update["status"],
+        "note": update["note"],
+    }
+
+
+def _created(response: httpx.Response) -> Outcome:
+    """The platform took the report: it must say the case's tracking number and status URL."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    number = body.get("tracking_number") if isinstance(body, Mapping) else None
+    status_url = body.get("status_url") if isinstance(body, Mapping) else None
+    if not isinstance(number, str) or not 0 < len(number) <= 64 or not _is_http_url(status_url):
+        error = (
+            f"platform answered {response.status_code} without tracking_number and status_url: {response.text[:200]}"
+        )
+        return Outcome("failed", response.status_code, error)
+    return Outcome("sent", response.status_code, created=(number, status_url))  # type: ignore[arg-type]
+
+
+def _is_http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        return False
+    return url.scheme in ("http", "https") and bool(url.host)
 
 
 def _judge(response: httpx.Response) -> Outcome:

@@ -1,5 +1,5 @@
-"""The simulator's own SQLite file: cases, their status updates (the outbox) and the
-fault switch.
+"""The simulator's own SQLite file: cases, their status updates (the outbox), the visits
+booked against an office's quota, the profile the file belongs to and the fault switch.
 
 Status updates are rows, not only work in memory: a restart of the simulator resumes
 whatever was still pending. Several server workers may share the file; every claim on
@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from .. import fault_injection, sqlite_store
 
@@ -30,7 +31,10 @@ CREATE TABLE IF NOT EXISTS cases (
     external_reference TEXT,
     received_at REAL NOT NULL,
     process_at REAL NOT NULL,
-    decided_at REAL
+    decided_at REAL,
+    handed_over INTEGER NOT NULL DEFAULT 0,  -- 1: applied for at the portal, reported to the platform
+    subject TEXT,                            -- the citizen's OIDC subject (handed-over cases)
+    report_url TEXT                          -- where the case is reported (handed-over cases)
 );
 CREATE INDEX IF NOT EXISTS cases_due ON cases (state, process_at);
 CREATE INDEX IF NOT EXISTS cases_tracking_number ON cases (tracking_number);
@@ -49,10 +53,29 @@ CREATE TABLE IF NOT EXISTS status_updates (
     last_status_code INTEGER,
     last_error TEXT,
     finished_at REAL,
+    kind TEXT NOT NULL DEFAULT 'status',  -- 'status', or 'report': a handed-over case reported
+    outcome TEXT,                         -- in_process | approved | rejected (the profile's)
     UNIQUE (case_pk, position)
 );
 CREATE INDEX IF NOT EXISTS status_updates_due ON status_updates (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS appointments (
+    case_pk INTEGER PRIMARY KEY REFERENCES cases (id),
+    office TEXT NOT NULL,
+    day TEXT NOT NULL  -- ISO date, the office's
+);
+CREATE INDEX IF NOT EXISTS appointments_office_day ON appointments (office, day);
 """
+# Columns added since the first release: a file made before gets them when opened.
+_ADDED_COLUMNS = {
+    "cases": {
+        "handed_over": "INTEGER NOT NULL DEFAULT 0",
+        "subject": "TEXT",
+        "report_url": "TEXT",
+    },
+    "status_updates": {"kind": "TEXT NOT NULL DEFAULT 'status'", "outcome": "TEXT"},
+}
+#: The profile of a file made before profiles existed.
+FIRST_PROFILE = "siak"
 WIB = timezone(timedelta(hours=7), "WIB")
 
 
@@ -70,12 +93,46 @@ class NewUpdate:
     status: str
     note: str
     external_reference: str | None = None
+    outcome: str | None = None
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    return sqlite_store.open_database(
-        path, sqlite_store.SEQUENCES_SCHEMA + _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA
+    conn = sqlite_store.open_database(
+        path,
+        sqlite_store.SEQUENCES_SCHEMA + sqlite_store.META_SCHEMA + _SCHEMA + fault_injection.FAULT_SETTINGS_SCHEMA,
     )
+    _add_missing_columns(conn)
+    return conn
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    def missing() -> list[tuple[str, str, str]]:
+        return [
+            (table, column, kind)
+            for table, columns in _ADDED_COLUMNS.items()
+            for column, kind in columns.items()
+            if column not in {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        ]
+
+    if not missing():
+        return
+    with sqlite_store.transaction(conn):  # another process may be adding them too: look again under the lock
+        for table, column, kind in missing():
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+def bind_profile(conn: sqlite3.Connection, code: str) -> None:
+    """Mark the file as the profile `code`'s; ValueError if it belongs to another profile
+    (each profile keeps its own database). A file from before profiles is SIAK's if it has cases."""
+    with sqlite_store.transaction(conn):
+        bound = sqlite_store.get_meta(conn, "profile")
+        if bound is None and conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone():
+            bound = FIRST_PROFILE
+        if bound is not None and bound != code:
+            raise ValueError(
+                f"this database holds the {bound!r} profile's cases; give the {code!r} profile its own --db"
+            )
+        sqlite_store.set_meta(conn, "profile", code)
 
 
 def current_year() -> int:
@@ -86,7 +143,15 @@ def current_year() -> int:
 # --- cases ---------------------------------------------------------------------------
 
 
-def add_case(conn: sqlite3.Connection, case: NewCase, *, now: float, process_at: float) -> tuple[str, bool]:
+def new_case_id(conn: sqlite3.Connection, prefix: str) -> str:
+    """The next case id, SIAK-2026-000123 (inside the caller's transaction)."""
+    year = current_year()
+    return f"{prefix}-{year}-{sqlite_store.next_value(conn, f'case:{year}'):06d}"
+
+
+def add_case(
+    conn: sqlite3.Connection, case: NewCase, *, now: float, process_at: float, prefix: str = "SIAK"
+) -> tuple[str, bool]:
     """Store a forwarded application once per webhook id: (case id, True) when new,
     (the earlier case's id, False) when this webhook id was seen before.
 
@@ -96,8 +161,7 @@ def add_case(conn: sqlite3.Connection, case: NewCase, *, now: float, process_at:
     """
     try:
         with sqlite_store.transaction(conn):
-            year = current_year()
-            case_id = f"SIAK-{year}-{sqlite_store.next_value(conn, f'case:{year}'):06d}"
+            case_id = new_case_id(conn, prefix)
             conn.execute(
                 "INSERT INTO cases (case_id, webhook_id, tracking_number, application, status_url, token_url,"
                 " state, received_at, process_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?)",
@@ -127,23 +191,116 @@ def due_case(conn: sqlite3.Connection, now: float) -> sqlite3.Row | None:
     ).fetchone()
 
 
+def add_handed_over_case(
+    conn: sqlite3.Connection,
+    *,
+    case_id: str,
+    application: dict[str, object],
+    subject: str,
+    external_reference: str,
+    report: NewUpdate,
+    report_url: str,
+    token_url: str,
+    now: float,
+    process_at: float,
+) -> int:
+    """Store a case applied for at the portal with its report to the platform queued first
+    (inside the caller's transaction). Its tracking number and status URL stay empty until the
+    platform answers the report (record_report). Returns the case's row id."""
+    pk = conn.execute(
+        "INSERT INTO cases (case_id, webhook_id, tracking_number, application, status_url, token_url, state,"
+        " external_reference, received_at, process_at, handed_over, subject, report_url)"
+        " VALUES (?, ?, '', ?, '', ?, 'received', ?, ?, ?, 1, ?, ?) RETURNING id",
+        (
+            case_id,
+            f"portal:{case_id}",
+            json.dumps(application, ensure_ascii=False),
+            token_url,
+            external_reference,
+            now,
+            process_at,
+            subject,
+            report_url,
+        ),
+    ).fetchone()["id"]
+    conn.execute(
+        "INSERT INTO status_updates (case_pk, position, status, note, external_reference, idempotency_key, state,"
+        " next_attempt_at, kind, outcome) VALUES (?, 1, ?, ?, ?, ?, 'pending', ?, 'report', ?)",
+        (pk, report.status, report.note, external_reference, f"{case_id}:created", now, report.outcome),
+    )
+    return pk
+
+
+def record_report(conn: sqlite3.Connection, case_pk: int, tracking_number: str, status_url: str) -> None:
+    """The platform took a handed-over case: its tracking number and where its statuses go."""
+    conn.execute(
+        "UPDATE cases SET tracking_number = ?, status_url = ? WHERE id = ?", (tracking_number, status_url, case_pk)
+    )
+
+
 def decide_case(
-    conn: sqlite3.Connection, case: sqlite3.Row, decision: str, updates: list[NewUpdate], *, now: float
+    conn: sqlite3.Connection,
+    case: sqlite3.Row,
+    decision: str,
+    updates: list[NewUpdate],
+    *,
+    now: float,
+    step_delay: float = 0.0,
+    external_reference: str | None = None,
 ) -> None:
-    """Record the decision and queue its status updates, sent in this order (inside a transaction)."""
-    external_reference = next((u.external_reference for u in updates if u.external_reference), None)
+    """Record the decision and queue its status updates, sent in this order after those the
+    case already has, `step_delay` seconds apart at the earliest (inside a transaction)."""
+    if external_reference is None:
+        external_reference = next((u.external_reference for u in updates if u.external_reference), None)
     conn.execute(
         "UPDATE cases SET state = 'decided', decision = ?, external_reference = ?, decided_at = ? WHERE id = ?",
         (decision, external_reference, now, case["id"]),
     )
+    last = conn.execute("SELECT coalesce(max(position), 0) FROM status_updates WHERE case_pk = ?", (case["id"],))
+    start = last.fetchone()[0] + 1
     conn.executemany(
         "INSERT INTO status_updates (case_pk, position, status, note, external_reference, idempotency_key, state,"
-        " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+        " next_attempt_at, outcome) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
         [
-            (case["id"], position, u.status, u.note, u.external_reference, f"{case['case_id']}:{u.status}", now)
-            for position, u in enumerate(updates, start=1)
+            (
+                case["id"],
+                start + n,
+                u.status,
+                u.note,
+                u.external_reference,
+                f"{case['case_id']}:{u.status}",
+                now + n * step_delay,
+                u.outcome,
+            )
+            for n, u in enumerate(updates)
         ],
     )
+
+
+# --- appointments --------------------------------------------------------------------
+
+
+def book_appointment(conn: sqlite3.Connection, case_pk: int, office: str, quota: int, days: Iterable[date]) -> date:
+    """Book the case a visit at `office` on the first of `days` with fewer than `quota`
+    visits booked (inside the caller's transaction, whose write lock keeps two workers from
+    taking the last place of a day). The case's visit if it has one already."""
+    booked = appointment_of(conn, case_pk)
+    if booked is not None:
+        return date.fromisoformat(booked["day"])
+    for day in days:
+        taken = conn.execute(
+            "SELECT count(*) FROM appointments WHERE office = ? AND day = ?", (office, day.isoformat())
+        ).fetchone()[0]
+        if taken < quota:
+            conn.execute(
+                "INSERT INTO appointments (case_pk, office, day) VALUES (?, ?, ?)", (case_pk, office, day.isoformat())
+            )
+            return day
+    raise RuntimeError(f"no day with quota left at {office}")
+
+
+def appointment_of(conn: sqlite3.Connection, case_pk: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM appointments WHERE case_pk = ?", (case_pk,)).fetchone()
 
 
 def cases(conn: sqlite3.Connection, *, tracking_number: str | None = None, limit: int = 100) -> list[sqlite3.Row]:
@@ -152,6 +309,13 @@ def cases(conn: sqlite3.Connection, *, tracking_number: str | None = None, limit
         return conn.execute("SELECT * FROM cases ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
     return conn.execute(
         "SELECT * FROM cases WHERE tracking_number = ? ORDER BY id DESC LIMIT ?", (tracking_number, limit)
+    ).fetchall()
+
+
+def cases_of_subject(conn: sqlite3.Connection, subject: str, *, limit: int = 50) -> list[sqlite3.Row]:
+    """The handed-over cases of one citizen, latest first."""
+    return conn.execute(
+        "SELECT * FROM cases WHERE handed_over = 1 AND subject = ? ORDER BY id DESC LIMIT ?", (subject, limit)
     ).fetchall()
 
 
@@ -188,12 +352,29 @@ def claim_update(conn: sqlite3.Connection, now: float, lease_seconds: float) -> 
         ") RETURNING id",
         (now + lease_seconds, now, now),
     ).fetchone()
-    if row is None:
-        return None
+    return None if row is None else _claimed(conn, row["id"])
+
+
+def claim_update_by_id(
+    conn: sqlite3.Connection, update_id: int, now: float, lease_seconds: float
+) -> sqlite3.Row | None:
+    """Take this update for `lease_seconds` if it is pending and free (the portal reports the
+    case it just stored at once); None when the worker has it."""
+    row = conn.execute(
+        "UPDATE status_updates SET claimed_until = ? WHERE id = ? AND state = 'pending'"
+        " AND (claimed_until IS NULL OR claimed_until < ?) RETURNING id",
+        (now + lease_seconds, update_id, now),
+    ).fetchone()
+    return None if row is None else _claimed(conn, row["id"])
+
+
+def _claimed(conn: sqlite3.Connection, update_id: int) -> sqlite3.Row:
+    """A claimed update with what sending it needs of its case."""
     return conn.execute(
-        "SELECT u.*, c.case_id, c.tracking_number, c.status_url, c.token_url"
+        "SELECT u.*, c.case_id, c.tracking_number, c.status_url, c.token_url, c.report_url, c.subject,"
+        " c.application, c.external_reference AS case_reference"
         " FROM status_updates u JOIN cases c ON c.id = u.case_pk WHERE u.id = ?",
-        (row["id"],),
+        (update_id,),
     ).fetchone()
 
 

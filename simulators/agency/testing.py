@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +49,10 @@ class RunningAgency:
     def case(self, case_id: str) -> dict[str, object]:
         return get_admin_json(f"{self.url}/cases/{quote(case_id)}", self._admin())  # type: ignore[return-value]
 
+    def profile(self) -> dict[str, object]:
+        """GET /profile."""
+        return get_admin_json(f"{self.url}/profile", {})  # type: ignore[return-value]
+
     def set_faults(self, **faults: float) -> None:
         """Switch the faults (latency_ms, error_rate, timeout_rate); none given: healthy."""
         faults = {"latency_ms": 0, "error_rate": 0, "timeout_rate": 0, **faults}
@@ -63,6 +67,7 @@ def running_agency(
     client_id: str,
     client_secret: str,
     processing_delay: float = 0,
+    step_delay: float = 0,
     reject_rate: float = 0,
     seed: int | None = None,
     retry_base: float = 0.05,
@@ -70,10 +75,15 @@ def running_agency(
     admin_token: str = DEFAULT_ADMIN_TOKEN,
     env: Mapping[str, str] | None = None,
     startup_seconds: float = 60,
+    profile: str | None = None,
+    port: int | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[RunningAgency]:
     """`python -m simulators.agency serve` on a free port, with <tmp_path>/agency.sqlite3,
     until the block ends. Entering it again with the same `tmp_path` restarts the
-    simulator on the same database (and a new port).
+    simulator on the same database (and a new port). `profile` is --profile (default
+    siak), `port` a fixed port (the portal's --public-url names it), `options` more
+    command-line options (the portal's URLs; its client secret goes in `env`).
 
     AGENCY_* variables of the calling environment are not inherited (pass them in
     `env`); secrets go by environment, not on the command line. The server's output
@@ -92,9 +102,11 @@ def running_agency(
     )
     command = ["-m", "simulators.agency", "serve", "--db", str(db), "--workers", str(workers)]
     command += ["--processing-delay", str(processing_delay), "--reject-rate", str(reject_rate)]
+    command += ["--step-delay", str(step_delay)] if step_delay else []
     command += ["--retry-base", str(retry_base), *(["--seed", str(seed)] if seed is not None else [])]
+    command += [*(["--profile", profile] if profile else []), *options]
     log_path = tmp_path / "agency.server.log"
-    with running_server(command, env=environment, log_path=log_path, startup_seconds=startup_seconds) as url:
+    with running_server(command, env=environment, log_path=log_path, startup_seconds=startup_seconds, port=port) as url:
         yield RunningAgency(url=url, db=db, admin_token=admin_token)
 
 

@@ -1,5 +1,5 @@
-"""The back office: a thread in each server process that decides due cases and sends
-pending status updates.
+"""The back office: a thread in each server process that decides due cases (as the agency
+profile lays out) and sends pending status updates and case reports.
 
 A thread rather than a separate `work` process keeps the simulator one process to run
 (Procfile, tests) while the work stays asynchronous: the webhook is answered as soon as
@@ -44,34 +44,58 @@ class Worker(OutboxThread):
         now = time.time()
         if store.due_case(conn, now) is None:  # a cheap read before taking the write lock
             return False
+        profile = self.settings.profile
         with sqlite_store.transaction(conn):
             case = store.due_case(conn, now)
             if case is None:  # another worker took it
                 return True
             application = json.loads(case["application"])
-            year = store.current_year()
-            if decision.is_rejected(application, reject_rate=self.settings.reject_rate, seed=self.settings.seed):
-                verdict, updates = "rejected", decision.rejection()
-            else:
-                prefix = decision.classification(application)
-                sequence = sqlite_store.next_value(conn, f"registration:{prefix}:{year}")
-                verdict = "approved"
-                updates = decision.approval(application, decision.registration_number(prefix, sequence, year))
-            store.decide_case(conn, case, verdict, updates, now=now)
-        log.info("case %s %s", case["case_id"], verdict)
+            # A handed-over case has no tracking number until the platform takes it: its case id draws.
+            drawn = {**application, "tracking_number": case["tracking_number"] or case["case_id"]}
+            rejected = decision.is_rejected(drawn, reject_rate=self.settings.reject_rate, seed=self.settings.seed)
+            # A handed-over case reported its first status when it was created.
+            skip = frozenset({profile.initial_status.code}) if case["handed_over"] else frozenset()
+            plan = decision.plan(conn, profile, case, application, rejected=rejected, skip=skip)
+            store.decide_case(
+                conn,
+                case,
+                plan.verdict,
+                plan.updates,
+                now=now,
+                step_delay=self.settings.step_delay,
+                external_reference=case["external_reference"] or plan.external_reference,
+            )
+        log.info("case %s %s", case["case_id"], plan.verdict)
         return True
 
     def _send_one(self, conn: sqlite3.Connection, client: httpx.Client, tokens: outbound.TokenCache) -> bool:
         update = store.claim_update(conn, time.time(), LEASE_SECONDS)
         if update is None:
             return False
-        try:
-            outcome = outbound.deliver(client, tokens, update)
-        except Exception as exc:  # e.g. a status URL httpx cannot parse: retried, and visible in /cases
-            log.exception("status update %s failed unexpectedly", update["idempotency_key"])
-            outcome = outbound.Outcome("retry", error=f"{exc.__class__.__name__}: {exc}")
-        now = time.time()
-        delay = backoff.retry_delay(update["attempts"] + 1, self.settings.retry_base)
+        attempt(conn, client, tokens, update, self.settings.retry_base)
+        return True
+
+
+def attempt(
+    conn: sqlite3.Connection,
+    client: httpx.Client,
+    tokens: outbound.TokenCache,
+    update: sqlite3.Row,
+    retry_base: float,
+) -> outbound.Outcome:
+    """One attempt at a claimed update, recorded (and the claim released): sent, failed, or
+    pending with its next attempt scheduled. A report the platform took gives the case its
+    tracking number and status URL in the same transaction."""
+    try:
+        outcome = outbound.deliver(client, tokens, update)
+    except Exception as exc:  # e.g. a status URL httpx cannot parse: retried, and visible in /cases
+        log.exception("status update %s failed unexpectedly", update["idempotency_key"])
+        outcome = outbound.Outcome("retry", error=f"{exc.__class__.__name__}: {exc}")
+    now = time.time()
+    delay = backoff.retry_delay(update["attempts"] + 1, retry_base)
+    with sqlite_store.transaction(conn):
+        if outcome.created is not None:
+            store.record_report(conn, update["case_pk"], *outcome.created)
         store.finish_attempt(
             conn,
             update["id"],
@@ -81,5 +105,5 @@ class Worker(OutboxThread):
             next_attempt_at=now + delay if outcome.state == "retry" else now,
             now=now,
         )
-        log.info("status update %s: %s %s", update["idempotency_key"], outcome.state, outcome.error or "")
-        return True
+    log.info("status update %s: %s %s", update["idempotency_key"], outcome.state, outcome.error or "")
+    return outcome

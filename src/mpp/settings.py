@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "mpp.notifications",
     "mpp.documents",
     "mpp.payments",
+    "mpp.villages",
     "mpp.onboarding",
     "mpp.complaints",
     "mpp.surveys",

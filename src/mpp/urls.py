@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("mpp.surveys.urls")),
     path("", include("mpp.queueing.urls")),
     path("", include("mpp.payments.urls")),
+    path("", include("mpp.villages.urls")),
     path("", include("mpp.statistics.urls")),
     path("api/v1/", api.urls),
     path("bahasa/<str:language>/", core_views.switch_language, name="switch_language"),

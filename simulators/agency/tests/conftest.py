@@ -3,7 +3,8 @@ temporary SQLite file) and the stand-in platform it reports to.
 
 Most tests use one server worker, so that which token served which call is certain;
 `agency_two_workers` runs two, each with its worker thread, for what must hold across
-processes (one case per webhook id, one delivery per status update).
+processes (one case per webhook id, one delivery per status update). `agency` is SIAK;
+`profile_agency(code)` starts (once per session) the simulator as another profile.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import base64
 import itertools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from simulators.agency import profiles
 from simulators.agency.testing import RunningAgency, running_agency, signed_webhook
 
 from .platform_stub import PlatformStub
@@ -62,11 +64,13 @@ Forward = Callable[..., httpx.Response]
 @pytest.fixture(scope="session")
 def platform() -> Iterator[PlatformStub]:
     with PlatformStub(client_id=CLIENT_ID, client_secret=CLIENT_SECRET).serving() as stub:
+        # The statuses of every shipped profile, as the platform's mapping would know them.
+        stub.accept_statuses(*(s.code for name in profiles.available() for s in profiles.load(name).statuses))
         yield stub
 
 
 @contextmanager
-def start_agency(tmp_path: Path, **options: object) -> Iterator[RunningAgency]:
+def start_agency(tmp_path: Path, env: dict[str, str] | None = None, **options: object) -> Iterator[RunningAgency]:
     """The agency with the tests' secrets and fast retries; `options` as running_agency takes them."""
     with running_agency(
         tmp_path,
@@ -74,7 +78,7 @@ def start_agency(tmp_path: Path, **options: object) -> Iterator[RunningAgency]:
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         retry_base=RETRY_BASE,
-        env={"AGENCY_HANG_SECONDS": str(HANG_SECONDS)},
+        env={"AGENCY_HANG_SECONDS": str(HANG_SECONDS), **(env or {})},
         **options,
     ) as running:
         yield running
@@ -90,6 +94,23 @@ def agency(tmp_path_factory: pytest.TempPathFactory, platform: PlatformStub) -> 
 def agency_two_workers(tmp_path_factory: pytest.TempPathFactory, platform: PlatformStub) -> Iterator[RunningAgency]:
     with start_agency(tmp_path_factory.mktemp("agency2"), workers=2) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def profile_agency(
+    tmp_path_factory: pytest.TempPathFactory, platform: PlatformStub
+) -> Iterator[Callable[[str], RunningAgency]]:
+    """profile_agency("imigrasi"): the simulator as that profile, started on first use (one per session)."""
+    with ExitStack() as stack:
+        running: dict[str, RunningAgency] = {}
+
+        def start(profile: str) -> RunningAgency:
+            if profile not in running:
+                directory = tmp_path_factory.mktemp(f"agency-{profile}")
+                running[profile] = stack.enter_context(start_agency(directory, profile=profile))
+            return running[profile]
+
+        yield start
 
 
 def forward_to(url: str, payload: object, *, secret: str = SECRET, webhook_id: str | None = None) -> httpx.Response:

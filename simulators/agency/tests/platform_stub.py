@@ -3,9 +3,13 @@ fixture, not a simulator. It runs in a thread of the test process and serves
 
     POST /o/token/                                            OAuth2 client credentials
     POST /api/v1/agency/applications/<tracking number>/status  the agency's status updates
+    POST /api/v1/agency/cases                                  a case applied for at the agency
 
 recording every call, and answers as the test tells it (a scripted series of statuses
-per tracking number, revoked tokens, other client credentials).
+per tracking number or for the case reports, revoked tokens, other client credentials).
+A status must be one of `statuses` (SIAK's, and any a test accepts with accept_statuses);
+a case report is applied once per Idempotency-Key (201, then 200 with the same answer),
+its status the first of the new tracking number's applied statuses.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from werkzeug.wrappers import Request, Response
 
 STATUS_PATH = "/api/v1/agency/applications/{}/status"
 TOKEN_PATH = "/o/token/"
+CASES_PATH = "/api/v1/agency/cases"
 STATUSES = ("in_process", "approved", "rejected")
+REPORT_KEYS = {"subject", "service", "region_code", "external_reference", "status", "note"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,15 @@ class StatusCall:
     body: object
     answered: int
     at: float  # time.monotonic() of its arrival
+
+
+@dataclass(frozen=True)
+class ReportCall:
+    token: str
+    idempotency_key: str
+    body: object
+    answered: int
+    tracking_number: str | None  # the one the platform gave (or gave before, for a repeat)
 
 
 @dataclass
@@ -53,6 +68,11 @@ class PlatformStub:
     _applied: dict[str, list[str]] = field(default_factory=dict)  # tracking number -> statuses
     _numbers: Iterator[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    statuses: set[str] = field(default_factory=lambda: set(STATUSES))
+    _reports: list[ReportCall] = field(default_factory=list)
+    _report_script: list[int] = field(default_factory=list)
+    _created: dict[str, str] = field(default_factory=dict)  # Idempotency-Key -> tracking number
+    _case_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- what tests use ---
 
@@ -77,6 +97,25 @@ class PlatformStub:
         with self._lock:
             return self._arrived.count(tracking_number)
 
+    def accept_statuses(self, *codes: str) -> None:
+        """Take status updates with these codes too (an agency profile's own)."""
+        with self._lock:
+            self.statuses.update(codes)
+
+    def script_reports(self, *statuses: int) -> None:
+        """Answer the next case reports with these statuses, then normally."""
+        with self._lock:
+            self._report_script = list(statuses)
+
+    def reports(self) -> list[ReportCall]:
+        with self._lock:
+            return list(self._reports)
+
+    def created(self, idempotency_key: str) -> str | None:
+        """The tracking number a case report with this key was given, if it was applied."""
+        with self._lock:
+            return self._created.get(idempotency_key)
+
     def revoke_tokens(self) -> None:
         with self._lock:
             self._valid_tokens.clear()
@@ -96,6 +135,8 @@ class PlatformStub:
         request = Request(environ)
         if request.method == "POST" and request.path == TOKEN_PATH:
             response = self._token(request)
+        elif request.method == "POST" and request.path == CASES_PATH:
+            response = self._case_report(request)
         elif request.method == "POST" and request.path.startswith("/api/v1/agency/applications/"):
             response = self._status(request, request.path.split("/")[5])
         else:
@@ -131,7 +172,7 @@ class PlatformStub:
                 answer = script.pop(0)
             elif scheme != "Bearer" or token not in self._valid_tokens:
                 answer = 401
-            elif not key or not isinstance(body, dict) or body.get("status") not in STATUSES:
+            elif not key or not isinstance(body, dict) or body.get("status") not in self.statuses:
                 answer = 422
             else:
                 answer = 200
@@ -140,6 +181,36 @@ class PlatformStub:
                     self._applied.setdefault(tracking_number, []).append(body["status"])
             self._calls.append(StatusCall(tracking_number, token, key, body, answer, time.monotonic()))
         return _json(answer, {"tracking_number": tracking_number} if answer == 200 else {"error": str(answer)})
+
+    def _case_report(self, request: Request) -> Response:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        key = request.headers.get("Idempotency-Key", "")
+        body = request.get_json(silent=True)
+        with self._lock:
+            number = self._created.get(key)
+            if self._report_script:
+                answer = self._report_script.pop(0)
+            elif scheme != "Bearer" or token not in self._valid_tokens:
+                answer = 401
+            elif (
+                not key
+                or not isinstance(body, dict)
+                or set(body) != REPORT_KEYS
+                or not all(isinstance(v, str) and v for v in body.values())
+                or body["status"] not in self.statuses
+            ):
+                answer = 422
+            elif number is not None:
+                answer = 200  # a repeat: the same answer, applied once
+            else:
+                answer = 201
+                number = f"MPP-6472-2612-{next(self._case_numbers):06d}"
+                self._created[key] = number
+                self._applied[number] = [body["status"]]
+            self._reports.append(ReportCall(token, key, body, answer, number if answer in (200, 201) else None))
+        if answer in (200, 201):
+            return _json(answer, {"tracking_number": number, "status_url": self.status_url(number)})
+        return _json(answer, {"error": str(answer)})
 
     # --- the server ---
 

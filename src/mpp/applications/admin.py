@@ -106,9 +106,10 @@ class ExternalSystemAdmin(MinistryAdmin):
             if form.cleaned_data["webhook_url"] != obj.webhook.url:
                 webhooks.move_endpoint(obj.webhook, url=form.cleaned_data["webhook_url"])
         else:
+            obj.agency_kind = obj.agency.kind
             obj.client = forwarding.new_system_client(
                 name=obj.name,
-                agency=obj.agency,
+                agency_name=obj.agency.name,
                 client_id=form.cleaned_data["client_id"],
                 client_secret=form.cleaned_data["client_secret"],
                 is_active=obj.is_active,

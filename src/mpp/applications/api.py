@@ -1,4 +1,5 @@
-"""The API of agency systems: status updates on the applications forwarded to them.
+"""The API of agency systems: status updates on the applications forwarded to them, and the cases a
+handed-over system (its own portal) reports.
 
 Authenticated by an OAuth2 access token from our provider (``/o/token/``, client credentials)
 with scope ``applications.status``, of the system client of an active ``ExternalSystem``.
@@ -6,9 +7,10 @@ with scope ``applications.status``, of the system client of an active ``External
 
 import hashlib
 from datetime import datetime
-from typing import Literal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Header, Router, Schema
 from ninja.security import HttpBearer
@@ -70,7 +72,10 @@ def _printable(value: str | None) -> str | None:
 
 
 class StatusIn(Schema):
-    status: Literal["in_process", "approved", "rejected"]
+    status: str = Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,40}$",
+        description="`in_process`, `approved` or `rejected`; or the system's own code, which its contract maps",
+    )
     note: str = Field(
         "", max_length=2000, validate_default=True, description="for the citizen, in Indonesian; required when rejected"
     )
@@ -82,13 +87,6 @@ class StatusIn(Schema):
     @classmethod
     def printable(cls, value):
         return _printable(value)
-
-    @field_validator("note")
-    @classmethod
-    def reason_for_a_rejection(cls, value, info):
-        if info.data.get("status") == "rejected" and not value.strip():
-            raise ValueError("a rejection needs a note: the reason the citizen reads")
-        return value
 
 
 class StatusOut(Schema):
@@ -149,3 +147,72 @@ def post_status(
     if applied.replayed:
         response["Idempotent-Replayed"] = "true"
     return applied.response
+
+
+class CaseIn(Schema):
+    subject: str = Field(min_length=1, max_length=64, description="the citizen's `sub` from MPP Digital's sign-in")
+    service: str = Field(min_length=1, max_length=80, description="the national service code, e.g. perpanjangan-sim")
+    region_code: str = Field(pattern=r"^\d{2}\.\d{2}$", description="the kabupaten/kota whose service it is")
+    external_reference: str = Field(min_length=1, max_length=100, description="the system's own number for it")
+    status: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,40}$", description="its first status, as for updates")
+    note: str = Field("", max_length=2000)
+
+    @field_validator("note", "external_reference", "subject")
+    @classmethod
+    def printable(cls, value):
+        return _printable(value)
+
+
+class CaseOut(Schema):
+    tracking_number: str
+    status: str
+    status_url: str = Field(description="where this system posts the case's next statuses")
+
+
+@router.post(
+    "/agency/cases",
+    auth=AgencySystemToken(),
+    response={
+        200: CaseOut,
+        201: CaseOut,
+        401: BearerErrorOut,
+        403: ErrorOut | BearerErrorOut,
+        404: ErrorOut,
+        422: UnprocessableOut,
+    },
+    url_name="agency_cases",
+    summary="Report a case a citizen opened at a handed-over system's own portal",
+    description=(
+        "For a system connected in the handed-over mode: the citizen signed in at its portal with MPP Digital "
+        "and consented (otherwise 403). The case appears among the citizen's applications with its tracking "
+        "number; post its next statuses to `status_url`. The same Idempotency-Key again answers 200 with the "
+        "same case and changes nothing."
+    ),
+)
+def report_case(
+    request,
+    response: HttpResponse,
+    payload: CaseIn,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", min_length=1, max_length=200),
+):
+    reported = forwarding.report_case(
+        system=request.auth,
+        subject=payload.subject,
+        service_code=payload.service,
+        region_code=payload.region_code,
+        external_reference=payload.external_reference.strip(),
+        status=payload.status,
+        note=payload.note.strip(),
+        idempotency_key=idempotency_key,
+        now=timezone.now(),
+    )
+    application = reported.application
+    if not reported.created:
+        response["Idempotent-Replayed"] = "true"
+    body = {
+        "tracking_number": application.tracking_number,
+        "status": application.status,
+        "status_url": settings.SITE_URL
+        + reverse("api-v1:agency_application_status", args=[application.tracking_number]),
+    }
+    return (201 if reported.created else 200), body

@@ -13,6 +13,7 @@ Idempotency-Key, following ``TRANSITIONS``, and tells the citizen.
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,15 +23,30 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 
+from mpp.catalog.models import Service
+from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.files.models import Upload
+from mpp.identity.models import User
 from mpp.notifications import webhooks
 from mpp.notifications.services import notify
 from mpp.registry.selectors import person_record
-from mpp.sso.models import AgencyClient
+from mpp.sso.models import AgencyClient, Consent
 
+from . import calendar
+from .contract import mapped
 from .links import survey_invitation
-from .models import Application, Event, ExternalCase, ExternalSystem, Forwarding, Status, StatusUpdate
+from .models import (
+    Application,
+    ConnectorMode,
+    Event,
+    ExternalCase,
+    ExternalSystem,
+    Forwarding,
+    Status,
+    StatusUpdate,
+    new_tracking_number,
+)
 
 #: The scope a system client needs to post status updates.
 STATUS_SCOPE = "applications.status"
@@ -45,12 +61,20 @@ TRANSITIONS = {
     (Status.FORWARDED, APPROVED): Status.APPROVED,
     (Status.FORWARDED, REJECTED): Status.REJECTED,
 }
+#: The status a case a handed-over system reports starts in, by its first update.
+REPORTED = {IN_PROCESS: Status.FORWARDED, APPROVED: Status.APPROVED, REJECTED: Status.REJECTED}
 #: The timeline action of each update (the officers' names for a decision, so the timeline reads the same).
 ACTIONS = {IN_PROCESS: "in_process", APPROVED: "approve", REJECTED: "reject"}
 
 
 class IdempotencyKeyReused(DomainError):
     """The Idempotency-Key was used before with another request (RFC draft: 422)."""
+
+    status_code = 422
+
+
+class UpdateRefused(DomainError):
+    """A status code the system's contract does not know, or a rejection without its reason: 422."""
 
     status_code = 422
 
@@ -82,23 +106,25 @@ def register_external_system(
     """
     client_secret = client_secret or generate_client_secret()
     client = new_system_client(
-        name=name, agency=agency, client_id=client_id, client_secret=client_secret, is_active=is_active
+        name=name, agency_name=agency.name, client_id=client_id, client_secret=client_secret, is_active=is_active
     )
     endpoint = webhooks.new_endpoint(url=webhook_url, secret=webhook_secret)
-    system = ExternalSystem(name=name, agency=agency, webhook=endpoint, client=client, is_active=is_active)
+    system = ExternalSystem(
+        name=name, agency=agency, agency_kind=agency.kind, webhook=endpoint, client=client, is_active=is_active
+    )
     system.full_clean()
     system.save()
     return Registered(system, client_secret)
 
 
-def new_system_client(*, name: str, agency, client_secret: str, client_id: str = "", is_active: bool = True):
+def new_system_client(*, name: str, agency_name: str, client_secret: str, client_id: str = "", is_active: bool = True):
     """The OAuth2 client an agency system authenticates as: confidential, client credentials, applications.status.
 
     Its secret is stored hashed (the caller shows ``client_secret`` once). Raises ValidationError.
     """
     client = AgencyClient(
         name=name,
-        agency_name=agency.name,
+        agency_name=agency_name,
         client_id=client_id or generate_client_id(),
         client_secret=client_secret,
         client_type=AgencyClient.CLIENT_CONFIDENTIAL,
@@ -133,7 +159,11 @@ def forward_if_configured(*, application: Application, at) -> bool:
     """
     forwarding = (
         Forwarding.objects.select_related("external_system__webhook")
-        .filter(service_id=application.service_id, external_system__is_active=True)
+        .filter(
+            service_id=application.service_id,
+            external_system__is_active=True,
+            external_system__mode=ConnectorMode.FORWARDED,
+        )
         .order_by("pk")  # not the admin's ordering by service, which joins four tables
         .first()
     )
@@ -160,10 +190,13 @@ def forward_if_configured(*, application: Application, at) -> bool:
         from_step=from_step,
         note=note,
     )
+    data = payload(application)
+    if system.parsed_contract is not None and system.parsed_contract.fields:
+        data["form"] = mapped(system.parsed_contract, data)  # the agency's own words, as its contract says
     webhooks.queue(
         endpoint=system.webhook,
         event_type=webhooks.APPLICATION_FORWARDED,
-        data=payload(application),
+        data=data,
         dedup_key=_dedup_key(application.pk),
         now=at,
     )
@@ -230,6 +263,118 @@ def _dedup_key(application_id) -> str:
     return f"forward:{application_id}"
 
 
+# --- cases a handed-over system reports --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reported:
+    application: Application
+    #: False when the key was reported before (this request changed nothing).
+    created: bool
+
+
+def report_case(
+    *,
+    system: ExternalSystem,
+    subject: str,
+    service_code: str,
+    region_code: str,
+    external_reference: str,
+    status: str,
+    idempotency_key: str,
+    note: str = "",
+    now=None,
+) -> Reported:
+    """A handed-over system reports a case a citizen opened at its portal: it appears in *Permohonan saya* beside
+    everything else, with the system's statuses on its timeline.
+
+    ``subject`` is the citizen's ``sub`` from MPP Digital's sign-in; the citizen must hold an open consent for the
+    system's sign-in client. Once per Idempotency-Key (the same key again answers with the same application).
+    Raises NotFound for an unknown citizen, service or region, UpdateRefused for a status its contract does not
+    know, and Forbidden-like DomainError (403) when the citizen has not consented or the system does not serve
+    the service.
+    """
+    now = now or timezone.now()
+    key = f"handed:{system.pk}:{idempotency_key}"[:80]
+    citizen = User.objects.filter(public_id=_uuid(subject), is_active=True).first()
+    if citizen is None:
+        raise NotFound("No citizen with this subject.")
+    earlier = Application.objects.filter(applicant=citizen, submit_key=key).first()
+    if earlier is not None:
+        return Reported(earlier, created=False)
+    if system.mode != ConnectorMode.HANDED_OVER or system.sign_in_client_id is None:
+        raise NotHandedOver("This system is not connected as a handed-over portal.")
+    if not Consent.objects.filter(user=citizen, client_id=system.sign_in_client_id, revoked_at__isnull=True).exists():
+        raise NotHandedOver("The citizen has not signed in at this system with MPP Digital, or withdrew consent.")
+    service = (
+        Service.objects.select_related("template", "region", "agency", "current_version")
+        .filter(region_id=region_code, template__slug=service_code, is_active=True)
+        .first()
+    )
+    if service is None:
+        raise NotFound(f"No active service {service_code[:60]!r} in region {region_code[:13]!r}.")
+    if not system.serves(service.agency):
+        raise NotHandedOver("This system does not serve that service's agency.")
+    update = understood(system, status, note)
+    to_status = REPORTED[update]
+    zone = service.region.time_zone
+    application = Application(
+        service=service,
+        service_version=service.current_version,
+        region=service.region,
+        agency=service.agency,
+        applicant=citizen,
+        basis="self",
+        channel="api",
+        status=to_status,
+        submitted_at=now,
+        due_at=calendar.deadline(now, service.current_version.parsed.duration_days, zone),
+        decided_at=now if to_status != Status.FORWARDED else None,
+        submit_key=key,
+        version=1,
+    )
+    try:
+        with transaction.atomic():
+            application.tracking_number = new_tracking_number(
+                service.region_id, clock.in_zone(now, zone).strftime("%y%m")
+            )
+            application.save(force_insert=True)
+            ExternalCase.objects.create(
+                application=application, external_system=system, forwarded_at=now, external_reference=external_reference
+            )
+            with translation.override(settings.LANGUAGE_CODE):
+                opened = _("Diajukan di %(system)s, masuk dengan MPP Digital.") % {"system": system.name}
+            Event.objects.create(
+                application=application,
+                at=now,
+                actor=None,
+                actor_label=system.name,
+                action="handed_over",
+                from_status="",
+                to_status=to_status,
+                note=_event_note(system, f"{opened} {note}".strip(), external_reference),
+            )
+    except IntegrityError:
+        earlier = Application.objects.filter(applicant=citizen, submit_key=key).first()
+        if earlier is None:
+            raise
+        return Reported(earlier, created=False)
+    return Reported(application, created=True)
+
+
+class NotHandedOver(DomainError):
+    """The system may not report this case: 403."""
+
+    status_code = 403
+
+
+def _uuid(value: str):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 # --- status updates from the agency system ----------------------------------------------------
 
 
@@ -287,7 +432,8 @@ def _record(system, tracking_number, status, key, fingerprint, note, external_re
     earlier = StatusUpdate.objects.filter(external_system=system, idempotency_key=key).first()
     if earlier is not None:  # applied while this request waited for the lock
         return _replay(earlier, fingerprint)
-    to_status = TRANSITIONS.get((application.status, status))
+    update = understood(system, status, note)
+    to_status = TRANSITIONS.get((application.status, update))
     if to_status is None:
         raise Conflict(f"Application {tracking_number} is {application.status}: a {status!r} update cannot follow.")
 
@@ -307,7 +453,7 @@ def _record(system, tracking_number, status, key, fingerprint, note, external_re
         at=now,
         actor=None,
         actor_label=system.name,
-        action=ACTIONS[status],
+        action=ACTIONS[update],
         from_status=from_status,
         to_status=to_status,
         note=_event_note(system, note, external_reference),
@@ -331,8 +477,23 @@ def _record(system, tracking_number, status, key, fingerprint, note, external_re
         received_at=now,
         response=response,
     )
-    _tell_applicant(application, status, event, note)
+    _tell_applicant(application, update, event, note)
     return Applied(response, replayed=False)
+
+
+def understood(system: ExternalSystem, status: str, note: str) -> str:
+    """What the system's status code means here (its contract's table, or the platform's own three words).
+
+    Raises UpdateRefused for a code the contract does not list, or a rejection without a reason.
+    """
+    contract = system.parsed_contract
+    update = contract.update_for(status) if contract is not None else (status if status in UPDATES else None)
+    if update is None:
+        known = sorted(contract.statuses) if contract is not None and contract.statuses else list(UPDATES)
+        raise UpdateRefused(f"Unknown status {status[:40]!r} for this system; known: {', '.join(known)}.")
+    if update == REJECTED and not note.strip():
+        raise UpdateRefused("a rejection needs a note: the reason the citizen reads")
+    return update
 
 
 def _replay(earlier: StatusUpdate, fingerprint: str) -> Applied:

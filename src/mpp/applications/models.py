@@ -8,6 +8,7 @@ timeline the citizen sees and the history officers and auditors read.
 
 import secrets
 import uuid
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from uuid6 import uuid7
 
 from mpp.core.models import TimeStampedModel
+
+from .contract import Contract
 
 
 class Channel(models.TextChoices):
@@ -35,10 +38,18 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Ditolak")
     #: The service's fee is due (before processing, or once approved before release): the clock stands still.
     WAITING_PAYMENT = "waiting_payment", _("Menunggu pembayaran")
+    #: A village letter waits for the RT/RW head's introduction (pengantar): the clock has not started.
+    WAITING_INTRODUCTION = "waiting_intro", _("Menunggu pengantar RT/RW")
 
 
 #: Statuses in which someone still has to act (the deadline clock runs, except in REVISION and WAITING_PAYMENT).
-OPEN_STATUSES = (Status.IN_PROGRESS, Status.REVISION, Status.FORWARDED, Status.WAITING_PAYMENT)
+OPEN_STATUSES = (
+    Status.IN_PROGRESS,
+    Status.REVISION,
+    Status.FORWARDED,
+    Status.WAITING_PAYMENT,
+    Status.WAITING_INTRODUCTION,
+)
 DONE_STATUSES = (Status.APPROVED, Status.REJECTED)
 #: Not decided yet: a second request for the same thing is likely made by mistake (the citizen is warned).
 PENDING_STATUSES = (*OPEN_STATUSES, Status.WAITING_REGISTRY)
@@ -177,25 +188,50 @@ class Event(models.Model):
 # --- external processing: applications forwarded to an agency's own system ----------------------
 
 
-class ExternalSystem(TimeStampedModel):
-    """An agency's own back-office system that processes the applications forwarded to it.
+class ConnectorMode(models.TextChoices):
+    #: The platform sends each application to the agency's system and receives its statuses.
+    FORWARDED = "forwarded", _("Diteruskan ke sistem instansi")
+    #: The agency's system is its own portal: the citizen applies there, signed in with MPP Digital's single
+    #: sign-on, and the system reports the case and its statuses back.
+    HANDED_OVER = "handed_over", _("Diajukan di portal instansi")
 
-    It receives each application as a signed webhook at its ``webhook`` endpoint (address and
-    signing secret, kept by the outbox that delivers: ``notifications.WebhookEndpoint``) and
-    posts status updates back through the API as its OAuth2 system client (``client``: client
-    credentials, scope ``applications.status``). Registered by the ministry, like every client.
+
+class ExternalSystem(TimeStampedModel):
+    """An agency's own system, connected by one declarative contract (``contract``, see ``contract.Contract``).
+
+    Forwarded: it receives each application as a signed webhook at its ``webhook`` endpoint (named credentials
+    read from the environment, or — for systems registered before contracts — a stored address and secret,
+    kept by the outbox that delivers: ``notifications.WebhookEndpoint``). Handed over: the citizen applies at its
+    portal, signed in through ``sign_in_client``, and it reports the case. Either way it posts status updates
+    back through the API as its OAuth2 system client (``client``: client credentials, scope
+    ``applications.status``). A region's system belongs to one of its agencies; a national system
+    (``agency`` empty) serves every region's agency of its kind.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(
         _("nama sistem"), max_length=120, help_text=_("Ditampilkan kepada warga di riwayat permohonan.")
     )
+    mode = models.CharField(
+        _("cara terhubung"), max_length=12, choices=ConnectorMode.choices, default=ConnectorMode.FORWARDED
+    )
+    agency_kind = models.ForeignKey(
+        "catalog.AgencyKind", on_delete=models.PROTECT, related_name="+", verbose_name=_("jenis instansi")
+    )
     agency = models.ForeignKey(
-        "catalog.Agency", on_delete=models.PROTECT, related_name="external_systems", verbose_name=_("instansi")
+        "catalog.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="external_systems",
+        verbose_name=_("instansi"),
+        help_text=_("Kosong untuk sistem nasional, yang melayani instansi sejenis di semua daerah."),
     )
     webhook = models.OneToOneField(
         "notifications.WebhookEndpoint",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="external_system",
         verbose_name=_("alamat webhook"),
     )
@@ -205,6 +241,18 @@ class ExternalSystem(TimeStampedModel):
         related_name="external_system",
         verbose_name=_("klien OAuth2"),
     )
+    #: A handed-over system's sign-in client (authorization code): a case it reports must be of a citizen who
+    #: signed in there and consented.
+    sign_in_client = models.OneToOneField(
+        "sso.AgencyClient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handed_over_system",
+        verbose_name=_("klien masuk tunggal"),
+    )
+    #: The connector contract (``contract.Contract``); {} for a system registered before contracts.
+    contract = models.JSONField(_("kontrak konektor"), default=dict, blank=True)
     is_active = models.BooleanField(
         _("aktif"),
         default=True,
@@ -215,9 +263,23 @@ class ExternalSystem(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("sistem instansi")
         verbose_name_plural = _("sistem instansi")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mode="handed_over") | models.Q(webhook__isnull=False),
+                name="forwarded_system_has_webhook",
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    @cached_property
+    def parsed_contract(self) -> Contract | None:
+        return Contract.model_validate(self.contract) if self.contract else None
+
+    def serves(self, agency) -> bool:
+        """Whether the system takes the applications of ``agency``'s services."""
+        return self.agency_id == agency.pk if self.agency_id else self.agency_kind_id == agency.kind_id
 
 
 class Forwarding(TimeStampedModel):
@@ -239,7 +301,7 @@ class Forwarding(TimeStampedModel):
         return f"{self.service} → {self.external_system}"
 
     def clean(self):
-        if self.service_id and self.external_system_id and self.service.agency_id != self.external_system.agency_id:
+        if self.service_id and self.external_system_id and not self.external_system.serves(self.service.agency):
             raise ValidationError(
                 {"external_system": _("Pilih sistem milik instansi yang menyelenggarakan layanan ini.")}
             )
@@ -296,3 +358,49 @@ class StatusUpdate(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.status} ({self.idempotency_key})"
+
+
+# --- the RT/RW head's introduction (pengantar RT/RW) of a village letter ---------------------------------------
+
+
+class IntroductionAnswer(models.TextChoices):
+    CONFIRMED = "confirmed", _("Dikonfirmasi")
+    DECLINED = "declined", _("Ditolak")
+
+
+class Introduction(models.Model):
+    """One request to an RT/RW head to introduce an applicant: a one-time link sent to the head's phone.
+
+    Only the link token's hash is kept. The head answers once, without an account; the answer, the number it
+    was sent to and the time are the record. A request expires; sending again (to the same head or another)
+    supersedes the open one, whose link then stops working.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="introductions")
+    head = models.ForeignKey("villages.NeighbourhoodHead", on_delete=models.PROTECT, related_name="+")
+    #: As the head was when asked: the directory may change later, the record must not.
+    head_title = models.CharField(max_length=60)
+    head_name = models.CharField(max_length=120)
+    head_phone = models.CharField(max_length=20)
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    answer = models.CharField(max_length=10, choices=IntroductionAnswer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "-sent_at"]
+        verbose_name = _("pengantar RT/RW")
+        verbose_name_plural = _("pengantar RT/RW")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(answer="", superseded_at__isnull=True),
+                name="one_open_introduction",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.head_title}"

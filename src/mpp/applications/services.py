@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mpp.catalog.models import Service
+from mpp.catalog.models import Service, ServiceLevel
 from mpp.catalog.templatetags.catalog import rupiah
 from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
@@ -29,13 +29,25 @@ from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
 from mpp.notifications.services import notify
 from mpp.payments.models import Bill, BillState
+from mpp.regions.models import Region
 from mpp.registry.services import RegistryUnavailable
+from mpp.villages.models import NeighbourhoodHead
+from mpp.villages.services import village_agency
 
-from . import billing, calendar, checks, forwarding, registration
+from . import billing, calendar, checks, forwarding, introductions, registration
 from .access import officer_label, record_on_behalf
 from .duplicates import duplicate_key
 from .links import survey_invitation
-from .models import PENDING_STATUSES, Application, Channel, Event, Status, new_tracking_number
+from .models import (
+    PENDING_STATUSES,
+    Application,
+    Channel,
+    Event,
+    Introduction,
+    IntroductionAnswer,
+    Status,
+    new_tracking_number,
+)
 from .selectors import document_ids, open_application_using
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
@@ -113,6 +125,7 @@ def submit(
     basis = Basis.SELF if not beneficiary_nik else can_act_for(applicant, beneficiary_nik)
     if basis is None:
         raise DomainError(_("Anda tidak berhak mengajukan permohonan atas nama orang ini."))
+    agency = _village_of(applicant, service) if service.template.level == ServiceLevel.VILLAGE else service.agency
 
     known = prefill(form, applicant=applicant, beneficiary_nik=beneficiary_nik)
     cleaned = clean(form, data, locked={name: found.value for name, found in known.items() if found.locked})
@@ -142,7 +155,7 @@ def submit(
         service=service,
         service_version=version,
         region=service.region,
-        agency=service.agency,
+        agency=agency,
         applicant=applicant,
         beneficiary_nik=beneficiary_nik,
         beneficiary_name=_beneficiary_name(cleaned.values),
@@ -164,8 +177,11 @@ def submit(
         version=1,
     )
     year_month = clock.in_zone(now, zone).strftime("%y%m")  # the month where it was submitted
-    pays_first = billing.needs_payment(application, "before")
-    if pays_first:
+    introduced_first = service.template.introduction  # the RT/RW head first, then the fee, then the village
+    pays_first = not introduced_first and billing.needs_payment(application, "before")
+    if introduced_first:
+        application.status, application.paused_at = Status.WAITING_INTRODUCTION, now
+    elif pays_first:
         application.status, application.paused_at = Status.WAITING_PAYMENT, now
     try:
         with transaction.atomic():
@@ -180,9 +196,12 @@ def submit(
                 to_status=application.status,
                 to_step=first.code,
             )
-            if not pays_first:
+            if introduced_first:
+                introductions.ask_first(application, now=now)
+            elif not pays_first:
                 forwarding.forward_if_configured(application=application, at=now)  # when the service forwards
-            _tell_applicant(application, "assisted" if entered_by else "submitted", event)
+            notice = "submitted_introduction" if introduced_first else "submitted"
+            _tell_applicant(application, "assisted" if entered_by else notice, event)
             if pays_first:
                 _tell_payment_due(application, billing.raise_for(application, now=now), event)
             if basis != Basis.SELF:
@@ -406,6 +425,104 @@ def after_payment(*, application_id, bill) -> Application | None:
         forwarding.forward_if_configured(application=application, at=paid_at)
         _tell_applicant(application, "paid", event, amount=f"Rp{rupiah(bill.amount)}")
     return application
+
+
+def _village_of(applicant: User, service: Service):
+    """The government of the village where the applicant is registered, which issues their village letters.
+
+    Raises DomainError when the registry places them outside the service's kabupaten/kota (their own region's
+    village serves them) or does not know their village.
+    """
+    code, _rt, _rw = introductions.registry_neighbourhood(applicant)
+    village = Region.objects.filter(code=code).first() if code else None
+    if village is None:
+        raise DomainError(_("Alamat Anda di database kependudukan belum memuat desa/kelurahan. Hubungi Disdukcapil."))
+    if not code.startswith(f"{service.region_id}."):
+        raise DomainError(
+            _(
+                "Surat ini diterbitkan oleh desa/kelurahan tempat Anda terdaftar, %(village)s, yang tidak berada di "
+                "%(region)s. Ajukan melalui halaman desa/kelurahan Anda."
+            )
+            % {"village": village.name.title(), "region": service.region.name.title()}
+        )
+    return village_agency(village, region_agency=service.agency)
+
+
+@transaction.atomic
+def answer_introduction(*, token: str, confirm: bool, now=None) -> Introduction:
+    """The RT/RW head's one tap on their link: confirm (the letter goes to the village's staff, its clock starts)
+    or decline (the applicant is told, and may ask another head). Raises ``introductions.LinkInvalid``."""
+    now = now or timezone.now()
+    introduction = introductions.check_open(introductions.by_token(token, for_update=True), now=now)
+    application = _for_update(introduction.application_id)
+    introduction = introductions.check_open(introduction, now=now)  # the status, read again under the lock
+    introduction.answer = IntroductionAnswer.CONFIRMED if confirm else IntroductionAnswer.DECLINED
+    introduction.answered_at = now
+    introduction.save(update_fields=["answer", "answered_at"])
+    zone = application.region.time_zone
+    with translation.override(settings.LANGUAGE_CODE):
+        label = f"{introduction.head_title} · {introduction.head_name}"
+        words = _("Pengantar diberikan oleh") if confirm else _("Pengantar ditolak oleh")
+        phone = introduction.head.masked_phone
+        note = f"{words} {introduction.head_title} ({introduction.head_name}, {phone}), {clock.local_time(now, zone)}."
+    if not confirm:
+        event = _event(
+            application,
+            at=now,
+            actor=None,
+            label=label,
+            action="introduction_declined",
+            from_status=application.status,
+            to_status=application.status,
+            note=note,
+        )
+        _tell_applicant(application, "introduction_declined", event, note=note)
+        return introduction
+    application.due_at = calendar.extend(application.due_at, application.paused_at, now, zone)
+    application.version += 1
+    if billing.needs_payment(application, "before"):
+        application.status, application.paused_at = Status.WAITING_PAYMENT, now
+    else:
+        step = workflow_named(application.service.template.workflow).step(application.step)
+        application.status, application.paused_at = Status.IN_PROGRESS, None
+        application.step_due_at = _step_due(step, now, application.due_at, zone)
+    application.save()
+    event = _event(
+        application,
+        at=now,
+        actor=None,
+        label=label,
+        action="introduced",
+        from_status=Status.WAITING_INTRODUCTION,
+        to_status=application.status,
+        to_step=application.step,
+        note=note,
+    )
+    if application.status == Status.WAITING_PAYMENT:
+        _tell_payment_due(application, billing.raise_for(application, now=now), event)
+    else:
+        forwarding.forward_if_configured(application=application, at=now)
+        _tell_applicant(application, "introduced", event, note=note)
+    return introduction
+
+
+@transaction.atomic
+def ask_introduction_again(*, tracking_number: str, applicant: User, head_id, now=None) -> Introduction:
+    """The applicant asks again — the same head (a lost or expired link) or another from the village's directory.
+    Raises NotFound unless it is their application waiting for an introduction, DomainError for a head outside
+    the village or past the limit of requests."""
+    now = now or timezone.now()
+    found = Application.objects.filter(tracking_number=tracking_number, applicant=applicant).values_list(
+        "pk", flat=True
+    )
+    application = _for_update(found.first()) if found else None
+    if application is None or application.status != Status.WAITING_INTRODUCTION:
+        raise NotFound(_("Permohonan tidak ditemukan atau tidak menunggu pengantar."))
+    try:
+        head = NeighbourhoodHead.objects.get(pk=int(head_id), village_id=application.agency.village_id, is_active=True)
+    except (NeighbourhoodHead.DoesNotExist, TypeError, ValueError):
+        raise DomainError(_("Pilih ketua RT/RW dari desa/kelurahan yang memproses surat ini.")) from None
+    return introductions.ask(application, head, now=now)
 
 
 @transaction.atomic

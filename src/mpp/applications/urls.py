@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, counter, files, officer
+from .views import citizen, counter, files, introduction, officer
 
 app_name = "applications"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
     path("permohonan/<str:tracking_number>/tagihan-baru/", citizen.renew_bill, name="renew_bill"),
     path("lacak/", citizen.track, name="track"),
+    # The RT/RW head's one-time link (no account), and the applicant sending it again.
+    path("pengantar/<str:token>/", introduction.answer, name="introduction"),
+    path("permohonan/<str:tracking_number>/pengantar/", introduction.ask_again, name="introduction_again"),
     # Removing a vault document is the applications' call: only they know which files an open application uses.
     path("brankas/<uuid:document_id>/hapus/", citizen.vault_remove, name="vault_remove"),
     path("berkas/<uuid:upload_id>/", files.download, name="download"),

@@ -13,6 +13,15 @@ A service template names its workflow (``ServiceTemplate.workflow``).
     approval                       approver    approve  → approved (the result is issued)
                                                return   → verification
                                                reject   → rejected
+
+    village-letter                 role             action   → next
+    ─────────────────────────────  ───────────────  ───────────────────────────
+    verification                   village officer  accept   → signature
+                                                    revise   → (citizen) → verification
+                                                    reject   → rejected
+    signature                      village head     approve  → approved (the signed letter is issued)
+                                                    return   → verification
+                                                    reject   → rejected
 """
 
 from dataclasses import dataclass, field
@@ -99,7 +108,34 @@ VERIFY_APPROVE = Workflow(
     ),
 )
 
-WORKFLOWS: dict[str, Workflow] = {workflow.name: workflow for workflow in [VERIFY_APPROVE]}
+#: A village's or kelurahan's letter: its staff checks it, the lurah or kepala desa signs it.
+VILLAGE_LETTER = Workflow(
+    "village-letter",
+    (
+        Step(
+            "verification",
+            _("Pemeriksaan oleh petugas desa/kelurahan"),
+            Role.VILLAGE_OFFICER,
+            (
+                Action("accept", _("Data sesuai, teruskan untuk ditandatangani"), "signature"),
+                Action("revise", _("Minta perbaikan"), REVISION, needs_note=True),
+                REJECT,
+            ),
+        ),
+        Step(
+            "signature",
+            _("Penandatanganan oleh lurah/kepala desa"),
+            Role.VILLAGE_HEAD,
+            (
+                Action("approve", _("Tandatangani surat"), APPROVED),
+                Action("return", _("Kembalikan ke petugas"), "verification", needs_note=True),
+                REJECT,
+            ),
+        ),
+    ),
+)
+
+WORKFLOWS: dict[str, Workflow] = {workflow.name: workflow for workflow in [VERIFY_APPROVE, VILLAGE_LETTER]}
 
 
 def workflow_named(name: str) -> Workflow:

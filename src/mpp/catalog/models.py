@@ -51,12 +51,29 @@ class Agency(TimeStampedModel):
     kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="agencies")
     name = models.CharField(_("nama"), max_length=200)
     address = models.CharField(_("alamat"), max_length=300, blank=True)
+    #: Set for one village's (or kelurahan's) own government: its staff and its letters are that village's alone.
+    #: Opened the first time the village gets staff or an application, so idle villages cost no rows.
+    village = models.OneToOneField(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="village_agency",
+        verbose_name=_("desa/kelurahan"),
+        limit_choices_to={"level": 4},
+    )
 
     class Meta:
         ordering = ["region", "name"]
         verbose_name = _("instansi")
         verbose_name_plural = _("instansi")
-        constraints = [models.UniqueConstraint(fields=["region", "kind"], name="one_agency_of_a_kind_per_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind"],
+                condition=models.Q(village__isnull=True),
+                name="one_agency_of_a_kind_per_region",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -96,16 +113,20 @@ class Mpp(TimeStampedModel):
 
     @property
     def schedule(self) -> list[tuple[str, str, str]]:
-        """Opening hours as (days, opens, closes) for people: "Senin–Kamis", "08:00", "15:30"."""
-        rows = []
-        for slot in self.opening_hours:
-            days = sorted(slot["days"])
-            if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-                label = f"{WEEKDAYS[days[0]]}–{WEEKDAYS[days[-1]]}"
-            else:
-                label = ", ".join(str(WEEKDAYS[d]) for d in days)
-            rows.append((label, slot["opens"], slot["closes"]))
-        return rows
+        return schedule(self.opening_hours)
+
+
+def schedule(opening_hours: list[dict]) -> list[tuple[str, str, str]]:
+    """Opening hours as (days, opens, closes) for people: "Senin–Kamis", "08:00", "15:30"."""
+    rows = []
+    for slot in opening_hours:
+        days = sorted(slot["days"])
+        if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+            label = f"{WEEKDAYS[days[0]]}–{WEEKDAYS[days[-1]]}"
+        else:
+            label = ", ".join(str(WEEKDAYS[d]) for d in days)
+        rows.append((label, slot["opens"], slot["closes"]))
+    return rows
 
 
 class Counter(TimeStampedModel):
@@ -131,6 +152,13 @@ class Mode(models.TextChoices):
     INFORMATION = "information", _("Informasi dan kunjungan ke MPP")
 
 
+class ServiceLevel(models.TextChoices):
+    """Who delivers a template's service: the kabupaten/kota's agencies, or each village and kelurahan."""
+
+    REGION = "region", _("Kabupaten/kota")
+    VILLAGE = "village", _("Desa/kelurahan")
+
+
 class Channel(models.TextChoices):
     ONLINE = "online", _("Daring")
     COUNTER = "counter", _("Loket MPP")
@@ -147,7 +175,13 @@ class ServiceTemplate(TimeStampedModel):
     summary_en = models.CharField(_("ringkasan (Inggris)"), max_length=300, blank=True)
     keywords = models.CharField(_("kata kunci"), max_length=300, blank=True)
     agency_kind = models.ForeignKey(AgencyKind, on_delete=models.PROTECT, related_name="templates")
+    #: How regions offer it by default; each region's service keeps its own (``Service.mode``).
     mode = models.CharField(_("bentuk layanan"), max_length=16, choices=Mode.choices)
+    level = models.CharField(
+        _("diselenggarakan oleh"), max_length=8, choices=ServiceLevel.choices, default=ServiceLevel.REGION
+    )
+    #: The letter needs the RT/RW head's introduction (pengantar RT/RW), asked for online when it is submitted.
+    introduction = models.BooleanField(_("perlu pengantar RT/RW"), default=False)
     channels = models.JSONField(_("kanal"), default=list)
     assurance_level = models.PositiveSmallIntegerField(
         _("tingkat jaminan identitas"), choices=AssuranceLevel.choices, default=AssuranceLevel.REGISTERED
@@ -202,6 +236,9 @@ class Service(TimeStampedModel):
     template = models.ForeignKey(ServiceTemplate, on_delete=models.PROTECT, related_name="services")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="services")
     is_active = models.BooleanField(_("aktif"), default=True)
+    #: Applied for online here, or information and a visit: the template's mode unless the region chose otherwise
+    #: (an agency service goes online in a region once its system is connected).
+    mode = models.CharField(_("bentuk layanan"), max_length=16, choices=Mode.choices, default=Mode.APPLICATION)
     current_version = models.ForeignKey(
         "ServiceVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

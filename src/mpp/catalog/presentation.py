@@ -24,7 +24,7 @@ def service_summary(service: Service) -> dict:
         "name_en": template.name_en,
         "summary": template.summary,
         "agency": service.agency.name,
-        "mode": template.mode,
+        "mode": service.mode,
         "channels": template.channels,
         "assurance_level": template.assurance_level,
         "duration_days": standard["duration_days"],

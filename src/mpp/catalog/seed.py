@@ -15,8 +15,8 @@ from django.db import transaction
 
 from mpp.regions.models import Region
 
-from .models import Agency, AgencyKind, Counter, DigitalStage, Mpp, ServiceTemplate
-from .services import offer_service, publish_template_version
+from .models import Agency, AgencyKind, Counter, DigitalStage, Mpp, ServiceLevel, ServiceTemplate
+from .services import adopt_template, offer_service, publish_template_version
 from .standard import TRANSLATED_TEXTS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -59,9 +59,15 @@ def seed_catalog() -> dict[str, int]:
             note="Katalog nasional",
         )
 
-    templates = list(ServiceTemplate.objects.select_related("current_version"))
+    templates = list(ServiceTemplate.objects.select_related("current_version", "agency_kind"))
     for row in _read("mpps.yaml"):
         _seed_mpp(row, kinds, templates)
+        # Every pilot region's villages and kelurahan offer the national village letters (a row per region and
+        # template, none per village); added to regions seeded before the letters existed too.
+        region = Region.objects.get(code=row["region"])
+        for template in templates:
+            if template.level == ServiceLevel.VILLAGE:
+                adopt_template(region=region, template=template)
 
     return {
         "agency_kinds": AgencyKind.objects.count(),

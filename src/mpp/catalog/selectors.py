@@ -6,13 +6,14 @@ querysets (see ``admin.py``).
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from .models import Counter, Mpp, Service
+from .models import Counter, Mpp, Service, ServiceLevel
 
 
 def services_in_region(regency_code: str) -> QuerySet[Service]:
-    """Active services of a kabupaten/kota with what a list needs, in two joins, ordered by name."""
+    """Active services of a kabupaten/kota's own agencies (not its villages' letters, which each village's
+    page lists) with what a list needs, in two joins, ordered by name."""
     return (
-        Service.objects.filter(region_id=regency_code, is_active=True)
+        Service.objects.filter(region_id=regency_code, is_active=True, template__level=ServiceLevel.REGION)
         .select_related("template", "agency", "current_version")
         .only(
             "id",
@@ -23,14 +24,14 @@ def services_in_region(regency_code: str) -> QuerySet[Service]:
             "template__name_en",
             "template__summary",
             "template__summary_en",
-            "template__mode",
+            "mode",
             "template__channels",
             "template__assurance_level",
             "agency__name",
             "current_version__number",
             "current_version__standard",
         )
-        .order_by("template__mode", "template__name")
+        .order_by("mode", "template__name")
     )
 
 

@@ -67,7 +67,7 @@ def offer_service(*, template: ServiceTemplate, agency: Agency, adjustments: dic
     if template.current_version_id is None:
         raise DomainError(_("Templat layanan belum memiliki standar pelayanan."))
     service, created = Service.objects.get_or_create(
-        region_id=agency.region_id, template=template, defaults={"agency": agency}
+        region_id=agency.region_id, template=template, defaults={"agency": agency, "mode": template.mode}
     )
     if created:
         _append_version(
@@ -86,7 +86,7 @@ def adopt_template(*, region, template: ServiceTemplate) -> Service:
     kind (opened if the region has none yet, named after the kind's local pattern). Idempotent."""
     kind = template.agency_kind
     agency, _created = Agency.objects.get_or_create(
-        region=region, kind=kind, defaults={"name": kind.local_name.format(region=region.name)}
+        region=region, kind=kind, village=None, defaults={"name": kind.local_name.format(region=region.name)}
     )
     return offer_service(template=template, agency=agency)
 

@@ -94,7 +94,7 @@ def _citizens(region: str) -> list[User]:
 
 def _applications(region: str, now, rng) -> list[Application]:
     offered = list(
-        Service.objects.filter(region_id=region, is_active=True, template__mode=Mode.APPLICATION)
+        Service.objects.filter(region_id=region, is_active=True, mode=Mode.APPLICATION)
         .select_related("region", "template", "current_version")
         .order_by("template__slug")
     )

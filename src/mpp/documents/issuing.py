@@ -9,6 +9,11 @@ moment of issue. Never from "whoever happens to have an account". A required val
 stops the issue with ``IssueRefused``, naming it: the approval is undone, nothing is signed or stored.
 
 A service whose template has no builder issues no document: its approval is the result.
+
+The letters of villages and kelurahan (``VILLAGE_LETTERS``) share one builder: the person the letter is
+about as the registry holds them, the letter's own values from the application, and the village whose
+government issues it (the application's village agency, else the village of the address the letter is
+about), which heads the letter (``Content.issuer``) and is named in what its head states.
 """
 
 import datetime as dt
@@ -17,12 +22,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from num2words import num2words
 
 from mpp.core.errors import DomainError, Unavailable
 from mpp.permits import sip
-from mpp.regions.models import Region
+from mpp.regions.models import Level, Region
 from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, known_person, person_record
 from mpp.registry.services import Actor, RegistryUnavailable, read_family, read_person
@@ -43,6 +50,11 @@ class OfficialForm:
     optional: frozenset[str] = frozenset()
     table: tuple[str, ...] = ()
 
+
+#: What every letter of a village or kelurahan rests on, before what its own subject adds.
+_VILLAGE_LAW = "UU 6/2014 tentang Desa jo. UU 3/2024; PP 73/2005 tentang Kelurahan"
+#: How a village letter starts: the person it is about, as the registry holds them (``_identity``).
+_PERSON = ("NIK", "Nama", "Tempat dan tanggal lahir", "Jenis kelamin")
 
 # The table (labels in Indonesian, as the documents are printed).
 FORMS: dict[str, OfficialForm] = {
@@ -167,6 +179,128 @@ FORMS: dict[str, OfficialForm] = {
             "Berlaku sampai",
         ),
     ),
+    # -- letters of villages and kelurahan: no national blangko; they state what their service standards say --
+    DocumentType.SURAT_KETERANGAN_DOMISILI: OfficialForm(
+        title="SURAT KETERANGAN DOMISILI",
+        legal_source=f"{_VILLAGE_LAW}; Permendagri 47/2016 (buku administrasi penduduk desa)",
+        fields=(
+            *_PERSON,
+            "Agama",
+            "Status perkawinan",
+            "Pekerjaan",
+            "Kewarganegaraan",
+            "Alamat",
+            "Alamat domisili",
+            "Tinggal sejak",
+            "Keperluan",
+        ),
+    ),
+    DocumentType.SKTM: OfficialForm(
+        title="SURAT KETERANGAN TIDAK MAMPU",
+        legal_source=f"{_VILLAGE_LAW}; UU 13/2011 tentang Penanganan Fakir Miskin",
+        fields=(
+            *_PERSON,
+            "Pekerjaan",
+            "Alamat",
+            "Nomor Kartu Keluarga",
+            "Jumlah anggota keluarga",
+            "Penghasilan keluarga per bulan",
+            "Keperluan",
+            "Untuk anggota keluarga",
+        ),
+        optional=frozenset({"Untuk anggota keluarga"}),  # the applicant's own need: no one else is named
+    ),
+    DocumentType.SURAT_KETERANGAN_USAHA: OfficialForm(
+        title="SURAT KETERANGAN USAHA",
+        legal_source=f"{_VILLAGE_LAW}; PP 7/2021 (usaha mikro dan kecil)",
+        fields=(
+            *_PERSON,
+            "Pekerjaan",
+            "Alamat",
+            "Nama usaha",
+            "Jenis usaha",
+            "Alamat usaha",
+            "Mulai usaha sejak tahun",
+            "Keperluan",
+        ),
+    ),
+    DocumentType.SURAT_PENGANTAR_SKCK: OfficialForm(
+        title="SURAT PENGANTAR SKCK",
+        legal_source=f"{_VILLAGE_LAW}; Perpol 6/2023 tentang Penerbitan SKCK",
+        fields=(
+            *_PERSON,
+            "Agama",
+            "Status perkawinan",
+            "Pekerjaan",
+            "Kewarganegaraan",
+            "Alamat",
+            "Keperluan",
+        ),
+    ),
+    DocumentType.SURAT_PENGANTAR_NIKAH: OfficialForm(
+        title="SURAT PENGANTAR PERKAWINAN",
+        legal_source=f"{_VILLAGE_LAW}; PMA 20/2019 tentang Pencatatan Pernikahan, pengantar nikah (formulir N1–N4)",
+        fields=(
+            *_PERSON,
+            "Kewarganegaraan",
+            "Agama",
+            "Pekerjaan",
+            "Alamat",
+            "Status perkawinan",
+            "Nama ayah",
+            "Nama ibu",
+            "Nama calon pasangan",
+            "NIK calon pasangan",
+            "KUA tujuan",
+        ),
+        optional=frozenset({"Nama calon pasangan", "NIK calon pasangan"}),
+    ),
+    DocumentType.SURAT_PENGANTAR_PINDAH: OfficialForm(
+        title="SURAT PENGANTAR PINDAH",
+        legal_source=f"{_VILLAGE_LAW}; Permendagri 108/2019 (pelayanan pindah datang)",
+        fields=(
+            "NIK",
+            "Nama",
+            "Nomor Kartu Keluarga",
+            "Nama kepala keluarga",
+            "Alamat asal",
+            "Alamat tujuan",
+            "Alasan pindah",
+            "Jenis kepindahan",
+            "Rencana tanggal pindah",
+        ),
+        table=("NIK", "Nama", "Hubungan keluarga"),
+    ),
+    DocumentType.SURAT_KETERANGAN_KEMATIAN_DESA: OfficialForm(
+        title="SURAT KETERANGAN KEMATIAN",
+        legal_source=f"{_VILLAGE_LAW}; Perpres 96/2018 (surat kematian dari kepala desa/lurah)",
+        fields=(
+            *_PERSON,
+            "Agama",
+            "Alamat",
+            "Nomor Kartu Keluarga",
+            "Tanggal meninggal",
+            "Jam meninggal",
+            "Tempat meninggal",
+            "Sebab kematian",
+            "Nama pelapor",
+            "Hubungan pelapor",
+        ),
+        optional=frozenset({"Jam meninggal"}),
+    ),
+    DocumentType.SURAT_KETERANGAN_BELUM_MENIKAH: OfficialForm(
+        title="SURAT KETERANGAN BELUM PERNAH MENIKAH",
+        legal_source=f"{_VILLAGE_LAW}; UU 1/1974 tentang Perkawinan jo. UU 16/2019",
+        fields=(
+            *_PERSON,
+            "Agama",
+            "Pekerjaan",
+            "Kewarganegaraan",
+            "Alamat",
+            "Status perkawinan",
+            "Keperluan",
+        ),
+    ),
 }
 
 
@@ -193,6 +327,9 @@ class Content:
     #: Issuing this revokes the earlier documents whose number starts with ``number_prefix``
     #: (a new family card supersedes the old one).
     supersedes_earlier: bool = False
+    #: The letterhead, top down, when the document names its issuer itself (a village's letter: its
+    #: kabupaten/kota, kecamatan and village); empty: the region and the application's agency.
+    issuer: tuple[str, ...] = ()
 
 
 class Sources:
@@ -545,7 +682,9 @@ _MOVE_REASONS = {
 _MOVE_SCOPES = {"semua": "Seluruh anggota keluarga", "sebagian": "Sebagian anggota keluarga"}
 
 
-def _moving_certificate(sources: Sources, issued_on: dt.date) -> Content:
+def _move(sources: Sources) -> tuple[dict, list[dict]]:
+    """A move out as the application states it (the SKPWNI and the village's introduction for it): the
+    values both documents carry, and who moves — the applicant with the members they chose, or the whole KK."""
     data, application = sources.data, sources.application
     applicant = sources.person(application.applicant.nik)
     kk_number = data.get("kk_number") or applicant.get("kk_number", "")
@@ -557,10 +696,10 @@ def _moving_certificate(sources: Sources, issued_on: dt.date) -> Content:
     else:
         chosen = [sources.person_in(data.get(f"mover_{n}")) for n in range(1, 6) if data.get(f"mover_{n}")]
         movers = [applicant, *(person for person in chosen if person.get("nik") != applicant.get("nik"))]
+    if not movers or any(not person.get("name") for person in movers):
+        raise IssueRefused(_("Data anggota keluarga yang pindah tidak lengkap, jadi surat belum dapat diterbitkan."))
     reason = _MOVE_REASONS.get(data.get("reason", ""), "") or data.get("reason_other", "")  # "lainnya": their words
     values = {
-        "NIK pemohon": applicant.get("nik", ""),
-        "Nama pemohon": applicant.get("name", ""),
         "Nomor Kartu Keluarga": kk_number,
         "Nama kepala keluarga": head.get("name", ""),
         # As recorded with the application: once the registry records the move, the family's address is the new one.
@@ -568,17 +707,30 @@ def _moving_certificate(sources: Sources, issued_on: dt.date) -> Content:
         "Alamat tujuan": _one_line(data.get("destination") or {}),
         "Alasan pindah": reason,
         "Jenis kepindahan": _MOVE_SCOPES.get(data.get("move_scope", ""), ""),
-        "Tanggal pindah": _plain_date(data.get("move_date")),
     }
-    if not movers or any(not person.get("name") for person in movers):
-        raise IssueRefused(_("SKPWNI tidak dapat diterbitkan: data anggota keluarga yang pindah tidak lengkap."))
+    return values, movers
+
+
+def _movers_table(movers: list[dict]) -> list[tuple[str, ...]]:
+    return [(m.get("nik", ""), m.get("name", ""), _title(m.get("relationship"))) for m in movers]
+
+
+def _moving_certificate(sources: Sources, issued_on: dt.date) -> Content:
+    application = sources.application
+    applicant = sources.person(application.applicant.nik)
+    values, movers = _move(sources)
+    values |= {
+        "NIK pemohon": applicant.get("nik", ""),
+        "Nama pemohon": applicant.get("name", ""),
+        "Tanggal pindah": _plain_date(sources.data.get("move_date")),
+    }
     return _document(
         DocumentType.SKPWNI,
         values,
         holder_name=values["Nama pemohon"],
         holder_nik=values["NIK pemohon"],
         number_prefix=f"SKPWNI/{application.region_id}",
-        table_rows=[(m.get("nik", ""), m.get("name", ""), _title(m.get("relationship"))) for m in movers],
+        table_rows=_movers_table(movers),
         key_fields=[(_("Nama pemohon"), values["Nama pemohon"]), (_("Alamat tujuan"), values["Alamat tujuan"])],
     )
 
@@ -665,6 +817,323 @@ def _practice_permit(sources: Sources, issued_on: dt.date) -> Content:
     )
 
 
+# -- letters of villages and kelurahan -------------------------------------------------------------------------
+
+
+def _identity(person: dict) -> dict[str, str]:
+    """What a village letter says of the person it is about, from the registry: every letter's form picks its own."""
+    born = (_title(person.get("birth_place")), _plain_date(person.get("birth_date")))
+    return {
+        "NIK": person.get("nik", ""),
+        "Nama": person.get("name", ""),
+        "Tempat dan tanggal lahir": ", ".join(born) if all(born) else "",
+        "Jenis kelamin": _title(person.get("sex")),
+        "Agama": _title(person.get("religion")),
+        "Status perkawinan": _title(person.get("marital_status")),
+        "Pekerjaan": _title(person.get("occupation")),
+        "Kewarganegaraan": person.get("nationality", ""),
+        "Alamat": _one_line(person.get("address") or {}),
+        "Nomor Kartu Keluarga": person.get("kk_number", ""),
+    }
+
+
+def _named(sources: Sources, field: str, who: str) -> dict:
+    """The registry's record of the person the form's ``field`` names ({} when it names none). A person named
+    but unknown to the registry stops the issue: a letter about no one, or leaving them out, would be wrong."""
+    value = sources.data.get(field)
+    person = sources.person_in(value)
+    if value and not person:
+        nik = value.get("nik", "") if isinstance(value, dict) else ""
+        raise IssueRefused(
+            _("Data %(who)s (NIK %(nik)s) tidak ditemukan di database kependudukan. Tidak ada yang disimpan.")
+            % {"who": who, "nik": mask_nik(nik)}
+        )
+    return person
+
+
+def _refused_for_status(document_type: str, person: dict) -> IssueRefused:
+    return IssueRefused(
+        _(
+            "%(document)s tidak dapat diterbitkan: menurut database kependudukan, status perkawinan pemohon "
+            "%(status)s. Tidak ada yang disimpan."
+        )
+        % {"document": FORMS[document_type].title.title(), "status": _title(person.get("marital_status"))}
+    )
+
+
+def _applicant(sources: Sources) -> dict:
+    return sources.person(sources.application.applicant.nik)
+
+
+def _home(sources: Sources, person: dict) -> dict:
+    return person.get("address") or {}
+
+
+def _given_or_home(field: str) -> Callable[[Sources, dict], dict]:
+    """The address the form's ``field`` gives (one elsewhere in the village), else the person's registry address."""
+    return lambda sources, person: sources.data.get(field) or _home(sources, person)
+
+
+_domicile_place = _given_or_home("domicile_address")
+_business_place = _given_or_home("business_address")
+
+
+@dataclass(frozen=True)
+class VillageLetter:
+    """How one village letter is filled. ``code`` starts its number; ``statement`` is what the lurah or kepala
+    desa states, after "… menerangkan bahwa"; ``values`` are the letter's own values beside the identity of
+    ``person`` (whom it is about: the applicant, or the deceased of a death letter); ``place`` is the address
+    whose village issues it when the application's agency is no one village's; ``rows`` its table, if any."""
+
+    code: str
+    statement: str | Promise
+    values: Callable[[Sources, dict], dict[str, str]]
+    person: Callable[[Sources], dict] = _applicant
+    place: Callable[[Sources, dict], dict] = _home
+    rows: Callable[[Sources], list[tuple[str, ...]]] | None = None
+
+
+_SKTM_PURPOSES = {
+    "pendidikan": "Pendidikan/beasiswa",
+    "kesehatan": "Kesehatan/berobat",
+    "bantuan_sosial": "Bantuan sosial",
+    "keringanan_biaya": "Keringanan biaya",
+}
+#: A bride's or groom's status as the N1 form writes it, by (registry marital status, sex); a married person gets
+#: no introduction here (a husband's second marriage needs the court's permission, which the KUA examines).
+_MARRIAGE_STATUS = {
+    ("BELUM KAWIN", "LAKI-LAKI"): "Jejaka",
+    ("BELUM KAWIN", "PEREMPUAN"): "Perawan",
+    ("CERAI HIDUP", "LAKI-LAKI"): "Duda cerai hidup",
+    ("CERAI HIDUP", "PEREMPUAN"): "Janda cerai hidup",
+    ("CERAI MATI", "LAKI-LAKI"): "Duda cerai mati",
+    ("CERAI MATI", "PEREMPUAN"): "Janda cerai mati",
+}
+_DEATH_CAUSES = {
+    "sakit": "Sakit biasa/tua",
+    "wabah": "Wabah penyakit",
+    "kecelakaan": "Kecelakaan",
+    "kriminalitas": "Kriminalitas",
+    "bunuh_diri": "Bunuh diri",
+    "lainnya": "Lainnya",
+}
+_REPORTER_RELATIONS = {
+    "suami_istri": "Suami/istri",
+    "anak": "Anak",
+    "orang_tua": "Orang tua",
+    "saudara": "Saudara kandung",
+    "keluarga_lain": "Keluarga lain",
+}
+
+
+def _rupiah(amount) -> str:
+    return f"Rp{int(amount):,}".replace(",", ".") if isinstance(amount, int | float) else ""
+
+
+def _domicile(sources: Sources, person: dict) -> dict[str, str]:
+    data = sources.data
+    return {
+        "Alamat domisili": _one_line(_domicile_place(sources, person)),
+        "Tinggal sejak": _plain_date(data.get("resident_since")),
+        "Keperluan": data.get("purpose", ""),
+    }
+
+
+def _low_income(sources: Sources, person: dict) -> dict[str, str]:
+    data = sources.data
+    members = sources.family(person.get("kk_number")).get("members", [])
+    member = _named(sources, "for_member", _("anggota keluarga yang memerlukan surat"))
+    purpose = _SKTM_PURPOSES.get(data.get("purpose", ""), "")
+    return {
+        "Jumlah anggota keluarga": f"{len(members)} orang" if members else "",
+        "Penghasilan keluarga per bulan": _rupiah(data.get("monthly_income")),
+        "Keperluan": f"{purpose}: {data['purpose_detail']}" if purpose and data.get("purpose_detail") else "",
+        "Untuk anggota keluarga": f"{member.get('name', '')} ({_title(member.get('relationship'))})" if member else "",
+    }
+
+
+def _business(sources: Sources, person: dict) -> dict[str, str]:
+    data = sources.data
+    return {
+        "Nama usaha": data.get("business_name", ""),
+        "Jenis usaha": data.get("business_kind", ""),
+        "Alamat usaha": _one_line(_business_place(sources, person)),
+        "Mulai usaha sejak tahun": str(data.get("since_year") or ""),
+        "Keperluan": data.get("purpose", ""),
+    }
+
+
+def _purpose(sources: Sources, person: dict) -> dict[str, str]:
+    return {"Keperluan": sources.data.get("purpose", "")}
+
+
+def _marriage_introduction(sources: Sources, person: dict) -> dict[str, str]:
+    data = sources.data
+    status = _MARRIAGE_STATUS.get((person.get("marital_status"), person.get("sex")), "")
+    if person.get("marital_status") and not status:
+        raise _refused_for_status(DocumentType.SURAT_PENGANTAR_NIKAH, person)
+    return {
+        "Status perkawinan": status,
+        "Nama ayah": person.get("father_name", ""),
+        "Nama ibu": person.get("mother_name", ""),
+        "Nama calon pasangan": data.get("spouse_name", ""),
+        "NIK calon pasangan": data.get("spouse_nik", ""),
+        "KUA tujuan": data.get("registration_office", ""),
+    }
+
+
+def _move_introduction(sources: Sources, person: dict) -> dict[str, str]:
+    values, _movers = _move(sources)
+    return values | {"Rencana tanggal pindah": _plain_date(sources.data.get("move_date"))}
+
+
+def _deceased(sources: Sources) -> dict:
+    return _named(sources, "deceased", _("almarhum/almarhumah"))
+
+
+def _death(sources: Sources, person: dict) -> dict[str, str]:
+    data = sources.data
+    return {
+        "Tanggal meninggal": _plain_date(data.get("death_date")),
+        "Jam meninggal": data.get("death_time", ""),
+        "Tempat meninggal": data.get("death_place", ""),
+        "Sebab kematian": _DEATH_CAUSES.get(data.get("death_cause", ""), ""),
+        "Nama pelapor": _applicant(sources).get("name", ""),
+        "Hubungan pelapor": _REPORTER_RELATIONS.get(data.get("reporter_relation", ""), ""),
+    }
+
+
+def _never_married(sources: Sources, person: dict) -> dict[str, str]:
+    if person.get("marital_status") not in (None, "", "BELUM KAWIN"):
+        raise _refused_for_status(DocumentType.SURAT_KETERANGAN_BELUM_MENIKAH, person)
+    return _purpose(sources, person)
+
+
+VILLAGE_LETTERS: dict[str, VillageLetter] = {
+    DocumentType.SURAT_KETERANGAN_DOMISILI: VillageLetter(
+        "SKD",
+        gettext_lazy("orang tersebut di atas benar bertempat tinggal di wilayah kami, pada alamat domisili tersebut."),
+        _domicile,
+        place=_domicile_place,
+    ),
+    DocumentType.SKTM: VillageLetter(
+        "SKTM",
+        gettext_lazy(
+            "orang tersebut di atas beserta keluarganya benar warga kami yang tergolong keluarga tidak mampu."
+        ),
+        _low_income,
+    ),
+    DocumentType.SURAT_KETERANGAN_USAHA: VillageLetter(
+        "SKU",
+        gettext_lazy("orang tersebut di atas benar menjalankan usaha tersebut di wilayah kami."),
+        _business,
+        place=_business_place,
+    ),
+    DocumentType.SURAT_PENGANTAR_SKCK: VillageLetter(
+        "SP-SKCK",
+        gettext_lazy(
+            "orang tersebut di atas benar warga kami; surat ini diberikan sebagai pengantar untuk mengurus "
+            "Surat Keterangan Catatan Kepolisian (SKCK) di kepolisian."
+        ),
+        _purpose,
+    ),
+    DocumentType.SURAT_PENGANTAR_NIKAH: VillageLetter(
+        "SP-NIKAH",
+        gettext_lazy(
+            "orang tersebut di atas benar warga kami yang akan melangsungkan perkawinan; surat ini diberikan sebagai "
+            "pengantar untuk pendaftaran kehendak nikah."
+        ),
+        _marriage_introduction,
+    ),
+    DocumentType.SURAT_PENGANTAR_PINDAH: VillageLetter(
+        "SP-PINDAH",
+        gettext_lazy(
+            "orang tersebut di atas beserta anggota keluarga dalam daftar di atas benar warga kami yang akan pindah "
+            "ke alamat tujuan tersebut."
+        ),
+        _move_introduction,
+        rows=lambda sources: _movers_table(_move(sources)[1]),
+    ),
+    DocumentType.SURAT_KETERANGAN_KEMATIAN_DESA: VillageLetter(
+        "SKK",
+        gettext_lazy("orang tersebut di atas telah meninggal dunia sebagaimana dilaporkan pelapor tersebut di atas."),
+        _death,
+        person=_deceased,
+    ),
+    DocumentType.SURAT_KETERANGAN_BELUM_MENIKAH: VillageLetter(
+        "SKBM",
+        gettext_lazy("orang tersebut di atas, menurut data kependudukan dan pernyataannya, belum pernah menikah."),
+        _never_married,
+    ),
+}
+
+#: What /verify/<code> shows of a village letter beside the name and the village, when the letter carries it.
+_VILLAGE_KEY_FIELDS = {
+    "Nama usaha": gettext_lazy("Nama usaha"),
+    "Keperluan": gettext_lazy("Keperluan"),
+    "KUA tujuan": gettext_lazy("KUA tujuan"),
+    "Alamat tujuan": gettext_lazy("Alamat tujuan"),
+    "Tanggal meninggal": gettext_lazy("Tanggal meninggal"),
+}
+
+
+def _issuing_village(sources: Sources, address: dict) -> Region:
+    """The village whose government issues the letter: the application's agency's, when it is one village's,
+    else (an application to the region's village agency, made before villages had their own) ``address``'s."""
+    village = sources.application.agency.village
+    if village is None and isinstance(address, dict) and address.get("village_code"):
+        village = Region.objects.filter(code=address["village_code"], level=Level.VILLAGE).first()
+    if village is None:
+        raise IssueRefused(_("Desa/kelurahan yang menerbitkan surat ini tidak diketahui. Tidak ada yang disimpan."))
+    return village
+
+
+def _in_words(region: Region) -> str:
+    """``Kelurahan Rawa Makmur``, ``Kecamatan Palaran``; a kabupaten/kota's name already says which it is."""
+    return region.name if region.level == Level.REGENCY else f"{region.get_kind_display()} {region.name}"
+
+
+def _village_letter(document_type: str) -> Callable[[Sources, dt.date], Content]:
+    """The builder of a village letter (``VILLAGE_LETTERS``): headed and stated by the issuing village's government."""
+    letter = VILLAGE_LETTERS[document_type]
+
+    def build(sources: Sources, issued_on: dt.date) -> Content:
+        person = letter.person(sources)
+        values = _identity(person) | letter.values(sources, person)
+        _filled(document_type, values)  # a missing value is named before the issuing village is looked for
+        village = _issuing_village(sources, letter.place(sources, person))
+        district = village.parent
+        regency = district.parent
+        head = "Lurah" if village.kind == "kelurahan" else "Kepala Desa"
+        states = _("%(head)s %(village)s, %(district)s, %(regency)s, menerangkan bahwa %(statement)s") % {
+            "head": head,
+            "village": village.name,
+            "district": _in_words(district),
+            "regency": regency.name,
+            "statement": letter.statement,
+        }
+        return _document(
+            document_type,
+            values,
+            issuer=(f"PEMERINTAH {regency.name}".upper(), _in_words(district).upper(), _in_words(village).upper()),
+            holder_name=values["Nama"],
+            holder_nik=values["NIK"],
+            number_prefix=f"{letter.code}/{village.code}",
+            table_rows=letter.rows(sources) if letter.rows else [],
+            key_fields=[
+                (_("Nama"), values["Nama"]),
+                (_("Diterbitkan oleh"), _in_words(village)),
+                *((str(label), values[key]) for key, label in _VILLAGE_KEY_FIELDS.items() if values.get(key)),
+            ],
+            extra_lines=(
+                states,
+                _("Demikian surat ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya."),
+            ),
+        )
+
+    return build
+
+
 BUILDERS: dict[str, Callable[[Sources, dt.date], Content]] = {
     "akta-kelahiran": _birth_certificate,
     "akta-kematian": _death_certificate,
@@ -673,6 +1142,8 @@ BUILDERS: dict[str, Callable[[Sources, dt.date], Content]] = {
     "skpwni": _moving_certificate,
     "akta-perkawinan": _marriage_certificate,
     "sip-tenaga-kesehatan": _practice_permit,
+    # A village letter's template has the slug of its document type.
+    **{str(document_type): _village_letter(document_type) for document_type in VILLAGE_LETTERS},
 }
 
 #: What else happens when a template's document is issued or revoked: a permit's practice place

@@ -40,6 +40,15 @@ class DocumentType(models.TextChoices):
     BUKTI_PERUBAHAN_DATA = "bukti-perubahan-data", _("Bukti perubahan data")
     PERJANJIAN_PELAKSANAAN = "perjanjian-pelaksanaan", _("Perjanjian pelaksanaan MPP Digital")
     BUKTI_BAYAR = "bukti-bayar", _("Bukti pembayaran")
+    # Letters a village (desa) or kelurahan issues: the same values as their service templates' slugs.
+    SURAT_KETERANGAN_DOMISILI = "surat-keterangan-domisili", _("Surat keterangan domisili")
+    SKTM = "sktm", _("Surat keterangan tidak mampu (SKTM)")
+    SURAT_KETERANGAN_USAHA = "surat-keterangan-usaha", _("Surat keterangan usaha")
+    SURAT_PENGANTAR_SKCK = "surat-pengantar-skck", _("Surat pengantar SKCK")
+    SURAT_PENGANTAR_NIKAH = "surat-pengantar-nikah", _("Surat pengantar nikah")
+    SURAT_PENGANTAR_PINDAH = "surat-pengantar-pindah", _("Surat pengantar pindah")
+    SURAT_KETERANGAN_KEMATIAN_DESA = "surat-keterangan-kematian-desa", _("Surat keterangan kematian desa/kelurahan")
+    SURAT_KETERANGAN_BELUM_MENIKAH = "surat-keterangan-belum-menikah", _("Surat keterangan belum pernah menikah")
     LAINNYA = "lainnya", _("Dokumen lain")
 
 

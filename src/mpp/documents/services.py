@@ -38,7 +38,9 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
     number = f"{content.number_prefix}/{application.tracking_number}"
     region, agency = application.region, application.agency
     rendered = RenderedContent(
-        issuer=(f"PEMERINTAH {region.name.upper()}", agency.name.upper()),
+        # The builder's own letterhead (a village letter: its kabupaten/kota, kecamatan and village), else the
+        # region's government and the agency that decided.
+        issuer=content.issuer or (f"PEMERINTAH {region.name.upper()}", agency.name.upper()),
         title=content.title,
         number=number,
         issued_at=issued_on,
@@ -57,7 +59,7 @@ def issue(application, *, official, official_label: str, now=None) -> IssuedDocu
         rendered=rendered,
         document_type=content.document_type,
         title=content.title,
-        issuer=agency.name,
+        issuer=agency.name,  # a village letter's: the village's own government, which decided it
         holder_name=content.holder_name,
         region=region,
         key_fields=content.key_fields,

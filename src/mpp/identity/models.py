@@ -80,10 +80,16 @@ class Role(models.TextChoices):
     COMPLAINT_OFFICER = "complaint_officer", _("Petugas pengaduan")
     #: The region's revenue treasurer: sees what was collected, reconciles it with the bank, resolves mismatches.
     TREASURER = "treasurer", _("Bendahara penerimaan")
+    #: A village's or kelurahan's staff: checks the letters asked of their village (its agency) only.
+    VILLAGE_OFFICER = "village_officer", _("Petugas desa/kelurahan")
+    #: The lurah or kepala desa: signs the village's letters.
+    VILLAGE_HEAD = "village_head", _("Lurah/kepala desa")
 
 
 #: Roles that work an agency's applications: bound to one agency (and so to its region).
-AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER, Role.COMPLAINT_OFFICER})
+#: Village roles are agency roles too: their agency is one village's government (``catalog.Agency.village``).
+VILLAGE_ROLES = frozenset({Role.VILLAGE_OFFICER, Role.VILLAGE_HEAD})
+AGENCY_ROLES = frozenset({Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER, Role.COMPLAINT_OFFICER, *VILLAGE_ROLES})
 #: Roles bound to one kabupaten/kota as a whole.
 REGION_ROLES = frozenset({Role.MPP_MANAGER, Role.REGION_SIGNATORY, Role.TREASURER})
 
@@ -139,6 +145,14 @@ class RoleAssignment(TimeStampedModel):
                 raise ValidationError({"agency": _("Petugas harus terikat pada satu instansi.")})
             # The agency decides the region: an officer works in their agency's kabupaten/kota.
             self.region_id = self.agency.region_id
+            if (self.role in VILLAGE_ROLES) != bool(self.agency.village_id):
+                raise ValidationError(
+                    {
+                        "agency": _("Peran desa/kelurahan hanya untuk pemerintah desa/kelurahan, dan sebaliknya.")
+                        if self.role in VILLAGE_ROLES
+                        else _("Pemerintah desa/kelurahan hanya memiliki petugas desa dan lurah/kepala desa.")
+                    }
+                )
         elif self.agency_id:
             raise ValidationError({"agency": _("Hanya petugas yang terikat pada instansi.")})
 

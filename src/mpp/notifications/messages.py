@@ -68,6 +68,28 @@ MESSAGES = {
         _("Permohonan %(number)s ditolak"),
         _("Permohonan %(service)s nomor %(number)s ditolak. Alasan: %(note)s Lihat rinciannya di %(url)s"),
     ),
+    "submitted_introduction": Message(
+        _("Permohonan %(number)s diterima, menunggu pengantar RT/RW"),
+        _(
+            "Permohonan %(service)s Anda diterima dengan nomor %(number)s. Kami meminta pengantar kepada ketua RT/RW "
+            "Anda; waktu penyelesaian dihitung setelah pengantar diberikan. Pantau di %(url)s"
+        ),
+    ),
+    "introduction_request": Message(
+        _("Permintaan pengantar RT/RW: %(applicant)s"),
+        _(
+            "Yth. %(head)s, %(applicant)s meminta pengantar untuk %(service)s (nomor %(number)s) melalui MPP Digital. "
+            "Beri pengantar atau tolak dengan satu sentuhan di %(url)s (berlaku %(hours)s jam, hanya untuk Anda)."
+        ),
+    ),
+    "introduced": Message(
+        _("Pengantar RT/RW untuk permohonan %(number)s diberikan"),
+        _("%(note)s Permohonan %(service)s nomor %(number)s kini diperiksa kantor desa/kelurahan. Pantau di %(url)s"),
+    ),
+    "introduction_declined": Message(
+        _("Pengantar RT/RW untuk permohonan %(number)s ditolak"),
+        _("%(note)s Anda dapat meminta pengantar kepada ketua RT/RW lain di %(url)s"),
+    ),
     "delegation_offered": Message(
         _("%(grantor)s memberi Anda kuasa di MPP Digital"),
         _(

@@ -69,16 +69,69 @@ class WebhookEndpoint(TimeStampedModel):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    url = models.URLField(_("alamat webhook"), max_length=200)
-    secret = models.CharField(_("rahasia webhook"), max_length=100, default=new_webhook_secret)
+    url = models.URLField(_("alamat webhook"), max_length=200, blank=True)
+    secret = models.CharField(_("rahasia webhook"), max_length=100, default=new_webhook_secret, blank=True)
+    #: A connector's endpoint is named, not stored: its address and secret are read from the environment when a
+    #: webhook is sent (``webhooks.resolve``), and ``url`` and ``secret`` stay blank.
+    credentials = models.CharField(_("nama kredensial"), max_length=41, blank=True)
+    #: The delivery policy (a connector's contract sets it): one attempt's time limit, how many attempts, how far
+    #: apart (doubling from the first delay up to the longest).
+    timeout_seconds = models.FloatField(_("batas waktu satu pengiriman (detik)"), default=10)
+    max_attempts = models.PositiveSmallIntegerField(_("jumlah percobaan"), default=20)
+    first_delay_seconds = models.PositiveIntegerField(_("jeda percobaan pertama (detik)"), default=2)
+    max_delay_seconds = models.PositiveIntegerField(_("jeda percobaan terpanjang (detik)"), default=3600)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("alamat webhook")
         verbose_name_plural = _("alamat webhook")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(credentials="") | (~models.Q(url="") & ~models.Q(secret="")),
+                name="webhook_endpoint_is_named_or_given",
+            )
+        ]
 
     def __str__(self):
-        return self.url
+        return f"{self.credentials} (env)" if self.credentials else self.url
+
+
+class EndpointHealth(models.Model):
+    """How a webhook receiver fares, kept current by the notifier at each attempt (one row per receiver), so a
+    health page reads a row instead of counting deliveries. ``rebuild_endpoint_health`` recounts it."""
+
+    endpoint = models.OneToOneField(WebhookEndpoint, on_delete=models.CASCADE, primary_key=True, related_name="health")
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("kesehatan penerima webhook")
+        verbose_name_plural = _("kesehatan penerima webhook")
+
+    def __str__(self):
+        return f"{self.endpoint_id}: {self.last_success_at}"
+
+
+class EndpointHour(models.Model):
+    """Attempts and failures of the webhooks to one receiver created in one hour (each attempt counts in the hour
+    its message was created, so a recount from the messages gives the same figures)."""
+
+    id = models.BigAutoField(primary_key=True)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    delivered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["endpoint", "hour"]
+        verbose_name = _("pengiriman webhook per jam")
+        verbose_name_plural = _("pengiriman webhook per jam")
+        constraints = [models.UniqueConstraint(fields=["endpoint", "hour"], name="one_endpoint_hour")]
+
+    def __str__(self):
+        return f"{self.endpoint_id} {self.hour:%Y-%m-%d %H}: {self.failures}/{self.attempts}"
 
 
 class OutboxMessage(models.Model):
@@ -106,7 +159,13 @@ class OutboxMessage(models.Model):
         ordering = ["created_at"]
         verbose_name = _("pesan keluar")
         verbose_name_plural = _("pesan keluar")
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            # A receiver's queue: its undelivered webhooks, oldest first (the connector health page).
+            models.Index(
+                fields=["endpoint", "created_at"], name="outbox_endpoint_waiting", condition=~models.Q(status="sent")
+            ),
+        ]
 
     def __str__(self):
         return f"{self.channel} → {self.recipient} · {self.kind} · {self.status}"

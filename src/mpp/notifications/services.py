@@ -70,11 +70,16 @@ def email(*, to: str, kind: str, key: str, context: dict, language: str | None =
     _send_to(Channel.EMAIL, to, kind=kind, key=key, context=context, language=language, now=now)
 
 
-def text(*, to: str, kind: str, key: str, context: dict, language: str | None = None, now=None) -> None:
-    """An SMS to ``to``, a phone number that need not belong to an account (a complaint's contact), through
-    the outbox; nothing when no SMS gateway is configured. As ``email`` otherwise."""
+def text(
+    *, to: str, kind: str, key: str, context: dict, language: str | None = None, now=None, channel: str = Channel.SMS
+) -> None:
+    """An SMS (or a WhatsApp message: ``channel``) to ``to``, a phone number that need not belong to an account
+    (a complaint's contact, an RT head), through the outbox; nothing when no gateway is configured. As ``email``
+    otherwise."""
+    if channel not in (Channel.SMS, Channel.WHATSAPP):
+        raise ValueError(f"not a phone channel: {channel}")
     if settings.SMS_GATEWAY_URL:
-        _send_to(Channel.SMS, to, kind=kind, key=key, context=context, language=language, now=now)
+        _send_to(channel, to, kind=kind, key=key, context=context, language=language, now=now)
 
 
 def _send_to(channel: str, to: str, *, kind: str, key: str, context: dict, language: str | None, now) -> None:
@@ -122,9 +127,13 @@ def deliver(message: OutboxMessage) -> bool:
         logger.warning("notification not sent; will retry", extra={"message_id": str(message.pk), "error": str(error)})
         _failed(message, f"{type(error).__name__}: {error}", retry=True)
         return False
-    OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
-        status=Delivery.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, locked_until=None, last_error=""
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        sent = OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
+            status=Delivery.SENT, sent_at=now, attempts=message.attempts + 1, locked_until=None, last_error=""
+        )
+        if sent and message.channel == Channel.WEBHOOK:
+            webhooks.record_attempt(message, delivered=True, at=now)
     return True
 
 
@@ -154,12 +163,20 @@ def _send(message: OutboxMessage) -> None:
 
 def _failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
     attempts = message.attempts + 1
-    limit = MAX_WEBHOOK_ATTEMPTS if message.channel == Channel.WEBHOOK else MAX_ATTEMPTS
+    first, longest, limit = 2, 3600, MAX_ATTEMPTS
+    endpoint = message.endpoint if message.endpoint_id else None
+    if endpoint is not None:  # a receiver's own policy (its connector's contract)
+        first, longest, limit = endpoint.first_delay_seconds, endpoint.max_delay_seconds, endpoint.max_attempts
+    elif message.channel == Channel.WEBHOOK:
+        limit = MAX_WEBHOOK_ATTEMPTS
     if retry and attempts < limit:
-        delay = min(2**attempts, 3600) * random.uniform(0.8, 1.2)
+        delay = min(first * 2 ** (attempts - 1), longest) * random.uniform(0.8, 1.2)
         changes = {"next_attempt_at": timezone.now() + timedelta(seconds=delay)}
     else:
         changes = {"status": Delivery.FAILED}
-    OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
-        attempts=attempts, locked_until=None, last_error=error[:500], **changes
-    )
+    with transaction.atomic():
+        failed = OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
+            attempts=attempts, locked_until=None, last_error=error[:500], **changes
+        )
+        if failed and message.channel == Channel.WEBHOOK:
+            webhooks.record_attempt(message, delivered=False, error=error)

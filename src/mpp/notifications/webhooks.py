@@ -14,19 +14,21 @@ message (``WebhookRefused``).
 
 import json
 import math
+import os
 from datetime import UTC, datetime
 
 import httpx
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 from standardwebhooks import Webhook
 
 from mpp.core import http
 
 from .gateway import GatewayRefused
-from .models import Channel, Delivery, OutboxMessage, WebhookEndpoint, new_webhook_secret
+from .models import Channel, Delivery, EndpointHealth, EndpointHour, OutboxMessage, WebhookEndpoint, new_webhook_secret
 
-#: Seconds to wait for the receiver. It should answer at once and process later (the contract says so).
-TIMEOUT_SECONDS = 10
 _RETRIED = frozenset({408, 429})
 #: The webhook kinds there are (the ``type`` of the body).
 APPLICATION_FORWARDED = "application.forwarded"
@@ -40,14 +42,40 @@ class WebhookRefused(GatewayRefused):
     """Not worth retrying: the receiver refused the delivery (another 4xx, or a redirect)."""
 
 
-def new_endpoint(*, url: str, secret: str = "") -> WebhookEndpoint:
-    """A receiver of webhooks at ``url``, with ``secret`` (``whsec_…``) or a new one. Raises ValidationError."""
-    endpoint = WebhookEndpoint(url=url)
-    if secret:
+def new_endpoint(*, url: str = "", secret: str = "", credentials: str = "") -> WebhookEndpoint:
+    """A receiver of webhooks at ``url``, with ``secret`` (``whsec_…``) or a new one; or one whose address and
+    secret are named ``credentials`` and read from the environment when sent. Raises ValidationError."""
+    endpoint = WebhookEndpoint(url=url, credentials=credentials)
+    if credentials:
+        endpoint.url, endpoint.secret = "", ""
+    elif secret:
         endpoint.secret = secret
     endpoint.full_clean()
     endpoint.save()
     return endpoint
+
+
+def variables(credentials: str) -> tuple[str, str]:
+    """The environment variables that hold the address and the signing secret named ``credentials``."""
+    return f"MPP_CONNECTOR_{credentials}_URL", f"MPP_CONNECTOR_{credentials}_SECRET"
+
+
+def address_and_secret(endpoint: WebhookEndpoint) -> tuple[str, str]:
+    """Where to send and what to sign with: the stored ones, or those the environment holds under the endpoint's
+    credentials' name (blanks for what it does not hold)."""
+    if not endpoint.credentials:
+        return endpoint.url, endpoint.secret
+    url, secret = variables(endpoint.credentials)
+    return os.environ.get(url, ""), os.environ.get(secret, "")
+
+
+def set_policy(endpoint: WebhookEndpoint, *, timeout_seconds: float, attempts: int, first_delay: int, max_delay: int):
+    """How deliveries to ``endpoint`` are tried from now on (retries of messages already queued too)."""
+    endpoint.timeout_seconds, endpoint.max_attempts = timeout_seconds, attempts
+    endpoint.first_delay_seconds, endpoint.max_delay_seconds = first_delay, max_delay
+    endpoint.save(
+        update_fields=["timeout_seconds", "max_attempts", "first_delay_seconds", "max_delay_seconds", "updated_at"]
+    )
 
 
 def move_endpoint(endpoint: WebhookEndpoint, *, url: str) -> None:
@@ -77,7 +105,7 @@ def queue(*, endpoint: WebhookEndpoint, event_type: str, data: dict, dedup_key: 
                 dedup_key=dedup_key,
                 created_at=now,
                 channel=Channel.WEBHOOK,
-                recipient=endpoint.url,
+                recipient=endpoint.url or f"connector:{endpoint.credentials}",
                 endpoint=endpoint,
                 kind=event_type,
                 context=data,
@@ -111,15 +139,17 @@ def signature_headers(*, secret: str, message_id: str, body: str, at: datetime |
 
 def send(message: OutboxMessage) -> None:
     """Deliver one webhook; returns when the receiver took it, raises WebhookError / WebhookRefused otherwise."""
-    secret = message.endpoint.secret if message.endpoint_id else ""
-    if not secret:
+    if not message.endpoint_id:
         raise WebhookRefused("no signing secret: the receiving system is unknown")
+    endpoint = message.endpoint
+    url, secret = address_and_secret(endpoint)
+    if not url or not secret:
+        # Configuration, not the receiver: retried, so the application waits (and says so) until it is set.
+        raise WebhookError(f"{' and '.join(variables(endpoint.credentials))} not set in the environment")
     body = body_of(message)
     headers = signature_headers(secret=secret, message_id=str(message.pk), body=body)
     try:
-        response = http.client().post(
-            message.recipient, content=body.encode(), headers=headers, timeout=TIMEOUT_SECONDS
-        )
+        response = http.client().post(url, content=body.encode(), headers=headers, timeout=endpoint.timeout_seconds)
     except httpx.HTTPError as error:
         raise WebhookError(f"{type(error).__name__}: {error}") from error
     if 200 <= response.status_code < 300:
@@ -146,3 +176,62 @@ def send_again(*, dedup_key: str, now=None) -> bool:
 def delivery(dedup_key: str) -> OutboxMessage | None:
     """The outbox message of a webhook, to show how its delivery went (status, attempts, last error)."""
     return OutboxMessage.objects.filter(dedup_key=dedup_key, channel=Channel.WEBHOOK).first()
+
+
+# --- each receiver's health, kept current at each attempt ------------------------------------------------------
+
+
+def record_attempt(message: OutboxMessage, *, delivered: bool, error: str = "", at=None) -> None:
+    """Count one attempt of a webhook in its receiver's figures (the hour its message was created) and health."""
+    if not message.endpoint_id:
+        return
+    at = at or timezone.now()
+    hour = message.created_at.replace(minute=0, second=0, microsecond=0)
+    counts = {
+        "attempts": F("attempts") + 1,
+        "delivered" if delivered else "failures": F("delivered" if delivered else "failures") + 1,
+    }
+    _upsert(EndpointHour, {"endpoint_id": message.endpoint_id, "hour": hour}, counts)
+    health = {"last_success_at": at} if delivered else {"last_failure_at": at, "last_error": error[:500]}
+    _upsert(EndpointHealth, {"endpoint_id": message.endpoint_id}, health)
+
+
+def _upsert(model, key: dict, changes: dict) -> None:
+    if model.objects.filter(**key).update(**changes):
+        return
+    plain = {name: (1 if hasattr(value, "resolve_expression") else value) for name, value in changes.items()}
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, **plain)
+    except IntegrityError:  # created by another notifier meanwhile
+        model.objects.filter(**key).update(**changes)
+
+
+@transaction.atomic
+def rebuild_health() -> int:
+    """Recount every receiver's hourly figures and last success from the outbox; returns the rows written."""
+    EndpointHour.objects.all().delete()
+    rows = (
+        OutboxMessage.objects.filter(channel=Channel.WEBHOOK, endpoint__isnull=False, attempts__gt=0)
+        .annotate(hour=TruncHour("created_at"))
+        .values("endpoint_id", "hour")
+        .annotate(attempts=Sum("attempts"), delivered=Count("id", filter=Q(status=Delivery.SENT)))
+    )
+    EndpointHour.objects.bulk_create(
+        EndpointHour(
+            endpoint_id=row["endpoint_id"],
+            hour=row["hour"],
+            attempts=row["attempts"],
+            delivered=row["delivered"],
+            failures=row["attempts"] - row["delivered"],
+        )
+        for row in rows
+    )
+    last = (
+        OutboxMessage.objects.filter(channel=Channel.WEBHOOK, endpoint__isnull=False, status=Delivery.SENT)
+        .values("endpoint_id")
+        .annotate(at=Max("sent_at"))
+    )
+    for row in last:
+        _upsert(EndpointHealth, {"endpoint_id": row["endpoint_id"]}, {"last_success_at": row["at"]})
+    return EndpointHour.objects.count()

@@ -8,9 +8,12 @@ services, two for the MPPs and their counters, whatever the number of rows.
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
+
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.catalog.models import Mode, Mpp
+from mpp.villages import selectors as village_selectors
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,20 @@ def counter_numbers(numbers: list[int]) -> str:
         else:
             runs.append([number])
     return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
+
+
+#: Villages listed per page of a region's village list.
+VILLAGES_PER_PAGE = 50
+
+
+def village_count(regency_code: str) -> int:
+    """How many villages and kelurahan the kabupaten/kota has (an index range count)."""
+    return village_selectors.villages_of(regency_code).count()
+
+
+def village_page_of(regency_code: str, *, q: str = "", number=None):
+    """One page of the region's villages, those whose name contains ``q`` when given."""
+    villages = village_selectors.villages_of(regency_code)
+    if q:
+        villages = villages.filter(name__icontains=q)
+    return Paginator(villages, VILLAGES_PER_PAGE).get_page(number)

@@ -9,6 +9,7 @@ from mpp.onboarding import selectors as onboarding
 from mpp.regions import selectors as region_selectors
 from mpp.regions.models import Level
 from mpp.surveys import pages as surveys
+from mpp.villages import selectors as villages
 
 from . import selectors
 from .forms import RegionSearchForm
@@ -25,9 +26,11 @@ def home(request):
 def region_search(request):
     """The region picker: a full page, or only the result list when htmx asks as the user types."""
     form = RegionSearchForm(request.GET)
-    results = region_selectors.search_regencies(form.cleaned_data["q"]) if form.is_valid() else []
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    results = region_selectors.search_regencies(q) if q else []
+    found_villages = region_selectors.search_villages(q) if q else []
     template = "portal/_region_search_results.html" if request.htmx else "portal/region_search.html"
-    return render(request, template, {"form": form, "results": results})
+    return render(request, template, {"form": form, "results": results, "villages": found_villages})
 
 
 @require_GET
@@ -36,8 +39,10 @@ def region_detail(request, code):
     region = region_selectors.region(code)
     if region is None:
         raise Http404
-    if region.level > Level.REGENCY:
-        # A kecamatan or desa is served by its kabupaten/kota's MPP.
+    if region.level == Level.VILLAGE:
+        return _village(request, code)
+    if region.level == Level.DISTRICT:
+        # A kecamatan is served by its kabupaten/kota's MPP.
         return redirect("portal:region", code=region_selectors.regency_code_of(code))
     context = {"region": region, "ancestors": region_selectors.ancestors(region)}
     if region.level == Level.PROVINCE:
@@ -46,7 +51,47 @@ def region_detail(request, code):
         context["page"] = selectors.region_services(region.code)
         context["participation"] = onboarding.participation_of(region.code)
         context["ikm"] = surveys.region_summary(region.code)
+        context["villages"] = selectors.village_count(region.code)
     return render(request, "portal/region.html", context)
+
+
+def _village(request, code):
+    """A village's or kelurahan's light page: its office, its head and the letters it issues."""
+    page = villages.village_page(code)
+    if page is None:
+        raise Http404
+    return render(request, "portal/village.html", {"page": page})
+
+
+@require_GET
+@public_cache
+def village_list(request, code):
+    """The villages and kelurahan of a kabupaten/kota, a page at a time, optionally those whose name matches."""
+    region = region_selectors.region(code)
+    if region is None or region.level != Level.REGENCY:
+        raise Http404
+    form = RegionSearchForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    page = selectors.village_page_of(region.code, q=q, number=request.GET.get("halaman"))
+    return render(request, "portal/villages.html", {"region": region, "page": page, "q": q})
+
+
+@require_GET
+@public_cache
+def village_service(request, code, service_id):
+    """A village letter as this village issues it: the region's standard, with what the village changed."""
+    found = villages.village_service(code, service_id)
+    if found is None:
+        raise Http404
+    page, service = found
+    context = {
+        "service": service,
+        "detail": presentation.service_page(catalog_selectors.service_detail(service.pk)),
+        "ikm": None,
+        "village": page,
+        "village_fee": page.fee(service),
+    }
+    return render(request, "portal/service.html", context)
 
 
 @require_GET

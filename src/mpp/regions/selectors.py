@@ -4,6 +4,7 @@ import re
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from .models import Level, Region
 
@@ -72,6 +73,21 @@ def search_regencies(q: str, *, limit: int = 10) -> list[Region]:
     plain = term.lower()
     found.sort(key=lambda r: (not r.is_pilot, not _bare(r.name).startswith(plain), r.name))
     return found[:limit]
+
+
+def search_villages(q: str, *, limit: int = 10) -> list[Region]:
+    """Villages and kelurahan whose name starts with ``q`` (then those containing it), with their kecamatan and
+    kabupaten/kota, for the region picker: one query over the name index."""
+    term = q.strip().upper()
+    if len(term) < 3:
+        return []
+    found = list(
+        Region.objects.annotate(upper_name=Upper("name"))
+        .filter(level=Level.VILLAGE, upper_name__startswith=term)
+        .select_related("parent__parent")
+        .order_by("upper_name", "code")[:limit]
+    )
+    return found
 
 
 def _bare(name: str) -> str:

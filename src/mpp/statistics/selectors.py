@@ -237,7 +237,7 @@ def _rows(the_scope: Scope, by_child: dict[str, Measures]) -> list[Row]:
         return []
     if children == "service":
         services = (
-            Service.objects.filter(region_id=the_scope.region.code, template__mode=Mode.APPLICATION)
+            Service.objects.filter(region_id=the_scope.region.code, mode=Mode.APPLICATION)
             .values_list("template_id", "template__slug", "template__name")
             .order_by("template__name")
         )

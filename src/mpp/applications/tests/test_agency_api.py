@@ -298,12 +298,10 @@ def test_a_token_without_the_status_scope_is_a_403(client, token, forwarded):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"status": "done"}, "status"),
+        ({"status": "not a code"}, "status"),
         ({"note": "tanpa status"}, "status"),
         ({"status": "in_process", "note": "x" * 2001}, "note"),
         ({"status": "approved", "external_reference": "x" * 101}, "external_reference"),
-        ({"status": "rejected"}, "note"),
-        ({"status": "rejected", "note": "   "}, "note"),
         ({"status": "in_process", "note": "nul\x00"}, "note"),
         ({"status": "in_process", "note": 12}, "note"),
     ],
@@ -314,6 +312,20 @@ def test_a_malformed_body_is_a_422_naming_the_field(client, token, forwarded, bo
     assert field in response.json()["message"]
     forwarded.refresh_from_db()
     assert forwarded.status == Status.FORWARDED
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"status": "done"}, "Unknown status 'done'"),
+        ({"status": "rejected"}, "a rejection needs a note"),
+        ({"status": "rejected", "note": "   "}, "a rejection needs a note"),
+    ],
+)
+def test_an_update_the_system_may_not_send_is_a_422_saying_why(client, token, forwarded, body, words):
+    response = post(client, forwarded.tracking_number, body, token=token)
+    assert response.status_code == 422 and words in response.json()["detail"]
+    assert Application.objects.get(pk=forwarded.pk).status == "forwarded"
 
 
 def test_a_body_that_is_not_json_is_a_400(client, token, forwarded):

@@ -5,9 +5,11 @@ import pytest
 from django.test import Client
 
 from mpp.applications import services
+from mpp.applications.duplicates import duplicate_key
 from mpp.applications.models import Application
-from mpp.applications.tests.conftest import BUDI_FILE_ID, birth_form, new_key
+from mpp.applications.tests.conftest import BUDI_FILE_ID, BUDI_NIK, PUTRI_NIK, SITI_NIK, birth_form, new_key
 from mpp.applications.tests.test_citizen_pages import apply_url, posted
+from mpp.catalog.models import Service
 from mpp.catalog.selectors import service_detail
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +88,60 @@ def test_a_citizen_is_not_told_about_someone_elses_request(siti, budi, birth_ser
         data=birth_form(birth_letter={"source": "upload", "id": BUDI_FILE_ID}),
         submit_key=new_key(),
     )
+
+
+def sktm(purpose: str, **changes) -> dict:
+    return {
+        "purpose": purpose,
+        "purpose_detail": "Pendaftaran beasiswa SMP Negeri 1 Samarinda",
+        "monthly_income": "1500000",
+        "economic_statement": "on",
+        "truth": "on",
+    } | changes
+
+
+def test_a_village_letter_for_another_purpose_is_no_duplicate_but_the_same_purpose_twice_is(siti):
+    service = service_detail(Service.objects.get(region_id="64.72", template__slug="sktm").pk)
+
+    def apply(data):
+        return services.submit(applicant=siti, service=service, data=data, submit_key=new_key()).application
+
+    first = apply(sktm("pendidikan"))
+    with pytest.raises(services.LikelyDuplicate) as warned:
+        apply(sktm("pendidikan", purpose_detail="Beasiswa lain"))  # the same purpose, in other words
+    assert warned.value.numbers == [first.tracking_number]
+
+    for_health = apply(sktm("kesehatan"))  # another purpose: another letter
+    for_putri = apply(sktm("pendidikan", for_member={"nik": PUTRI_NIK}))  # for her daughter's school
+    assert len({first.duplicate_key, for_health.duplicate_key, for_putri.duplicate_key}) == 3
+
+
+@pytest.mark.parametrize(
+    ("slug", "data", "same", "other"),
+    [
+        (
+            "surat-pengantar-skck",
+            {"purpose": "Melamar pekerjaan"},
+            {"purpose": "  melamar   PEKERJAAN "},
+            {"purpose": "Mendaftar CPNS"},
+        ),
+        ("surat-keterangan-domisili", {"purpose": "Membuka rekening"}, {}, {"purpose": "Melamar pekerjaan"}),
+        ("surat-keterangan-belum-menikah", {"purpose": "Mendaftar CPNS"}, {}, {"purpose": "Mendaftar TNI"}),
+        (
+            "surat-keterangan-usaha",
+            {"business_name": "Warung Bu Siti", "purpose": "Pengajuan KUR"},
+            {"business_name": "WARUNG BU SITI"},
+            {"business_name": "Jahit Bu Siti"},
+        ),
+        ("surat-keterangan-kematian-desa", {"deceased": {"nik": BUDI_NIK}}, {}, {"deceased": {"nik": PUTRI_NIK}}),
+    ],
+)
+def test_each_village_letter_is_keyed_by_what_it_is_for(slug, data, same, other):
+    def key(values, nik=SITI_NIK):
+        return duplicate_key(slug, values, person_nik=nik)
+
+    assert key(data) == key(data | same) != key(data | other)
+    if slug == "surat-keterangan-kematian-desa":  # one death, whichever relative reports it
+        assert key(data) == key(data, nik=BUDI_NIK)
+    else:
+        assert key(data) != key(data, nik=BUDI_NIK)  # the same purpose for someone else

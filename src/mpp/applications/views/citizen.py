@@ -40,8 +40,9 @@ from mpp.payments import selectors as payment_selectors
 from mpp.regions.models import Region
 from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, person_record
+from mpp.villages import selectors as village_selectors
 
-from .. import calendar, selectors, services
+from .. import calendar, introductions, selectors, services
 from ..models import Status
 from . import lookup
 
@@ -51,7 +52,7 @@ def apply(request, service_id):
     """Apply for a service: its level of assurance first (sign in or upgrade, then back here), then
     the form with what the state holds already filled in and locked, and the receipt."""
     service = catalog_selectors.service_detail(service_id)
-    if service is None or service.template.mode != Mode.APPLICATION:
+    if service is None or service.mode != Mode.APPLICATION:
         raise Http404
     detour = assurance_redirect(request, service.template.assurance_level)
     if detour is not None:
@@ -128,7 +129,7 @@ apply.sign_in_reason = _apply_sign_in_reason
 def save_draft(request, service_id):
     """Autosave of the apply form (htmx, on every change): what was typed so far, files excepted."""
     service = catalog_selectors.service_detail(service_id)
-    if service is None or service.template.mode != Mode.APPLICATION:
+    if service is None or service.mode != Mode.APPLICATION:
         raise Http404
     if not request.user.has_assurance(service.template.assurance_level):
         raise Http404
@@ -187,8 +188,20 @@ def detail(request, tracking_number):
             "nik_last4": request.user.nik[-4:] if request.user.nik else "",
             "is_open": application.status in (Status.IN_PROGRESS, Status.FORWARDED),
             "bill": _bill(application),
+            **_introduction(application),
         },
     )
+
+
+def _introduction(application) -> dict:
+    """While a village letter waits for its RT/RW introduction: the latest request and whom else one may ask."""
+    if application.status != Status.WAITING_INTRODUCTION:
+        return {}
+    return {
+        "introduction": introductions.latest(application),
+        "heads": list(village_selectors.directory(application.agency.village_id)),
+        "now": timezone.now(),
+    }
 
 
 def _bill(application) -> payment_selectors.BillView | None:
@@ -477,6 +490,8 @@ def _holder(application) -> str:
         return _("Anda (perlu perbaikan)")
     if application.status == Status.FORWARDED:
         return _("Sistem %(agency)s") % {"agency": application.agency.name}
+    if application.status == Status.WAITING_INTRODUCTION:
+        return _("Ketua RT/RW (pengantar)")
     if application.status != Status.IN_PROGRESS:
         return ""
     return f"{Role(application.step_role).label} · {application.agency.name}"

@@ -66,7 +66,7 @@ class WalkInForm(forms.Form):
 def _counter_services(officer):
     agencies = [agency for agency, role in agency_roles(officer) if role == Role.COUNTER_OFFICER]
     return list(
-        Service.objects.filter(agency_id__in=agencies, is_active=True, template__mode="application")
+        Service.objects.filter(agency_id__in=agencies, is_active=True, mode="application")
         .select_related("template", "current_version__template_version", "region", "agency")
         .order_by("template__name")
     )

@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-from mpp.catalog.models import Service
+from mpp.catalog.models import Service, ServiceLevel
 from mpp.catalog.standard import COMPONENTS
 
 pytestmark = pytest.mark.django_db
@@ -10,9 +10,13 @@ pytestmark = pytest.mark.django_db
 
 def test_region_services_lists_the_catalog_of_samarinda(client):
     body = client.get("/api/v1/regions/64.72/services", {"page_size": 100}).json()
-    assert body["count"] == Service.objects.filter(region_id="64.72", is_active=True).count() >= 9
+    # The kabupaten/kota's own services; its villages' letters are on each village's page.
+    active = Service.objects.filter(region_id="64.72", is_active=True)
+    assert body["count"] == active.filter(template__level=ServiceLevel.REGION).count() >= 9
     slugs = {s["slug"] for s in body["items"]}
     assert {"akta-kelahiran", "kartu-keluarga", "sip-tenaga-kesehatan", "skck"} <= slugs
+    letters = set(active.filter(template__level=ServiceLevel.VILLAGE).values_list("template__slug", flat=True))
+    assert letters and not slugs & letters
     birth = next(s for s in body["items"] if s["slug"] == "akta-kelahiran")
     assert birth["mode"] == "application"
     assert birth["fee"] == 0

@@ -55,6 +55,8 @@ REGISTRY_ADDRESS = {
     "postal_code": "75123",
 }
 STR_MESSAGE = "Nomor STR terdiri dari 16 angka tanpa spasi. Bila nomor STR Anda berbentuk lain, kosongkan isian ini."
+#: What a village letter's form prefills and locks of the applicant.
+VILLAGE_REGISTRY = {"applicant": SITI, "name": "SITI RAHMAWATI", "kk_number": KK, "address": REGISTRY_ADDRESS}
 NEW_ADDRESS = {"village_code": "33.72.01.1001", "street": "Jl. Slamet Riyadi 10", "rt": "1", "rw": "4"}
 
 #: Per form: a good answer, the registry values of its locked fields, and a required field to leave out.
@@ -184,6 +186,77 @@ SAMPLES = {
         },
         {"applicant": SITI, "name": "SITI RAHMAWATI"},
         "practice_letter",
+    ),
+    # The letters of villages and kelurahan (catalog level "village").
+    "surat-keterangan-domisili": (
+        {
+            "lives_at_id_address": "tidak",
+            "domicile_address": {"village_code": "64.72.03.1005", "street": "Jl. Juanda 7", "rt": "11", "rw": "4"},
+            "resident_since": "2024-02-01",
+            "purpose": "Melamar pekerjaan",
+            "truth": "on",
+        },
+        VILLAGE_REGISTRY,
+        "resident_since",
+    ),
+    "sktm": (
+        {
+            "purpose": "kesehatan",
+            "purpose_detail": "Berobat di RSUD Abdul Wahab Sjahranie",
+            "for_member": PUTRI,
+            "monthly_income": "1200000",
+            "economic_statement": "on",
+            "truth": "on",
+        },
+        VILLAGE_REGISTRY,
+        "monthly_income",
+    ),
+    "surat-keterangan-usaha": (
+        {
+            "business_name": "Jahit Bu Siti",
+            "business_kind": "Jahit pakaian",
+            "business_at_home": "tidak",
+            "business_address": {"village_code": "64.72.03.1005", "street": "Jl. Juanda 9", "rt": "11", "rw": "4"},
+            "since_year": 2019,
+            "purpose": "Pengajuan KUR",
+            "truth": "on",
+        },
+        VILLAGE_REGISTRY,
+        "business_name",
+    ),
+    "surat-pengantar-skck": ({"purpose": "Melamar pekerjaan", "truth": "on"}, VILLAGE_REGISTRY, "purpose"),
+    "surat-pengantar-nikah": (
+        {"registration_office": "KUA Kecamatan Samarinda Ulu", "spouse_name": "", "spouse_nik": "", "truth": "on"},
+        VILLAGE_REGISTRY | {"marital_status": "BELUM KAWIN"},
+        "registration_office",
+    ),
+    "surat-pengantar-pindah": (
+        {
+            "destination": {"village_code": "33.72.01.1001", "street": "Jl. Slamet Riyadi 10", "rt": "1", "rw": "4"},
+            "reason": "pekerjaan",
+            "move_date": "2026-12-15",
+            "move_scope": "semua",
+            "truth": "on",
+        },
+        {"applicant": SITI, "name": "SITI RAHMAWATI", "kk_number": KK, "origin_address": REGISTRY_ADDRESS},
+        "destination",
+    ),
+    "surat-keterangan-kematian-desa": (
+        {
+            "reporter_relation": "anak",
+            "deceased": {"nik": "6472010309870001"},
+            "death_date": "2026-11-20",
+            "death_place": "Di rumah",
+            "death_cause": "sakit",
+            "truth": "on",
+        },
+        {"applicant": SITI, "kk_number": KK},
+        "deceased",
+    ),
+    "surat-keterangan-belum-menikah": (
+        {"purpose": "Mendaftar CPNS", "never_married": "on", "truth": "on"},
+        VILLAGE_REGISTRY | {"marital_status": "BELUM KAWIN"},
+        "purpose",
     ),
 }
 

@@ -23,10 +23,12 @@ def test_an_unknown_region_is_404(client):
     assert client.get("/wilayah/%00/").status_code == 404  # NUL cannot even reach PostgreSQL
 
 
-def test_a_village_page_leads_to_its_regency(client):
-    response = client.get("/wilayah/64.72.01.1001/")
+def test_a_district_page_leads_to_its_regency_and_a_village_has_its_own(client):
+    response = client.get("/wilayah/64.72.01/")
     assert response.status_code == 302
     assert response["Location"] == "/wilayah/64.72/"
+    village = client.get("/wilayah/64.72.01.1001/")
+    assert village.status_code == 200 and 'href="/wilayah/64.72/"' in village.content.decode()
 
 
 def test_a_province_page_lists_its_regencies(client):

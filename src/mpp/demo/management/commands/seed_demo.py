@@ -7,6 +7,7 @@ from mpp.demo.monev import seed_demo_monev
 from mpp.demo.payments import seed_demo_payments
 from mpp.demo.queue import seed_demo_queue
 from mpp.demo.regions import seed_demo_onboarding, signatories
+from mpp.demo.villages import seed_demo_village
 from mpp.identity.models import User
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             citizen=User.objects.get(username="6472035204900001"),
         )
         fees = seed_demo_payments()
+        usernames += seed_demo_village()
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(usernames + signatories()))
         self.stdout.write(
             f"Demo regions joining MPP Digital: {len(regions)} added; monev rounds: {rounds} added; "

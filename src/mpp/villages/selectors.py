@@ -1,0 +1,100 @@
+"""Reads about villages: a village's page (its services, as its region offers them and it changes them), its
+directory of RT/RW heads, and finding a village by name. Each a constant number of queries, whatever the
+number of villages loaded."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from mpp.catalog.models import Mode, Service, ServiceLevel, schedule
+from mpp.regions.models import Level, Region
+
+from .models import HeadKind, NeighbourhoodHead, VillageOffice
+
+#: A village office's hours where the village has not said otherwise: Monday to Friday, 08:00–16:00.
+NATIONAL_HOURS = [{"days": [0, 1, 2, 3, 4], "opens": "08:00", "closes": "16:00"}]
+
+
+@dataclass(frozen=True)
+class VillagePage:
+    village: Region
+    district: Region
+    regency: Region
+    office: VillageOffice | None
+    services: list[Service]
+
+    @property
+    def head_title(self) -> str:
+        return "Lurah" if self.village.kind == "kelurahan" else "Kepala Desa"
+
+    @property
+    def schedule(self) -> list[tuple[str, str, str]]:
+        """The office's hours as people read them: the village's own, else a village office's usual hours."""
+        return schedule((self.office.opening_hours if self.office else None) or NATIONAL_HOURS)
+
+    @property
+    def letters(self) -> list[tuple[Service, int]]:
+        """Each service with what it costs here."""
+        return [(service, self.fee(service)) for service in self.services]
+
+    def fee(self, service: Service) -> int:
+        """What the village charges for ``service``: its Perdes fee when it set one, else the region's (0: free)."""
+        if self.office and service.template.slug in self.office.fees:
+            return self.office.fees[service.template.slug]
+        return service.current_version.standard["fee"]["amount"]
+
+
+def village_page(code: str) -> VillagePage | None:
+    """A village with its district, regency, what it changed and the village services its region offers; None
+    when there is no such village. Four queries."""
+    village = (
+        Region.objects.select_related("parent__parent", "village_office").filter(code=code, level=Level.VILLAGE).first()
+    )
+    if village is None:
+        return None
+    district = village.parent
+    regency = district.parent
+    services = list(
+        Service.objects.filter(
+            region_id=regency.code, is_active=True, mode=Mode.APPLICATION, template__level=ServiceLevel.VILLAGE
+        )
+        .select_related("template", "current_version")
+        .order_by("template__name")
+    )
+    office = getattr(village, "village_office", None)
+    return VillagePage(village, district, regency, office, services)
+
+
+def village_service(code: str, service_id) -> tuple[VillagePage, Service] | None:
+    """A village's page and one of its services, or None."""
+    page = village_page(code)
+    if page is None:
+        return None
+    service = next((service for service in page.services if str(service.pk) == str(service_id)), None)
+    return (page, service) if service is not None else None
+
+
+def villages_of(regency_code: str) -> QuerySet[Region]:
+    """The villages and kelurahan of a kabupaten/kota, by district then name: one query (paginate it)."""
+    return (
+        Region.objects.filter(level=Level.VILLAGE, code__startswith=f"{regency_code}.")
+        .select_related("parent")
+        .only("code", "name", "kind", "parent__code", "parent__name")
+        .order_by("code")
+    )
+
+
+def directory(village_code: str) -> QuerySet[NeighbourhoodHead]:
+    """The village's serving RT/RW heads, RW by RW."""
+    return NeighbourhoodHead.objects.filter(village_id=village_code, is_active=True).order_by("rw", "kind", "rt")
+
+
+def head_for(village_code: str, *, rt: str, rw: str) -> NeighbourhoodHead | None:
+    """Whom an applicant of RT ``rt``/RW ``rw`` asks first: their RT's head, else their RW's."""
+    heads = {head.kind: head for head in directory(village_code).filter(rw=_three(rw)).filter(rt__in=[_three(rt), ""])}
+    return heads.get(HeadKind.RT) or heads.get(HeadKind.RW)
+
+
+def _three(number) -> str:
+    text = str(number or "").strip()
+    return text.zfill(3) if text.isdigit() else text
