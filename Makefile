@@ -31,6 +31,20 @@ PAYNET_BANK_CLIENT_SECRET ?= demo-only-bank-secret-at-mpp-digital
 # Demo only: the simulated PBB-P2 and PDAM back ends of Kota Samarinda.
 BILLERS_PORT ?= 8800
 BILLERS_API_KEY ?= demo-only-billers-key-for-mpp-digital
+# The agency simulator as three agencies' systems (src/mpp/demo/connectors.py has the same demo-only secrets).
+IMIGRASI_PORT ?= 8041
+KORLANTAS_PORT ?= 8042
+POLRI_PORT ?= 8043
+CONNECTORS_ENV = MPP_CONNECTOR_POLRI_SKCK_URL=http://127.0.0.1:$(POLRI_PORT)/webhooks/mpp \
+	MPP_CONNECTOR_POLRI_SKCK_SECRET=whsec_ZGVtby1vbmx5LXBvbHJpLXdlYmhvb2sta2V5LTAwMDE= \
+	MPP_CONNECTOR_IMIGRASI_PASPOR_URL=http://127.0.0.1:$(IMIGRASI_PORT)/webhooks/mpp \
+	MPP_CONNECTOR_IMIGRASI_PASPOR_SECRET=whsec_ZGVtby1vbmx5LWltaWdyYXNpLXdlYmhvb2stazAwMDE= \
+	KORLANTAS_WEBHOOK_SECRET=whsec_ZGVtby1vbmx5LWtvcmxhbnRhcy13ZWJob29rLTAwMDE= \
+	POLRI_CLIENT_SECRET=demo-only-polri-client-secret-for-mpp-digital \
+	IMIGRASI_CLIENT_SECRET=demo-only-imigrasi-client-secret-for-mpp-digital \
+	KORLANTAS_CLIENT_SECRET=demo-only-korlantas-client-secret-for-mpp-digital \
+	KORLANTAS_PORTAL_SECRET=demo-only-korlantas-portal-secret-for-mpp-digital \
+	POLRI_PORT=$(POLRI_PORT) IMIGRASI_PORT=$(IMIGRASI_PORT) KORLANTAS_PORT=$(KORLANTAS_PORT)
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -54,7 +68,7 @@ run: install
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_catalog
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_onboarding
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py create_demo_ca --services-url http://127.0.0.1:$(TRUST_PORT)
-	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo
+	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_demo --korlantas-url http://127.0.0.1:$(KORLANTAS_PORT)
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_sso_demo
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py seed_surveys
 	DEBUG=true MPP_DEMO_MODE=true $(BIN)/python manage.py rebuild_statistics
@@ -92,6 +106,7 @@ run: install
 		PAYNET_NETWORK_PRIVATE_KEY_FILE=var/paynet/network-private.pem \
 		BILLERS_PORT=$(BILLERS_PORT) BILLERS_DB=var/billers.sqlite3 BILLERS_ADMIN_TOKEN=demo-admin \
 		BILLERS_URL=http://127.0.0.1:$(BILLERS_PORT) BILLERS_API_KEY="$(BILLERS_API_KEY)" \
+		SITE_URL=http://127.0.0.1:$(PORT) $(CONNECTORS_ENV) \
 		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 lint: install

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import applications
 import complaints_bench
+import connectors_bench
 import documents
 import identity
 import payments_bench
@@ -12,6 +13,7 @@ import queue_bench
 import registry
 import statistics_bench
 import surveys_bench
+import villages_bench
 from scenarios import MAX_P99_MS, MAX_REGION_LOAD_S, MAX_WORKER_RSS_MB, MIN_SHARE_OF_CEILING, TARGET_TEXT
 
 
@@ -540,11 +542,14 @@ def markdown(results: dict) -> str:
         "",
         *queue_bench.section(results),
         *payments_bench.section(results),
+        *villages_bench.section(results),
+        *connectors_bench.section(results),
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "
         "scenarios, per server: the catalog's, the catalog's with the cache off, the single sign-on's, the "
-        "login's, the applications', the complaints', the surveys', the queue's, the payments' and the documents'. "
+        "login's, the applications', the complaints', the surveys', the queue's, the payments', the villages', the "
+        "connectors' and the documents'. "
         "Each login's Argon2 check "
         f"allocates its memory cost ({results['identity']['argon2']['memory_cost_kib'] / 1024:.0f} MiB) inside the "
         "worker, on top of what the other servers' workers hold.",

@@ -8,14 +8,16 @@ submitting an application, the worklist and the dashboard against pgbench's ceil
 statistics dashboards, refresh and rebuild, filing a complaint, answering the satisfaction
 survey and the index pages over a million answers, the MPP's queue (kiosk, counters, display
 board, bookings), payments (the network's notifications, raising a bill, a day's reconciliation),
-the registry simulator, signing and verifying documents), times the region
+the villages' pages and their letters over 2,000 villages, the connector health page and one notifier forwarding
+to the agency simulator, the registry simulator, signing and verifying documents), times the region
 load on SQLite, writes the report and the raw JSON, and stops everything it started, also on
 Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database, BENCH_REDIS_URL (the queue's server's cache, a
 Redis database of the bench's own: it is emptied).
 
-`bench/run.py --only documents` (or `applications`, `complaints`, `payments`, `queue`, `statistics`, `surveys`) runs
+`bench/run.py --only documents` (or `applications`, `complaints`, `connectors`, `payments`, `queue`, `statistics`,
+`surveys`, `villages`) runs
 one family of scenarios alone, on a database seeded for it only, prints its section of the report and writes
 bench/results/<family>.json, leaving docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
 """
@@ -35,6 +37,7 @@ from pathlib import Path
 
 import applications
 import complaints_bench
+import connectors_bench
 import database
 import document
 import documents
@@ -48,6 +51,7 @@ import servers
 import sqlite_timing
 import statistics_bench
 import surveys_bench
+import villages_bench
 from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
 
 from mpp.sso.keys import development_signing_key
@@ -225,6 +229,8 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     queue_results = queue_bench.run(env, var_dir, wrk_path, seconds, queue_bench.seed(env, var_dir, seconds))
     payments_data = payments_bench.seed(env, var_dir, seconds)
     payments_results = payments_bench.run(env, var_dir, wrk_path, seconds, payments_data)
+    villages_results = villages_bench.run(env, var_dir, wrk_path, seconds, villages_bench.seed(env, var_dir))
+    connectors_results = connectors_bench.run(env, var_dir, wrk_path, seconds, connectors_bench.seed(env, var_dir))
     gunicorn = gunicorn_ceiling(env, var_dir, wrk_path, seconds)
     simulator = registry.run(var_dir, wrk_path, seconds)
     documents_results = documents.run(env, var_dir, wrk_path, seconds, documents_data)
@@ -246,6 +252,8 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         "surveys": surveys_results,
         "queue": queue_results,
         "payments": payments_results,
+        "villages": villages_results,
+        "connectors": connectors_results,
         "registry": simulator,
         "documents": documents_results,
         "memory": memory(
@@ -259,6 +267,8 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
                 "surveys": surveys_results["scenarios"],
                 "queue": queue_results["scenarios"],
                 "payments": payments_results["scenarios"],
+                "villages": villages_results["scenarios"],
+                "connectors": connectors_results["scenarios"],
                 "documents": documents_results["scenarios"],
             }
         ),
@@ -366,6 +376,22 @@ def benchmark_payments(wrk_path: str, database_url: str, seconds: int, var_dir: 
     return _alone("payments", database_url, seconds, load_average, results)
 
 
+def _family_alone(family: str, module):
+    """``--only <family>`` of a family whose module has ``seed(env, var_dir)`` and ``run(env, var_dir, wrk_path,
+    seconds, data)``: a fresh database, the family's seed, VACUUM ANALYZE, its scenarios."""
+
+    def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+        load_average = round(os.getloadavg()[0], 2)
+        env = _fresh_database(database_url, var_dir, stack)
+        data = module.seed(env, var_dir)
+        say("==> VACUUM ANALYZE")
+        database.analyze(database_url)
+        results = module.run(env, var_dir, wrk_path, seconds, data)
+        return _alone(family, database_url, seconds, load_average, results)
+
+    return benchmark
+
+
 def benchmark_queue(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
     """The queue scenarios alone: Samarinda's MPP with 200,000 tickets waiting and 10,000 bookings held."""
     load_average = round(os.getloadavg()[0], 2)
@@ -398,6 +424,16 @@ ONLY = {
     ),
     "queue": (benchmark_queue, queue_bench.section, lambda results: results["queue"]["scenarios"]),
     "payments": (benchmark_payments, payments_bench.section, lambda results: results["payments"]["rows"]),
+    "connectors": (
+        _family_alone("connectors", connectors_bench),
+        connectors_bench.section,
+        lambda results: results["connectors"]["rows"],
+    ),
+    "villages": (
+        _family_alone("villages", villages_bench),
+        villages_bench.section,
+        lambda results: results["villages"]["rows"],
+    ),
 }
 
 
@@ -405,7 +441,7 @@ def failed_rows(results: dict) -> list[dict]:
     rows = results["scenarios"] + results["uncached"] + results["identity"]["scenarios"]
     rows += results["applications"]["scenarios"] + results["documents"]["scenarios"] + results["statistics"]["rows"]
     rows += results["complaints"]["scenarios"] + results["surveys"]["rows"] + results["queue"]["scenarios"]
-    rows += results["payments"]["rows"]
+    rows += results["payments"]["rows"] + results["villages"]["rows"] + results["connectors"]["rows"]
     return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
 
 

@@ -74,6 +74,13 @@ def gunicorn_command(port: int) -> list[str]:
     return [str(venv_bin("gunicorn")), *GUNICORN_ARGS, "-b", f"127.0.0.1:{port}", WSGI_APP]
 
 
+def granian_server(name: str, env: dict, *, cwd: Path, log_dir: Path) -> "Server":
+    """A family's own app server: granian with the benchmark's settings on a free port, its log in
+    ``log_dir/granian-<name>.log``; start it with ``with``."""
+    port = free_port()
+    return Server(name, granian_command(port), port=port, env=env, cwd=cwd, log_path=log_dir / f"granian-{name}.log")
+
+
 class Server:
     """A server process in its own process group, so stopping it also stops its workers."""
 

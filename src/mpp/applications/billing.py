@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from mpp.payments import services as payments
 from mpp.payments.models import Bill, BillState, Revenue
+from mpp.villages.selectors import village_fee
 
 from . import calendar
 from .models import Application
@@ -27,9 +28,19 @@ def fee_of(application: Application):
     return application.service_version.parsed.fee
 
 
+def amount_of(application: Application) -> int:
+    """What the application pays: a village's own fee for its letter (set by its Perdes), else the standard's
+    amount, or that of the tariff the citizen chose (``Fee.amount_by``)."""
+    if application.agency.village_id:
+        own = village_fee(application.agency.village_id, application.service.template.slug)
+        if own is not None:
+            return own
+    return fee_of(application).amount_for(application.data)
+
+
 def needs_payment(application: Application, when: str) -> bool:
     fee = fee_of(application)
-    return fee.amount > 0 and fee.payment == when and not payments.free_by_law(application.agency)
+    return amount_of(application) > 0 and fee.payment == when and not payments.free_by_law(application.agency)
 
 
 def raise_for(application: Application, *, now) -> Bill:
@@ -53,7 +64,7 @@ def raise_for(application: Application, *, now) -> Bill:
         title=title,
         revenue=revenue,
         receiving_account=account,
-        items=[payments.Item(service, fee_of(application).amount)],
+        items=[payments.Item(service, amount_of(application))],
         expires_at=expires_at,
         application=application,
         now=now,

@@ -76,8 +76,15 @@ def connect(
     parsed = parse(contract)
     if agency is None and agency_kind is None:
         raise ValidationError({"agency": _("Pilih instansi, atau jenis instansi untuk sistem nasional.")})
-    if mode == ConnectorMode.HANDED_OVER and not parsed.portal_url:
-        raise ValidationError({"portal_url": _("Sistem yang diserahkan perlu alamat portalnya.")})
+    _check_mode(mode, parsed)
+    if mode == ConnectorMode.HANDED_OVER and sign_in_client is None:
+        raise ValidationError(
+            {
+                "sign_in_client": _(
+                    "Pilih klien masuk tunggal portal instansi: warganya masuk dengan MPP Digital di sana."
+                )
+            }
+        )
     registered_secret = client_secret or generate_client_secret()
     client = new_system_client(
         name=name,
@@ -108,14 +115,20 @@ def change_contract(*, system: ExternalSystem, contract: dict) -> ExternalSystem
     policy and named credentials follow it. Raises ValidationError with the reason; nothing changes then."""
     system = ExternalSystem.objects.select_for_update().select_related("webhook").get(pk=system.pk)
     parsed = parse(contract)
-    if system.mode == ConnectorMode.HANDED_OVER and not parsed.portal_url:
-        raise ValidationError({"portal_url": _("Sistem yang diserahkan perlu alamat portalnya.")})
+    _check_mode(system.mode, parsed)
     _check_forms(parsed, _connected_services(system))
     system.contract = parsed.model_dump(mode="json")
     system.save(update_fields=["contract", "updated_at"])
     system.__dict__.pop("parsed_contract", None)
     _apply_policy(system, parsed)
     return system
+
+
+def _check_mode(mode: str, contract: Contract) -> None:
+    if mode == ConnectorMode.HANDED_OVER and not contract.portal_url:
+        raise ValidationError({"portal_url": _("Sistem yang diserahkan perlu alamat portalnya.")})
+    if mode == ConnectorMode.FORWARDED and not contract.credentials:
+        raise ValidationError({"credentials": _("Sistem yang menerima permohonan perlu nama kredensial alamatnya.")})
 
 
 def _apply_policy(system: ExternalSystem, contract: Contract) -> None:
@@ -241,8 +254,9 @@ def health(region_code: str | None, *, now=None) -> list[Health]:
 
 
 def delivery_note(application_id) -> dict | None:
-    """How the forwarding of an application fares, for its pages: None once delivered (or never forwarded)."""
+    """How the forwarding of an application fares, for its pages: None once delivered, while its first attempt
+    has not been made, or when it was never forwarded."""
     message = delivery_of(application_id=application_id)
-    if message is None or message.status == Delivery.SENT:
+    if message is None or message.status == Delivery.SENT or message.attempts == 0:
         return None
     return {"status": message.status, "attempts": message.attempts, "next_at": message.next_attempt_at}

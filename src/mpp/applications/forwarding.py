@@ -295,11 +295,12 @@ def report_case(
     the service.
     """
     now = now or timezone.now()
-    key = f"handed:{system.pk}:{idempotency_key}"[:80]
+    # One application per system and key, whatever the key's length: its hash is the submission key.
+    key = "handed:" + hashlib.sha256(f"{system.pk}:{idempotency_key}".encode()).hexdigest()[:64]
     citizen = User.objects.filter(public_id=_uuid(subject), is_active=True).first()
     if citizen is None:
         raise NotFound("No citizen with this subject.")
-    earlier = Application.objects.filter(applicant=citizen, submit_key=key).first()
+    earlier = _reported_before(citizen, key, external_reference)
     if earlier is not None:
         return Reported(earlier, created=False)
     if system.mode != ConnectorMode.HANDED_OVER or system.sign_in_client_id is None:
@@ -313,8 +314,8 @@ def report_case(
     )
     if service is None:
         raise NotFound(f"No active service {service_code[:60]!r} in region {region_code[:13]!r}.")
-    if not system.serves(service.agency):
-        raise NotHandedOver("This system does not serve that service's agency.")
+    if not Forwarding.objects.filter(service=service, external_system=system).exists():
+        raise NotHandedOver("That service is not connected to this system in this region.")
     update = understood(system, status, note)
     to_status = REPORTED[update]
     zone = service.region.time_zone
@@ -355,11 +356,19 @@ def report_case(
                 note=_event_note(system, f"{opened} {note}".strip(), external_reference),
             )
     except IntegrityError:
-        earlier = Application.objects.filter(applicant=citizen, submit_key=key).first()
+        earlier = _reported_before(citizen, key, external_reference)
         if earlier is None:
             raise
         return Reported(earlier, created=False)
     return Reported(application, created=True)
+
+
+def _reported_before(citizen, key: str, external_reference: str) -> Application | None:
+    """The case reported before under this key; IdempotencyKeyReused when that was another case."""
+    earlier = Application.objects.select_related("external_case").filter(applicant=citizen, submit_key=key).first()
+    if earlier is not None and earlier.external_case.external_reference != external_reference:
+        raise IdempotencyKeyReused("This Idempotency-Key was used before for another case.")
+    return earlier
 
 
 class NotHandedOver(DomainError):

@@ -54,7 +54,7 @@ def ask_first(application: Application, *, now) -> Introduction | None:
     """At submission: ask the applicant's own RT head (else RW head) from the directory; None when the
     village has listed neither, and the citizen names one on the application's page."""
     village, rt, rw = registry_neighbourhood(application.applicant)
-    if village != application.agency.village_id:
+    if village != application.agency.village_id or not settings.SMS_GATEWAY_URL:
         return None
     head = head_for(village, rt=rt, rw=rw)
     return ask(application, head, now=now) if head is not None else None
@@ -68,6 +68,8 @@ def ask(application: Application, head: NeighbourhoodHead, *, now) -> Introducti
     """
     if not head.is_active or head.village_id != application.agency.village_id:
         raise DomainError(_("Pilih ketua RT/RW dari desa/kelurahan yang memproses surat ini."))
+    if not settings.SMS_GATEWAY_URL:
+        raise DomainError(_("Pesan WhatsApp/SMS belum dapat dikirim dari MPP Digital. Hubungi kantor desa/kelurahan."))
     if Introduction.objects.filter(application=application).count() >= MAX_REQUESTS:
         raise DomainError(
             _("Pengantar sudah diminta %(count)s kali. Hubungi kantor desa/kelurahan Anda.") % {"count": MAX_REQUESTS}

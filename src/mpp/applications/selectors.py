@@ -15,7 +15,16 @@ from mpp.identity.models import Role, User
 from mpp.identity.selectors import agency_roles, can_act_for
 from mpp.regions.models import Region
 
-from .models import DONE_STATUSES, LIVE_STATUSES, OPEN_STATUSES, Application, Event, Status, normalise_tracking_number
+from .models import (
+    DONE_STATUSES,
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    Application,
+    Event,
+    ExternalSystem,
+    Status,
+    normalise_tracking_number,
+)
 
 #: Worklist orderings an officer may choose (the first is the default).
 WORKLIST_ORDERS = {
@@ -290,3 +299,9 @@ def monev_figures(region_code: str, start, end) -> dict[str, int]:
         population_processed=Count("pk", filter=decided & population),
         health_permits_issued=Count("pk", filter=granted & permit),
     )
+
+
+def connection_of(service_id):
+    """The active agency system a service's applications go through (forwarded, or applied for at its portal),
+    or None when they are processed here: one query."""
+    return ExternalSystem.objects.filter(forwardings__service_id=service_id, is_active=True).first()

@@ -23,7 +23,6 @@ from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.documents import services as documents
 from mpp.files.models import Upload
-from mpp.forms.prefill import prefill
 from mpp.forms.validation import clean
 from mpp.identity.models import Role, User
 from mpp.identity.selectors import Basis, agency_roles, can_act_for
@@ -48,6 +47,7 @@ from .models import (
     Status,
     new_tracking_number,
 )
+from .prefilled import known_values
 from .selectors import document_ids, open_application_using
 from .workflows import APPROVED, REJECTED, REVISION, workflow_named
 
@@ -127,7 +127,9 @@ def submit(
         raise DomainError(_("Anda tidak berhak mengajukan permohonan atas nama orang ini."))
     agency = _village_of(applicant, service) if service.template.level == ServiceLevel.VILLAGE else service.agency
 
-    known = prefill(form, applicant=applicant, beneficiary_nik=beneficiary_nik)
+    # What the state holds is taken, never what the request says instead: the registry's values and the valid
+    # documents it issued, from the applicant's vault (a village's introduction letter: once only, across levels).
+    known = known_values(form, applicant=applicant, beneficiary_nik=beneficiary_nik, now=now)
     cleaned = clean(form, data, locked={name: found.value for name, found in known.items() if found.locked})
     errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
     if not errors:
@@ -449,9 +451,10 @@ def _village_of(applicant: User, service: Service):
 
 
 @transaction.atomic
-def answer_introduction(*, token: str, confirm: bool, now=None) -> Introduction:
+def answer_introduction(*, token: str, confirm: bool, reason: str = "", now=None) -> Introduction:
     """The RT/RW head's one tap on their link: confirm (the letter goes to the village's staff, its clock starts)
-    or decline (the applicant is told, and may ask another head). Raises ``introductions.LinkInvalid``."""
+    or decline, with a reason if they give one (the applicant is told, and may ask another head). Raises
+    ``introductions.LinkInvalid``."""
     now = now or timezone.now()
     introduction = introductions.check_open(introductions.by_token(token, for_update=True), now=now)
     application = _for_update(introduction.application_id)
@@ -465,6 +468,8 @@ def answer_introduction(*, token: str, confirm: bool, now=None) -> Introduction:
         words = _("Pengantar diberikan oleh") if confirm else _("Pengantar ditolak oleh")
         phone = introduction.head.masked_phone
         note = f"{words} {introduction.head_title} ({introduction.head_name}, {phone}), {clock.local_time(now, zone)}."
+        if reason.strip() and not confirm:
+            note = f"{note} {_('Alasan')}: {reason.strip()[:300]}"
     if not confirm:
         event = _event(
             application,
@@ -651,14 +656,17 @@ def resubmit(*, application_id, applicant: User, data: dict, now=None) -> Applic
     if application.status != Status.REVISION:
         raise Conflict(_("Permohonan ini tidak sedang menunggu perbaikan dari Anda."))
     form = application.service_version.template_version.parsed_form
-    merged = {**application.data, **{name: data.get(name) for name in application.revision_fields}}
+    fixed_fields = set(application.revision_fields)
+    merged = {**application.data, **{name: data.get(name) for name in fixed_fields}}
     locked = {name: application.data[name] for name in application.data if form.field(name) and form.field(name).locked}
     cleaned = clean(form, merged, locked=locked)
     errors = cleaned.errors | _foreign_documents(form, cleaned.values, applicant)
     if not errors:
         slug = application.service.template.slug
         errors, found = checks.before_submit(slug, applicant=applicant, values=cleaned.values)
-        application.provenance = application.provenance | _provenance(found, cleaned.values)
+        # A corrected field is the citizen's answer now (a document from the vault replaced by an upload).
+        kept = {name: source for name, source in application.provenance.items() if name not in fixed_fields}
+        application.provenance = kept | _provenance(found, cleaned.values)
     if errors:
         raise FormInvalid(errors)
     zone = application.region.time_zone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, counter, files, introduction, officer
+from .views import citizen, connectors, counter, files, introduction, officer
 
 app_name = "applications"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("permohonan/<str:tracking_number>/perbaikan/", citizen.revise, name="revise"),
     path("permohonan/<str:tracking_number>/tagihan-baru/", citizen.renew_bill, name="renew_bill"),
     path("lacak/", citizen.track, name="track"),
+    # Agency systems: each connector's health and contract, for the region's manager and the ministry.
+    path("pengelola/sistem-instansi/", connectors.health, name="connectors"),
+    path("pengelola/sistem-instansi/baru/", connectors.add, name="connector_add"),
+    path("pengelola/sistem-instansi/<uuid:system_id>/", connectors.edit, name="connector"),
+    path("pengelola/sistem-instansi/<uuid:system_id>/layanan/", connectors.connect_service, name="connector_service"),
     # The RT/RW head's one-time link (no account), and the applicant sending it again.
     path("pengantar/<str:token>/", introduction.answer, name="introduction"),
     path("permohonan/<str:tracking_number>/pengantar/", introduction.ask_again, name="introduction_again"),

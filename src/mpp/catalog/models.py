@@ -33,6 +33,10 @@ class AgencyKind(TimeStampedModel):
     local_name = models.CharField(
         _("pola nama di daerah"), max_length=200, help_text=_("{region} diganti dengan nama kabupaten/kota.")
     )
+    #: The agency's own online system, where it has one that citizens use directly (e.g. DJP Online): shown
+    #: beside its services. Not a connection: a connected system is an ``applications.ExternalSystem``.
+    system_name = models.CharField(_("sistem daring instansi"), max_length=120, blank=True)
+    system_url = models.URLField(_("alamat sistem daring instansi"), blank=True)
 
     class Meta:
         ordering = ["is_vertical", "name"]

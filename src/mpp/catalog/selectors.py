@@ -14,7 +14,7 @@ def services_in_region(regency_code: str) -> QuerySet[Service]:
     page lists) with what a list needs, in two joins, ordered by name."""
     return (
         Service.objects.filter(region_id=regency_code, is_active=True, template__level=ServiceLevel.REGION)
-        .select_related("template", "agency", "current_version")
+        .select_related("template", "agency__kind", "current_version")
         .only(
             "id",
             "region_id",
@@ -28,6 +28,8 @@ def services_in_region(regency_code: str) -> QuerySet[Service]:
             "template__channels",
             "template__assurance_level",
             "agency__name",
+            "agency__kind__system_name",
+            "agency__kind__system_url",
             "current_version__number",
             "current_version__standard",
         )

@@ -36,6 +36,8 @@ def publish_template_version(
         unknown = parsed_form.requirements() - {requirement.code for requirement in parsed.requirements}
         if unknown:
             raise DomainError(f"The form collects documents for unknown requirements: {', '.join(sorted(unknown))}")
+    if parsed.fee.amount_by:
+        _check_tariffs(parsed, parsed_form)
     if current is not None and current.parsed == parsed and current.parsed_form == parsed_form:
         return None
     version = TemplateVersion.objects.create(
@@ -53,6 +55,15 @@ def publish_template_version(
         adjustments = service.current_version.parsed_adjustments if service.current_version else Adjustments()
         _append_version(service=service, template_version=version, adjustments=adjustments, note=note, by=None)
     return version
+
+
+def _check_tariffs(standard: ServiceStandard, form: FormSchema | None) -> None:
+    """A fee that depends on the citizen's choice names a choice field of the form, and only its values."""
+    fee = standard.fee
+    field = form.field(fee.amount_by) if form is not None else None
+    values = {choice.value for choice in getattr(field, "choices", None) or ()}
+    if not values or not set(fee.amounts) <= values:
+        raise DomainError(f"The fee's tariffs name {fee.amount_by!r}, which is no choice of the form with those values")
 
 
 @transaction.atomic

@@ -63,6 +63,23 @@ class Fee(_Strict):
     #: When an online application pays it: before the agency processes it, or once approved, before the
     #: result is released (the payments' bill; the deadline stands still while it is unpaid).
     payment: Literal["before", "after"] = "before"
+    #: When the tariff depends on what the citizen chooses (a passport's kind): the application form's choice
+    #: field, and the amount of each of its values; a value not listed pays ``amount``.
+    amount_by: str = Field("", pattern=r"^([a-z][a-z0-9_]{0,59})?$")
+    amounts: dict[str, int] = {}
+
+    @model_validator(mode="after")
+    def _amounts_by_a_choice(self):
+        if bool(self.amount_by) != bool(self.amounts):
+            raise ValueError("give both `amount_by` and `amounts`, or neither")
+        if any(amount < 0 for amount in self.amounts.values()):
+            raise ValueError("amounts are rupiah, 0 or more")
+        return self
+
+    def amount_for(self, values: dict) -> int:
+        """The fee of an application with these form values."""
+        chosen = values.get(self.amount_by) if self.amount_by else None
+        return self.amounts.get(chosen, self.amount) if isinstance(chosen, str) else self.amount
 
 
 class Product(_Strict):

@@ -52,6 +52,14 @@ class DocumentType(models.TextChoices):
     LAINNYA = "lainnya", _("Dokumen lain")
 
 
+#: Days an issued document of these types stays usable for another application, counted from the day it was
+#: issued: an introduction letter vouches for the present, so an older one is asked for anew.
+#: A type not listed is usable until its ``IssuedDocument.valid_until``, if any, or until it is revoked.
+VALID_DAYS: dict[str, int] = {
+    DocumentType.SURAT_PENGANTAR_SKCK: 90,
+}
+
+
 class Origin(models.TextChoices):
     UPLOADED = "uploaded", _("Diunggah")
     ISSUED = "issued", _("Diterbitkan MPP Digital")

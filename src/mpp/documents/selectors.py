@@ -1,13 +1,19 @@
 """Reads of the documents app: verification, the vault, and who may open an issued file."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
+from django.utils import timezone
 
+from mpp.core import clock
 from mpp.identity.models import Role
 from mpp.identity.selectors import agency_roles
 from mpp.regions.models import Region
+from mpp.registry.nik import mask_nik
 
-from .models import IssuedDocument, VaultDocument, VaultVersion
+from .models import VALID_DAYS, IssuedDocument, Origin, VaultDocument, VaultVersion
 
 
 def issued_by_code(code: str) -> IssuedDocument | None:
@@ -83,6 +89,62 @@ def vault_choices(owner, document_types) -> dict[str, list[tuple[str, str]]]:
         label = version.document.title if version.number == 1 else f"{version.document.title} (v{version.number})"
         choices.setdefault(version.document.document_type, []).append((str(version.upload_id), label))
     return choices
+
+
+@dataclass(frozen=True)
+class HeldDocument:
+    """A valid document the platform issued, in its holder's vault: what an application takes without asking."""
+
+    document: VaultDocument
+    issued: IssuedDocument
+
+    @property
+    def upload_id(self) -> str:
+        """The signed file an application points at (``{"source": "vault", "id": …}``)."""
+        return str(self.issued.upload_id)
+
+
+def held_issued(owner, document_types, *, person_nik: str, now=None) -> dict[str, HeldDocument]:
+    """For each document type, the newest document issued through MPP Digital that ``owner``'s vault holds about
+    ``person_nik`` and that is valid now: not revoked, not past its ``valid_until``, and issued within its type's
+    ``VALID_DAYS``. A type with none is left out; so is anything uploaded, or someone else's."""
+    types = {str(document_type) for document_type in document_types}
+    if not types or not person_nik or owner is None or owner.pk is None:
+        return {}
+    now = now or timezone.now()
+    documents = (
+        VaultDocument.objects.filter(
+            owner=owner,
+            document_type__in=types,
+            origin=Origin.ISSUED,
+            issued__isnull=False,
+            issued__revoked_at__isnull=True,
+        )
+        .select_related("issued__application", "issued__region")
+        .order_by("-issued__issued_at")
+    )
+    held: dict[str, HeldDocument] = {}
+    for document in documents:
+        issued = document.issued
+        if document.document_type not in held and _valid(issued, now) and _about(issued, owner, person_nik):
+            held[document.document_type] = HeldDocument(document, issued)
+    return held
+
+
+def _valid(issued: IssuedDocument, now) -> bool:
+    days = VALID_DAYS.get(issued.document_type)
+    if days is not None and issued.issued_at <= now - timedelta(days=days):
+        return False
+    return issued.valid_until is None or issued.valid_until >= clock.in_zone(now, issued.region).date()
+
+
+def _about(issued: IssuedDocument, owner, person_nik: str) -> bool:
+    """The document is about this person: its holder (as it keeps it, masked) and the application it results from
+    (made by the owner, for themselves or for the person) both say so."""
+    if not issued.holder_nik_masked or issued.holder_nik_masked != mask_nik(person_nik):
+        return False
+    application = issued.application
+    return application is None or (application.beneficiary_nik or owner.nik) == person_nik
 
 
 def revoking_agencies(officer) -> set:

@@ -8,11 +8,15 @@ Sources (``FormField.prefill``):
 - ``registry.applicant.<key>`` — any item of the applicant's registry record (``name``, ``address`` …);
 - ``registry.<key>`` — the same for the beneficiary (the person the application is for: the
   applicant themselves when they apply for no one else);
-- ``profile.email`` / ``profile.phone`` — the account's contact data.
+- ``profile.email`` / ``profile.phone`` — the account's contact data;
+- ``vault.<document type>`` — on a ``document`` field: a valid document of that type the platform issued
+  about the beneficiary, in the applicant's vault (found by the ``held`` the caller gives, e.g.
+  ``documents.selectors.held_issued``: not revoked, not expired, not older than ``documents.models.VALID_DAYS``).
+  Locked like a registry value: the form takes it without asking, and a submission uses it whatever the browser
+  sent. Without one the field is asked as any other.
 
 Registry values come from our dated copy (``registry.PersonRecord``, or the person's entry on the
 applicant's ``FamilyRecord``) and say so: the source and when it was read, for the form to show next to the value.
-Document sources (``vault.<type>``) are resolved by the documents vault.
 """
 
 from dataclasses import dataclass
@@ -35,10 +39,17 @@ class Prefill:
     label: str
     retrieved_at: datetime | None
     locked: bool
+    #: For a document taken from the vault: its ``documents.selectors.HeldDocument``.
+    document: object = None
 
 
-def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "") -> dict[str, Prefill]:
-    """What the state holds for each prefilled field of ``schema``; fields with nothing known are left out."""
+def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "", now=None, held=None) -> dict[str, Prefill]:
+    """What the state holds for each prefilled field of ``schema``; fields with nothing known are left out.
+
+    ``held`` finds the valid issued documents for ``vault.<type>`` sources — ``(applicant, types, person_nik=,
+    now=)`` → {type: document} — given by the caller that knows the vault (``documents`` is above this floor);
+    without it, vault sources are left to the citizen.
+    """
     records = {}
     own = person_record(applicant.nik) if applicant.nik else None
     family_cards = [own.kk_number] if own else []
@@ -59,7 +70,7 @@ def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "") -> dict
                 found[field.name] = Prefill(value, source, _("Profil akun Anda"), None, locked=False)
             continue
         if not source.startswith("registry."):
-            continue  # vault sources are the documents vault's
+            continue  # vault sources: below, in one read of the vault
         key = source.removeprefix("registry.")
         nik = applicant.nik
         if key.startswith("applicant."):
@@ -72,7 +83,31 @@ def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "") -> dict
         value = _registry_value(person, key)
         if value not in (None, "", {}):
             found[field.name] = Prefill(value, source, person.source, person.retrieved_at, locked=True)
-    return found
+    return found | _from_vault(schema, applicant, beneficiary_nik or applicant.nik, now, held)
+
+
+def _from_vault(schema: FormSchema, applicant, person_nik: str, now, held) -> dict[str, Prefill]:
+    """The document fields a valid issued document in the applicant's vault answers, about ``person_nik``."""
+    wanted = {
+        field.name: field.prefill.removeprefix("vault.")
+        for field in schema.fields
+        if (field.prefill or "").startswith("vault.")
+    }
+    if not wanted or not person_nik or held is None:
+        return {}
+    documents = held(applicant, set(wanted.values()), person_nik=person_nik, now=now)
+    return {
+        name: Prefill(
+            {"source": "vault", "id": document.upload_id},
+            f"vault.{document_type}",
+            f"{document.document.title} · {document.issued.number}",
+            document.issued.issued_at,
+            locked=True,
+            document=document,
+        )
+        for name, document_type in wanted.items()
+        if (document := documents.get(document_type)) is not None
+    }
 
 
 _PROFILE = {"profile.email", "profile.phone"}

@@ -13,7 +13,10 @@ their family card), ``document`` (a document of a given type, from the vault or 
 population registry copy of the beneficiary, or ``registry.applicant.<attribute>``),
 ``profile.<attribute>`` or ``vault.<document type>`` — so the citizen is not asked to type
 it. Values from the registry are locked: a wrong registry value is corrected through the
-registry's own correction service, not by editing a form.
+registry's own correction service, not by editing a form. A ``document`` field with
+``prefill: vault.<its document type>`` is taken without asking when the citizen's vault holds a
+valid document of that type issued through MPP Digital (``documents.selectors.held_issued``;
+how long one stays valid: ``documents.models.VALID_DAYS``), and asked as any other otherwise.
 """
 
 import re
@@ -163,6 +166,9 @@ class FormSchema(_Strict):
             if condition is not None and condition.field not in seen:
                 raise ValueError(f"{field.name!r} depends on {condition.field!r}, which must come before it")
             seen[field.name] = field
+            source = field.prefill or ""
+            if source.startswith("vault.") and getattr(field, "document_type", None) != source.removeprefix("vault."):
+                raise ValueError(f"{field.name!r}: a vault prefill names the document type of a document field")
         return self
 
     def field(self, name: str):

@@ -3,7 +3,8 @@
 ``clean`` returns the values in canonical form and an error per field, in the active
 language, for every rule the schema states. Fields hidden by ``visible_if`` are dropped:
 what the citizen could not see is neither required nor kept. Locked (registry) fields are
-not taken from the input at all: the caller supplies them from the prefill.
+not taken from the input at all: the caller supplies them from the prefill; so is a document
+the caller found in the vault (``prefill.py``, ``vault.<type>``), whatever the input says.
 
 What needs the database — that a village code exists, that a person is on the citizen's
 family card, that a vault document belongs to them — is checked by the applications service
@@ -54,7 +55,8 @@ class _Invalid(Exception):
 
 
 def clean(schema: FormSchema, data: dict, *, locked: dict | None = None, today: date | None = None) -> Cleaned:
-    """Check ``data`` (field name → raw value) against ``schema``; ``locked`` holds the registry values."""
+    """Check ``data`` (field name → raw value) against ``schema``; ``locked`` holds the values the state supplies
+    (the registry's, and documents taken from the vault), which replace the input's."""
     today = today or date.today()
     locked = locked or {}
     result = Cleaned()
@@ -64,7 +66,7 @@ def clean(schema: FormSchema, data: dict, *, locked: dict | None = None, today: 
             condition.field not in result.values or not condition.holds(result.values[condition.field])
         ):
             continue
-        raw = locked.get(spec.name) if spec.locked else data.get(spec.name)
+        raw = locked.get(spec.name) if spec.locked else locked.get(spec.name, data.get(spec.name))
         if _empty(raw):
             if spec.required:
                 result.errors[spec.name] = (

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import has_role
-from .models import Role
+from .models import VILLAGE_ROLES, Role
 
 #: (roles, URL name, label), in the menu's order.
 STAFF_PAGES = (
@@ -20,9 +20,11 @@ STAFF_PAGES = (
     ((Role.MPP_MANAGER,), "monitoring:manager_reports", _("Laporan monev")),
     ((Role.MPP_MANAGER,), "surveys:manager", _("Survei kepuasan (IKM)")),
     ((Role.MPP_MANAGER,), "queueing:manager", _("Antrean MPP")),
+    ((Role.MPP_MANAGER, Role.MINISTRY), "applications:connectors", _("Sistem instansi")),
     ((Role.TREASURER,), "payments:treasurer", _("Penerimaan dan rekonsiliasi")),
     ((Role.REGION_SIGNATORY,), "onboarding:region_agreements", _("Perjanjian")),
-    ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER), "applications:worklist", _("Daftar kerja")),
+    ((Role.COUNTER_OFFICER, Role.VERIFIER, Role.APPROVER, *VILLAGE_ROLES), "applications:worklist", _("Daftar kerja")),
+    (tuple(VILLAGE_ROLES), "villages:mine", _("Desa/kelurahan saya")),
     ((Role.COUNTER_OFFICER,), "queueing:console_start", _("Konsol antrean")),
     # Managers triage; complaint officers answer; approvers (the agency's head) receive the overdue ones.
     ((Role.MPP_MANAGER, Role.COMPLAINT_OFFICER, Role.APPROVER), "complaints:worklist", _("Pengaduan")),

@@ -72,7 +72,7 @@ class WebhookEndpoint(TimeStampedModel):
     url = models.URLField(_("alamat webhook"), max_length=200, blank=True)
     secret = models.CharField(_("rahasia webhook"), max_length=100, default=new_webhook_secret, blank=True)
     #: A connector's endpoint is named, not stored: its address and secret are read from the environment when a
-    #: webhook is sent (``webhooks.resolve``), and ``url`` and ``secret`` stay blank.
+    #: webhook is sent (``webhooks.address_and_secret``), and ``url`` and ``secret`` stay blank.
     credentials = models.CharField(_("nama kredensial"), max_length=41, blank=True)
     #: The delivery policy (a connector's contract sets it): one attempt's time limit, how many attempts, how far
     #: apart (doubling from the first delay up to the longest).
@@ -98,7 +98,8 @@ class WebhookEndpoint(TimeStampedModel):
 
 class EndpointHealth(models.Model):
     """How a webhook receiver fares, kept current by the notifier at each attempt (one row per receiver), so a
-    health page reads a row instead of counting deliveries. ``rebuild_endpoint_health`` recounts it."""
+    health page reads a row instead of counting deliveries. ``manage.py rebuild_connector_health`` recounts the
+    hourly figures and the last success (``webhooks.rebuild_health``)."""
 
     endpoint = models.OneToOneField(WebhookEndpoint, on_delete=models.CASCADE, primary_key=True, related_name="health")
     last_success_at = models.DateTimeField(null=True, blank=True)

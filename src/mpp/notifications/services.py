@@ -137,9 +137,14 @@ def deliver(message: OutboxMessage) -> bool:
     return True
 
 
-def deliver_due(*, limit: int = 20) -> int:
-    """One round of the notifier: claim what is due and send it; returns how many were sent."""
-    return sum(deliver(message) for message in claim_due(limit=limit))
+def deliver_due(*, limit: int = 20, pool=None) -> int:
+    """One round of the notifier: claim what is due and send it; returns how many were sent. With ``pool`` (a
+    ``concurrent.futures`` executor) the claimed messages are sent side by side: sending is waiting on a receiver,
+    and each thread keeps its own database connection."""
+    due = claim_due(limit=limit)
+    if pool is None:
+        return sum(deliver(message) for message in due)
+    return sum(pool.map(deliver, due))
 
 
 def _send(message: OutboxMessage) -> None:

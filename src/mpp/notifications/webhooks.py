@@ -14,7 +14,6 @@ message (``WebhookRefused``).
 
 import json
 import math
-import os
 from datetime import UTC, datetime
 
 import httpx
@@ -25,6 +24,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from mpp.core import http
+from mpp.core.env import env_str
 
 from .gateway import GatewayRefused
 from .models import Channel, Delivery, EndpointHealth, EndpointHour, OutboxMessage, WebhookEndpoint, new_webhook_secret
@@ -66,7 +66,7 @@ def address_and_secret(endpoint: WebhookEndpoint) -> tuple[str, str]:
     if not endpoint.credentials:
         return endpoint.url, endpoint.secret
     url, secret = variables(endpoint.credentials)
-    return os.environ.get(url, ""), os.environ.get(secret, "")
+    return env_str(url, ""), env_str(secret, "")  # NAME or NAME_FILE (a mounted secret)
 
 
 def set_policy(endpoint: WebhookEndpoint, *, timeout_seconds: float, attempts: int, first_delay: int, max_delay: int):

@@ -23,6 +23,9 @@ class CounterGroup:
     agency: str
     short_name: str
     numbers: str
+    #: The agency's own online system, where citizens use one directly ("" when none).
+    system_name: str = ""
+    system_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class AgencyServices:
     agency: presentation.Text
     counters: str
     services: list[dict] = field(default_factory=list)
+    system_name: str = ""
+    system_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,8 @@ def region_services(regency_code: str) -> RegionServices:
                         agency=counters[0].agency.name,
                         short_name=counters[0].agency.kind.short_name,
                         numbers=counter_numbers([counter.number for counter in counters]),
+                        system_name=counters[0].agency.kind.system_name,
+                        system_url=counters[0].agency.kind.system_url,
                     )
                     for counters in by_agency.values()
                 ],
@@ -78,7 +85,13 @@ def region_services(regency_code: str) -> RegionServices:
         card = presentation.service_card(service)
         agency_id = service.agency.pk
         if agency_id not in groups:
-            groups[agency_id] = AgencyServices(card["agency"], counter_numbers(numbers.get(agency_id, [])))
+            kind = service.agency.kind
+            groups[agency_id] = AgencyServices(
+                card["agency"],
+                counter_numbers(numbers.get(agency_id, [])),
+                system_name=kind.system_name,
+                system_url=kind.system_url,
+            )
         groups[agency_id].services.append(card)
     for group in groups.values():  # online services first, then by name as the page shows it
         group.services.sort(key=lambda card: (card["mode"] != Mode.APPLICATION, str(card["name"]).casefold()))

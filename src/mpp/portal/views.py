@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from mpp.applications import selectors as application_selectors
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
 from mpp.core.public_cache import public_cache
@@ -105,5 +106,6 @@ def service(request, service_id):
         "service": found,
         "detail": presentation.service_page(found),
         "ikm": surveys.service_block(found),
+        "connection": application_selectors.connection_of(found.pk),
     }
     return render(request, "portal/service.html", context)

@@ -74,6 +74,12 @@ def village_service(code: str, service_id) -> tuple[VillagePage, Service] | None
     return (page, service) if service is not None else None
 
 
+def village_fee(village_code: str, template_slug: str) -> int | None:
+    """The fee a village set for one of its letters (its Perdes), or None when it keeps the region's."""
+    fees = VillageOffice.objects.filter(village_id=village_code).values_list("fees", flat=True).first()
+    return (fees or {}).get(template_slug)
+
+
 def villages_of(regency_code: str) -> QuerySet[Region]:
     """The villages and kelurahan of a kabupaten/kota, by district then name: one query (paginate it)."""
     return (

@@ -188,11 +188,15 @@ def report(system, citizen, key="case-1", **changes):
 
 def test_a_handed_over_case_appears_among_the_citizens_applications_once(siti, korlantas):
     Consent.objects.create(user=siti, client=korlantas.sign_in_client, scopes=["openid"], granted_at=timezone.now())
-    first = report(korlantas, siti)
-    again = report(korlantas, siti)
+    first = report(korlantas, siti, key="k" * 150)
+    again = report(korlantas, siti, key="k" * 150)
     assert first.created and not again.created and first.application.pk == again.application.pk
+    assert report(korlantas, siti, key="k" * 149 + "x").created  # a long key counts whole
+    with pytest.raises(forwarding.IdempotencyKeyReused):
+        report(korlantas, siti, key="k" * 150, external_reference="SIM/2026/999999")
     application = first.application
     assert (application.status, application.channel, application.applicant) == (Status.FORWARDED, "api", siti)
+    assert Application.objects.filter(channel="api").count() == 2
     assert application.external_case.external_reference == "SIM/2026/000123"
     assert Service.objects.get(pk=application.service_id).mode == "application"
     forwarding.record_status_update(
@@ -205,8 +209,10 @@ def test_a_case_without_the_citizens_consent_or_of_another_service_is_refused(si
     with pytest.raises(forwarding.NotHandedOver, match="consent"):
         report(korlantas, siti)
     Consent.objects.create(user=siti, client=korlantas.sign_in_client, scopes=["openid"], granted_at=timezone.now())
-    with pytest.raises(forwarding.NotHandedOver, match="does not serve"):
+    with pytest.raises(forwarding.NotHandedOver, match="not connected"):
         report(korlantas, siti, service_code="akta-kelahiran")
+    with pytest.raises(forwarding.NotHandedOver, match="not connected"):
+        report(korlantas, siti, service_code="skck")  # the same agency, but not through this system
     with pytest.raises(NotFound):
         report(korlantas, siti, subject="00000000-0000-0000-0000-000000000000")
     with pytest.raises(forwarding.UpdateRefused):

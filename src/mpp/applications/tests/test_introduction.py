@@ -114,10 +114,13 @@ def test_a_declined_introduction_is_asked_of_another_head_and_the_old_link_dies(
     application = submit(siti, skck_letter)
     first = Introduction.objects.get(application=application)
     first_token = link_of(first)
-    client.post(reverse("applications:introduction", args=[first_token]), {"jawaban": "tolak"})
+    client.post(
+        reverse("applications:introduction", args=[first_token]), {"jawaban": "tolak", "alasan": "Belum pindah"}
+    )
     application.refresh_from_db()
     assert application.status == Status.WAITING_INTRODUCTION
-    assert Event.objects.filter(application=application, action="introduction_declined").exists()
+    declined = Event.objects.get(application=application, action="introduction_declined")
+    assert declined.note.endswith("Alasan: Belum pindah")
 
     client.force_login(siti)
     page = client.get(reverse("applications:detail", args=[application.tracking_number]))
@@ -238,3 +241,15 @@ def test_a_village_role_belongs_to_a_villages_government_only(db):
     with pytest.raises(ValidationError):
         RoleAssignment(user=user, role=Role.VERIFIER, agency=village).full_clean()
     RoleAssignment(user=user, role=Role.VILLAGE_HEAD, agency=village).full_clean()
+
+
+def test_a_villages_own_fee_is_billed_after_the_introduction(siti, skck_letter, rt_head, gateway):
+    from mpp.payments.models import Bill
+    from mpp.villages.services import change_office
+
+    change_office(village=Region.objects.get(code=VILLAGE), by=None, fees={"surat-pengantar-skck": 10000})
+    application = submit(siti, skck_letter)
+    services.answer_introduction(token=link_of(Introduction.objects.get(application=application)), confirm=True)
+    application.refresh_from_db()
+    assert application.status == Status.WAITING_PAYMENT
+    assert Bill.objects.get(application=application).amount == 10000

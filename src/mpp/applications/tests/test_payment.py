@@ -137,3 +137,20 @@ def test_permohonan_saya_lists_the_bills_waiting_for_payment(dewi, sip_service, 
     client.force_login(dewi)
     html = client.get("/permohonan/").content.decode()
     assert "Tagihan menunggu pembayaran" in html and "Rp50.000" in html and "Menunggu pembayaran" in html
+
+
+@pytest.mark.parametrize(("kind", "amount"), [("biasa", 350000), ("elektronik", 650000)])
+def test_a_passport_bills_the_tariff_of_the_kind_chosen_before_it_is_forwarded(siti, kind, amount):
+    """Where the region connects the immigration system, the passport's PNBP follows the kind (Fee.amounts)."""
+    from mpp.catalog.models import Mode, Service
+
+    passport = Service.objects.get(region_id="64.72", template__slug="paspor")
+    passport.mode = Mode.APPLICATION
+    passport.save(update_fields=["mode"])
+    data = {"passport_kind": kind, "kantor_imigrasi": "kanim-samarinda", "purpose": "wisata", "truth": "on"}
+    submitted = services.submit(
+        applicant=siti, service=service_detail(passport.pk), data=data, submit_key=f"paspor-{kind}"
+    ).application
+    assert submitted.status == Status.WAITING_PAYMENT
+    bill = billing.open_bill(submitted)
+    assert (bill.amount, bill.revenue) == (amount, Revenue.PNBP)

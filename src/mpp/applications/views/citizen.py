@@ -16,14 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
-from mpp.catalog.models import Mode
+from mpp.catalog.models import Mode, Service, ServiceLevel
 from mpp.core import clock
 from mpp.core.errors import Conflict, DomainError, NotFound
+from mpp.documents.models import VALID_DAYS
 from mpp.documents.selectors import vault_choices, vault_document
 from mpp.files import selectors as files
 from mpp.files.models import Upload
 from mpp.files.services import store_upload
-from mpp.forms.prefill import SPOUSE_RELATIONSHIPS, prefill
+from mpp.forms.prefill import SPOUSE_RELATIONSHIPS
 from mpp.forms.schema import (
     AddressField,
     ChoiceField,
@@ -42,8 +43,9 @@ from mpp.registry.nik import mask_nik
 from mpp.registry.selectors import family_record, person_record
 from mpp.villages import selectors as village_selectors
 
-from .. import calendar, introductions, selectors, services
+from .. import calendar, connectors, introductions, selectors, services
 from ..models import Status
+from ..prefilled import known_values
 from . import lookup
 
 
@@ -96,10 +98,10 @@ def apply(request, service_id):
     else:
         draft = services.draft_of(applicant=request.user, service=service, beneficiary_nik=beneficiary)
         data = draft.data if draft is not None else {}
-    known = prefill(schema, applicant=request.user, beneficiary_nik=beneficiary)
+    known = known_values(schema, applicant=request.user, beneficiary_nik=beneficiary)
     context = {
         "detail": detail,
-        "fields": _field_views(schema, known, data, errors, request.user),
+        "fields": _field_views(schema, known, data, errors, request.user, region_id=service.region_id),
         "problem": problem,
         "submit_key": request.POST.get("submit_key") or uuid.uuid4().hex,
         "people": people,
@@ -189,6 +191,7 @@ def detail(request, tracking_number):
             "is_open": application.status in (Status.IN_PROGRESS, Status.FORWARDED),
             "bill": _bill(application),
             **_introduction(application),
+            "delivery": connectors.delivery_note(application.pk) if application.status == Status.FORWARDED else None,
         },
     )
 
@@ -265,7 +268,9 @@ def revise(request, tracking_number):
         {
             "application": application,
             "note": note.note if note else "",
-            "fields": _field_views(open_fields, {}, data or application.data, errors, request.user),
+            "fields": _field_views(
+                open_fields, {}, data or application.data, errors, request.user, region_id=application.region_id
+            ),
             "region_start": application.region_id,
             "problem": problem,
         },
@@ -293,14 +298,25 @@ class FieldView:
     shown_when: str = ""
     text: str = ""
     upload: Upload | None = None
+    #: A document the citizen may get online (a village's letter), when the vault holds no valid one:
+    #: (its service page, its name, the days an issued one stays valid or None).
+    get_online: tuple | None = None
 
 
-def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, user) -> list[FieldView]:
+def _field_views(
+    schema: FormSchema, known: dict, posted: dict, errors: dict, user, *, region_id: str = ""
+) -> list[FieldView]:
     english = get_language() == "en"
     members = _family_choices(user)
     upload_ids = [value["id"] for value in posted.values() if isinstance(value, dict) and "id" in value]
     uploads = files.owned_uploads(user, upload_ids)
     in_vault = vault_choices(user, [spec.document_type for spec in schema.fields if isinstance(spec, DocumentField)])
+    wanted = [
+        spec.document_type
+        for spec in schema.fields
+        if isinstance(spec, DocumentField) and spec.prefill and spec.name not in known
+    ]
+    online = _village_letters(user, wanted, region_id) if wanted else {}
     views = []
     for spec in schema.fields:
         found = known.get(spec.name)
@@ -322,10 +338,20 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
             view.text = dict(view.choices).get((view.value or {}).get("nik", ""), "")
         if isinstance(spec, DeclarationField):
             view.text = spec.text_en if english else spec.text
-        if isinstance(spec, DocumentField):
-            # Once only: a document already in the vault is offered, and chosen unless the citizen chose otherwise.
+        if isinstance(spec, DocumentField) and view.locked and found.document is not None:
+            # Once only, across levels: a valid document the state issued is taken from the vault, not asked for.
+            held = found.document
+            view.text = _("Diambil dari brankas Anda: %(title)s · %(number)s, terbit %(date)s") % {
+                "title": held.document.title,
+                "number": held.issued.number,
+                "date": clock.local_date(held.issued.issued_at, held.issued.region),
+            }
+        elif isinstance(spec, DocumentField):
+            # Once only: a document already in the vault is offered, and chosen unless the citizen chose otherwise —
+            # but not where the vault was asked for a valid one and had none (an expired letter): the citizen chooses.
             view.choices = in_vault.get(spec.document_type, [])
-            if view.value is None and view.choices and spec.name not in posted:
+            view.get_online = online.get(spec.document_type) if spec.prefill else None
+            if view.value is None and view.choices and spec.name not in posted and not spec.prefill:
                 view.value = {"source": "vault", "id": view.choices[0][0]}
             if isinstance(view.value, dict) and view.value.get("source") == "upload":
                 view.upload = uploads.get(view.value.get("id", ""))
@@ -337,6 +363,33 @@ def _field_views(schema: FormSchema, known: dict, posted: dict, errors: dict, us
             view.text = _address_text(view.value)
         views.append(view)
     return views
+
+
+def _village_letters(user, document_types: list[str], region_id: str) -> dict[str, tuple]:
+    """The village letters among ``document_types`` the citizen can ask their village for online: each type's
+    service page (their own village's, when the registry says where they live), name and days of validity."""
+    record = person_record(user.nik) if user.nik else None
+    village = ((record.data.get("address") or {}).get("village_code") or "") if record else ""
+    region = village[:5] if village else region_id
+    services = Service.objects.filter(
+        region_id=region,
+        template__slug__in=document_types,
+        template__level=ServiceLevel.VILLAGE,
+        mode=Mode.APPLICATION,
+        is_active=True,
+    ).select_related("template")
+    english = get_language() == "en"
+    letters = {}
+    for service in services:
+        template = service.template
+        url = (
+            reverse("portal:village_service", args=[village, service.pk])
+            if village
+            else reverse("portal:service", args=[service.pk])
+        )
+        name = template.name_en if english and template.name_en else template.name
+        letters[template.slug] = (url, name, VALID_DAYS.get(template.slug))
+    return letters
 
 
 def _people(user) -> list[tuple[str, str]]:

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods
 
 from mpp.catalog.models import Service
 from mpp.core.errors import DomainError
-from mpp.forms.prefill import prefill
 from mpp.identity import services as identity_services
 from mpp.identity.access import officer_required
 from mpp.identity.models import Role
@@ -32,6 +31,7 @@ from mpp.registry.nik import mask_nik, validate_nik
 
 from .. import presence, services
 from ..models import Channel
+from ..prefilled import known_values
 from . import lookup
 from .citizen import _field_views, _posted
 
@@ -132,7 +132,7 @@ def apply(request):
     service = offered[walk_in["service"]]
     citizen = identity_services.User.objects.get(pk=walk_in["citizen"])
     schema = service.current_version.template_version.parsed_form
-    known = prefill(schema, applicant=citizen)
+    known = known_values(schema, applicant=citizen)
     errors, problem, status, data = {}, "", 200, {}
     if request.method == "POST":
         data, upload_errors = _posted(request, schema, owner=citizen)

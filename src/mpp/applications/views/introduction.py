@@ -25,7 +25,9 @@ def answer(request, token):
             messages.error(request, _("Pilih salah satu: beri pengantar, atau tolak."))
         else:
             try:
-                services.answer_introduction(token=token, confirm=choice == "setuju")
+                services.answer_introduction(
+                    token=token, confirm=choice == "setuju", reason=request.POST.get("alasan", "")[:300]
+                )
             except introductions.LinkInvalid as invalid:
                 return render(request, "applications/introduction_closed.html", {"reason": invalid.message}, status=410)
             return render(request, "applications/introduction_done.html", {"confirmed": choice == "setuju"})

@@ -127,6 +127,7 @@ def test_the_police_clearance_takes_the_villages_introduction_from_the_vault():
     assert requirement.name == "Surat pengantar dari desa/kelurahan"
     assert requirement.held_by_state == "issued_document" and "MPP Digital" in requirement.held_source
     assert requirement.held_source_en
+    assert requirement.mandatory  # the Polri system requires it: the vault's, or else an upload
 
 
 @pytest.mark.django_db

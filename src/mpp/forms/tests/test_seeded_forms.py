@@ -13,7 +13,9 @@ from mpp.forms.schema import ChoiceField, DeclarationField, DocumentField, FormS
 from mpp.forms.validation import clean
 
 FORM_FILES = sorted((DATA_DIR / "forms").glob("*.yaml"))
-TEMPLATES = {row["slug"]: row for row in yaml.safe_load((DATA_DIR / "catalog.yaml").read_text("utf-8"))["templates"]}
+CATALOG = yaml.safe_load((DATA_DIR / "catalog.yaml").read_text("utf-8"))
+TEMPLATES = {row["slug"]: row for row in CATALOG["templates"]}
+VERTICAL_AGENCIES = {row["code"] for row in CATALOG["agency_kinds"] if row["is_vertical"]}
 #: What a registry record holds (simulators/dukcapil/records.py PERSON_FIELDS) and the sources prefill.py derives.
 REGISTRY_KEYS = {
     "self",
@@ -167,6 +169,17 @@ SAMPLES = {
         {"applicant": SITI},
         "marriage_letter",
     ),
+    # Information nationally; applied for online where a region connects the agency's system.
+    "skck": (
+        {"purpose": "Melamar pekerjaan", "surat_pengantar": UPLOAD, "pas_foto": UPLOAD, "truth": "on"},
+        VILLAGE_REGISTRY,
+        "purpose",
+    ),
+    "paspor": (
+        {"passport_kind": "elektronik", "kantor_imigrasi": "kanim-samarinda", "purpose": "ibadah", "truth": "on"},
+        VILLAGE_REGISTRY,
+        "kantor_imigrasi",
+    ),
     "sip-tenaga-kesehatan": (
         {
             "profession": "bidan",
@@ -274,15 +287,19 @@ def _ids(paths):
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=_ids(FORM_FILES))
-def test_each_form_is_a_valid_schema_of_an_application_template(path):
+def test_each_form_is_a_valid_schema_of_a_template_applied_for_online(path):
     _schema(path)
     assert path.stem in TEMPLATES, "named after a template slug"
-    assert TEMPLATES[path.stem]["mode"] == "application"
+    template = TEMPLATES[path.stem]
+    # Online nationally, or where a region connects the (vertical) agency's own system: the template's mode is
+    # only the regions' default (applications.connectors.connect_service).
+    assert template["mode"] == "application" or template["agency_kind"] in VERTICAL_AGENCIES
 
 
 def test_every_application_service_has_a_form():
     applications = {slug for slug, row in TEMPLATES.items() if row["mode"] == "application"}
-    assert applications == set(_ids(FORM_FILES))
+    assert applications <= set(_ids(FORM_FILES))
+    assert set(_ids(FORM_FILES)) - applications == {"skck", "paspor"}
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=_ids(FORM_FILES))
@@ -292,8 +309,36 @@ def test_documents_satisfy_requirements_of_their_standard(path):
         if isinstance(field, DocumentField) and field.requirement:
             assert field.requirement in requirements, f"{field.name}: {field.requirement}"
             if requirements[field.requirement].get("held_by_state"):
-                # What the state holds is read, never demanded: an upload is only a fallback.
-                assert not field.required, f"{field.name} demands a document the state holds"
+                # What the state holds is read, never demanded: an upload is only a fallback — for a document
+                # the vault answers (an issued one, taken without asking), or one the requirement leaves optional.
+                taken = field.prefill == f"vault.{field.document_type}"
+                assert taken or not field.required, f"{field.name} demands a document the state holds"
+
+
+@pytest.mark.parametrize("slug", ["skck", "paspor"])
+def test_a_connected_agency_gets_the_fields_its_system_reads(slug):
+    """What the agency systems require (simulators/agency/profiles), under the names their contracts map
+    (mpp.demo.connectors): the village's introduction, the passport's kind and the immigration office."""
+    schema = _form(slug)
+    if slug == "skck":
+        introduction = schema.field("surat_pengantar")
+        assert isinstance(introduction, DocumentField) and introduction.required
+        assert introduction.document_type == "surat-pengantar-skck"
+        assert introduction.prefill == "vault.surat-pengantar-skck"
+        assert introduction.requirement == "surat_pengantar_skck"
+        assert isinstance(schema.field("purpose"), TextField)
+    else:
+        offices = {choice.value for choice in schema.field("kantor_imigrasi").choices}
+        assert {"kanim-samarinda", "kanim-balikpapan", "kanim-tanjung-redeb"} <= offices
+        assert {choice.value for choice in schema.field("passport_kind").choices} == {"biasa", "elektronik"}
+        assert not any(isinstance(field, DocumentField) for field in schema.fields), "the office takes the photo"
+
+
+def test_a_passports_fee_follows_the_kind_chosen_and_is_paid_first():
+    fee = TEMPLATES["paspor"]["standard"]["fee"]
+    assert (fee["amount"], fee["payment"], fee["amount_by"]) == (350000, "before", "passport_kind")
+    assert fee["amounts"] == {"biasa": 350000, "elektronik": 650000}
+    assert TEMPLATES["skck"]["standard"]["fee"] | {"note": ""} == {"amount": 30000, "payment": "before", "note": ""}
 
 
 @pytest.mark.parametrize("path", FORM_FILES, ids=_ids(FORM_FILES))

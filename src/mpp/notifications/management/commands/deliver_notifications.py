@@ -2,6 +2,7 @@
 
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand
 
@@ -15,13 +16,21 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="one round, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between rounds when idle")
         parser.add_argument("--batch", type=int, default=20, help="messages claimed per round")
+        parser.add_argument(
+            "--threads", type=int, default=1, help="messages sent side by side (each thread has its own connection)"
+        )
 
-    def handle(self, *args, once=False, interval=1.0, batch=20, **options):
+    def handle(self, *args, once=False, interval=1.0, batch=20, threads=1, **options):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        while True:
-            sent = deliver_due(limit=batch)
-            if once or stopping:
-                return
-            if not sent:
-                time.sleep(interval)
+        pool = ThreadPoolExecutor(threads, thread_name_prefix="notifier") if threads > 1 else None
+        try:
+            while True:
+                sent = deliver_due(limit=batch, pool=pool)
+                if once or stopping:
+                    return
+                if not sent:
+                    time.sleep(interval)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)  # each thread's connection closes with the process
