@@ -13,6 +13,9 @@ Tests of the applications workflow use ``demo_platform`` instead: a second app p
 ``make run``'s demo accounts (Siti and the Samarinda officers), its notifier and task-worker processes, the demo
 CA's trust services (simulators/trust), which timestamp what it signs, and the payment network and billers'
 simulators (simulators/paynet, simulators/billers) with ``make run``'s demo keys, through which its bills are paid.
+Tests of the connected systems use ``connected_platform``: another such app, which also sends WhatsApp messages
+through the gateway simulator (simulators/gateway) and forwards to and hears from the agencies' own systems (the
+agency simulator as Polri's SKCK system and as Korlantas's SIM Online with its portal), as ``make run`` does.
 """
 
 import os
@@ -23,14 +26,16 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
 
 from mpp.core.testing import free_port, manage, running_platform
+from simulators.agency.testing import RunningAgency
 from simulators.billers.testing import RunningBillers
 from simulators.dukcapil.testing import PLATFORM_TEST_KEY, prepare_database, running_simulator
+from simulators.gateway.testing import RunningGateway
 from simulators.paynet.testing import RunningPaynet
 from simulators.sisdmk.demo_workers import DEWI_LESTARI
 
@@ -62,6 +67,16 @@ PAYNET_BANK_CLIENT_KEY = "bank-kaltimtara-demo"
 PAYNET_BANK_CLIENT_SECRET = "demo-only-bank-secret-at-mpp-digital"
 BILLERS_API_KEY = "demo-only-billers-key-for-mpp-digital"
 SIMULATOR_ADMIN_TOKEN = "demo-admin"
+#: The SMS/WhatsApp gateway's demo key for MPP Digital, the Makefile's.
+GATEWAY_API_KEY = "demo-only-gateway-key-for-mpp-digital"
+#: The agency systems' clients at MPP Digital (src/mpp/demo/connectors.py) and the secrets the platform signs its
+#: webhooks to them with (the Makefile's CONNECTORS_ENV).
+POLRI_CLIENT_ID = "skck-polresta-samarinda"
+POLRI_WEBHOOK_SECRET = "whsec_ZGVtby1vbmx5LXBvbHJpLXdlYmhvb2sta2V5LTAwMDE="
+KORLANTAS_CLIENT_ID = "sim-korlantas"
+KORLANTAS_WEBHOOK_SECRET = "whsec_ZGVtby1vbmx5LWtvcmxhbnRhcy13ZWJob29rLTAwMDE="
+#: The agency simulators' --processing-delay and --step-delay (the Procfile's 5 and 10 s are for watching).
+AGENCY_DELAY_S = 1
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -236,12 +251,30 @@ def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_sim
     Its own database, not ``live_url``'s: the account tests register Siti Rahmawati themselves, and here
     she is the demo citizen with her password. Same registry and SISDMK simulators and SMTP server.
     """
+    var_dir = tmp_path_factory.mktemp("demo-app")
+    with _running_demo_platform(var_dir, loaded_database, registry_simulator, sisdmk_simulator, mailbox) as platform:
+        yield platform
+
+
+@contextmanager
+def _running_demo_platform(
+    var_dir: Path,
+    loaded_database: Path,
+    registry_simulator,
+    sisdmk_simulator,
+    mailbox,
+    *,
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+    seed_options: tuple[str, ...] = (),
+) -> Iterator[DemoPlatform]:
+    """``demo_platform``'s app and processes in ``var_dir``, on ``port`` (a free one unless given), with
+    ``extra_env`` added to the app's environment and ``seed_options`` to ``seed_demo``; until the block ends."""
     from simulators.billers.testing import running_billers
     from simulators.paynet.testing import running_paynet
     from simulators.trust.testing import running_trust
 
-    var_dir = tmp_path_factory.mktemp("demo-app")
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     trust_port = free_port()
     trust_url = f"http://127.0.0.1:{trust_port}"
@@ -279,11 +312,13 @@ def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_sim
             "BILLERS_URL": billers.url,
             "BILLERS_API_KEY": BILLERS_API_KEY,
         }
+        env |= extra_env or {}
         _copy_database(loaded_database, var_dir)
         # An approval issues a signed document, timestamped (PAdES B-LTA), as after make run.
         manage("create_demo_ca", "--services-url", trust_url, env=env)
         # As make run seeds: before the trust services run (the demo agreements' first signatures are basic).
-        manage("seed_demo", env={key: value for key, value in env.items() if key != "DOCUMENT_SIGNING_TSA_URL"})
+        seed_env = {key: value for key, value in env.items() if key != "DOCUMENT_SIGNING_TSA_URL"}
+        manage("seed_demo", *seed_options, env=seed_env)
         manage("rebuild_statistics", env=env)
         notifier_log = var_dir / "notifier.log"
         running.enter_context(
@@ -296,6 +331,109 @@ def demo_platform(chromium_path, tmp_path_factory, loaded_database, registry_sim
         running.enter_context(running_trust(var_dir, ca_dir=var_dir / "signing", port=trust_port))
         running.enter_context(running_platform(env, var_dir / "runserver.log", port))
         yield DemoPlatform(url=url, notifier_log=notifier_log, paynet=paynet, billers=billers)
+
+
+@dataclass(frozen=True)
+class ConnectedPlatform(DemoPlatform):
+    """``demo_platform`` as ``make run`` connects it to other systems: the SMS/WhatsApp gateway and the agencies'
+    own systems (``src/mpp/demo/connectors.py``)."""
+
+    #: The SMS/WhatsApp gateway's simulator: ``gateway.messages(to=<number>)`` is the simulated phone.
+    gateway: RunningGateway
+    #: Polri's SKCK system (the agency simulator, profile polri), which forwarded SKCK applications reach.
+    polri: RunningAgency
+    #: Korlantas's SIM Online (profile korlantas) with its handed-over portal at ``{korlantas.url}/portal/``.
+    korlantas: RunningAgency
+
+
+@pytest.fixture(scope="session")
+def connected_platform(chromium_path, tmp_path_factory, loaded_database, registry_simulator, sisdmk_simulator, mailbox):
+    """A second demo platform (its own database and processes, as ``demo_platform``'s) that also runs, as ``make
+    run`` does, the SMS/WhatsApp gateway simulator (``simulators.gateway``, MPP Digital its client: WhatsApp
+    messages are really sent, to the simulated phone) and the agency simulators of the demo's connected systems
+    (``simulators.agency``): Polri's SKCK system, to which SKCK applications are forwarded, and Korlantas's SIM
+    Online with its portal, which signs citizens in with MPP Digital and reports their cases back. Each with the
+    demo secrets of ``src/mpp/demo/connectors.py`` and the Makefile, and one-second delays so statuses move
+    quickly. Apart from ``demo_platform``, so that what the other tests see stays as it was (with a gateway, a
+    queue ticket's page offers to text it, and every notice to a citizen with a phone goes there too); started only
+    by the tests that use it, and its own processes cost about what ``demo_platform``'s do.
+    """
+    from mpp.demo.connectors import KORLANTAS_PORTAL_CLIENT, KORLANTAS_PORTAL_SECRET, SYSTEMS
+    from simulators.agency.testing import running_agency
+    from simulators.gateway.testing import running_gateway
+
+    secrets = {system.client_id: system.client_secret for system in SYSTEMS}
+    var_dir = tmp_path_factory.mktemp("connected-app")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    korlantas_port = free_port()  # fixed before it starts: the platform registers the portal's redirect URI
+    korlantas_url = f"http://127.0.0.1:{korlantas_port}"
+    agency = {
+        "processing_delay": AGENCY_DELAY_S,
+        "step_delay": AGENCY_DELAY_S,
+        "retry_base": 0.5,  # serve's default, as under make run
+        "admin_token": SIMULATOR_ADMIN_TOKEN,
+    }
+    with ExitStack() as running:
+        gateway = running.enter_context(
+            running_gateway(_subdir(var_dir, "gateway"), api_key=GATEWAY_API_KEY, admin_token=SIMULATOR_ADMIN_TOKEN)
+        )
+        polri = running.enter_context(
+            running_agency(
+                _subdir(var_dir, "agency-polri"),
+                profile="polri",
+                webhook_secret=POLRI_WEBHOOK_SECRET,
+                client_id=POLRI_CLIENT_ID,
+                client_secret=secrets[POLRI_CLIENT_ID],
+                **agency,
+            )
+        )
+        korlantas = running.enter_context(
+            running_agency(
+                _subdir(var_dir, "agency-korlantas"),
+                profile="korlantas",
+                port=korlantas_port,
+                webhook_secret=KORLANTAS_WEBHOOK_SECRET,
+                client_id=KORLANTAS_CLIENT_ID,
+                client_secret=secrets[KORLANTAS_CLIENT_ID],
+                options=[
+                    *("--oidc-issuer", url, "--oidc-client-id", KORLANTAS_PORTAL_CLIENT),
+                    *("--public-url", korlantas_url, "--platform-url", url),
+                ],
+                env={"AGENCY_OIDC_CLIENT_SECRET": KORLANTAS_PORTAL_SECRET},  # out of `ps`, as its README says
+                **agency,
+            )
+        )
+        platform = running.enter_context(
+            _running_demo_platform(
+                var_dir,
+                loaded_database,
+                registry_simulator,
+                sisdmk_simulator,
+                mailbox,
+                port=port,
+                extra_env={
+                    "SMS_GATEWAY_URL": gateway.url,
+                    "SMS_GATEWAY_API_KEY": GATEWAY_API_KEY,
+                    # The Makefile's CONNECTORS_ENV: where and with which secret SKCK applications are forwarded.
+                    "MPP_CONNECTOR_POLRI_SKCK_URL": f"{polri.url}/webhooks/mpp",
+                    "MPP_CONNECTOR_POLRI_SKCK_SECRET": POLRI_WEBHOOK_SECRET,
+                },
+                seed_options=("--korlantas-url", korlantas_url),
+            )
+        )
+        yield ConnectedPlatform(
+            **{field.name: getattr(platform, field.name) for field in fields(DemoPlatform)},
+            gateway=gateway,
+            polri=polri,
+            korlantas=korlantas,
+        )
+
+
+def _subdir(parent: Path, name: str) -> Path:
+    path = parent / name
+    path.mkdir()
+    return path
 
 
 def _run(command: list[str]) -> None:
@@ -330,7 +468,8 @@ def _app_env(var_dir: Path, registry_simulator, sisdmk_simulator, mailbox) -> di
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PAYNET_", "BILLERS_"))  # the demo platform sets its own
+        # The demo platforms set their own; the others run without a gateway or connected systems.
+        if not key.startswith(("PAYNET_", "BILLERS_", "SMS_GATEWAY_", "MPP_CONNECTOR_"))
     }
     env |= {"DEBUG": "true", "MPP_VAR_DIR": str(var_dir), "MPP_DEMO_MODE": "true"}
     env.pop("DATABASE_URL", None)  # SQLite even when the rest of the suite runs on PostgreSQL

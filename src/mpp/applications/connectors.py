@@ -181,22 +181,31 @@ class Health:
     oldest_waiting_at: object
 
     @property
-    def error_rate(self) -> float | None:
-        return self.failures / self.attempts if self.attempts else None
+    def error_percent(self) -> int | None:
+        """Failed attempts in the last 24 hours, in whole percent; None without attempts."""
+        return round(100 * self.failures / self.attempts) if self.attempts else None
 
     @property
     def is_healthy(self) -> bool:
-        return not self.failed and (self.error_rate or 0) < 0.2 and not self.last_error_is_current
-
-    @property
-    def last_error_is_current(self) -> bool:
-        return bool(self.waiting and self.last_error)
+        """Nothing failed for good, under a fifth of the day's attempts failed, and the last error is not holding
+        applications back now."""
+        return not self.failed and (self.error_percent or 0) < 20 and not (self.waiting and self.last_error)
 
 
 def systems_of(region_code: str | None):
     """The systems serving a region: its agencies' own and the national ones of its agencies' kinds (every
     system when ``region_code`` is None: the ministry)."""
-    systems = ExternalSystem.objects.select_related("agency", "agency_kind", "webhook__health")
+    systems = ExternalSystem.objects.select_related("agency", "agency_kind", "webhook__health").only(
+        "id",
+        "name",
+        "mode",
+        "agency__name",
+        "agency__region_id",
+        "agency_kind__name",
+        "webhook__id",
+        "webhook__health__last_success_at",
+        "webhook__health__last_error",
+    )
     if region_code is None:
         return systems.order_by("name")
     kinds = Agency.objects.filter(region_id=region_code).values("kind_id")

@@ -106,7 +106,8 @@ def claim_due(*, limit: int = 20, now=None) -> list[OutboxMessage]:
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("endpoint")  # a webhook's receiver, read once here rather than per send
             .filter(status=Delivery.PENDING, next_attempt_at__lte=now)
             .exclude(locked_until__gt=now)
             .order_by("next_attempt_at")[:limit]
@@ -116,35 +117,44 @@ def claim_due(*, limit: int = 20, now=None) -> list[OutboxMessage]:
     return due
 
 
-def deliver(message: OutboxMessage) -> bool:
-    """Send one claimed message and record the outcome; True when it was delivered."""
+def deliver(message: OutboxMessage, *, attempts: list | None = None) -> bool:
+    """Send one claimed message and record the outcome; True when it was delivered. A webhook's attempt counts
+    in its receiver's health figures: at once, or appended to ``attempts`` for the round to count together."""
+    attempts = [] if (alone := attempts is None) else attempts
     try:
         _send(message)
     except gateway.GatewayRefused as error:
-        _failed(message, str(error), retry=False)
-        return False
+        _failed(message, str(error), retry=False, attempts=attempts)
+        delivered = False
     except Exception as error:  # the network, SMTP, the gateway: everything else is worth retrying
         logger.warning("notification not sent; will retry", extra={"message_id": str(message.pk), "error": str(error)})
-        _failed(message, f"{type(error).__name__}: {error}", retry=True)
-        return False
-    now = timezone.now()
-    with transaction.atomic():
+        _failed(message, f"{type(error).__name__}: {error}", retry=True, attempts=attempts)
+        delivered = False
+    else:
+        now = timezone.now()
         sent = OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
             status=Delivery.SENT, sent_at=now, attempts=message.attempts + 1, locked_until=None, last_error=""
         )
         if sent and message.channel == Channel.WEBHOOK:
-            webhooks.record_attempt(message, delivered=True, at=now)
-    return True
+            attempts.append(webhooks.Attempt(message, delivered=True, at=now))
+        delivered = True
+    if alone:
+        webhooks.record_attempts(attempts)
+    return delivered
 
 
 def deliver_due(*, limit: int = 20, pool=None) -> int:
     """One round of the notifier: claim what is due and send it; returns how many were sent. With ``pool`` (a
     ``concurrent.futures`` executor) the claimed messages are sent side by side: sending is waiting on a receiver,
-    and each thread keeps its own database connection."""
+    and each thread keeps its own database connection. The round's webhook attempts are counted together."""
     due = claim_due(limit=limit)
+    attempts: list = []
     if pool is None:
-        return sum(deliver(message) for message in due)
-    return sum(pool.map(deliver, due))
+        sent = sum(deliver(message, attempts=attempts) for message in due)
+    else:
+        sent = sum(pool.map(lambda message: deliver(message, attempts=attempts), due))
+    webhooks.record_attempts(attempts)
+    return sent
 
 
 def _send(message: OutboxMessage) -> None:
@@ -166,22 +176,21 @@ def _send(message: OutboxMessage) -> None:
         )
 
 
-def _failed(message: OutboxMessage, error: str, *, retry: bool) -> None:
-    attempts = message.attempts + 1
+def _failed(message: OutboxMessage, error: str, *, retry: bool, attempts: list) -> None:
+    tried = message.attempts + 1
     first, longest, limit = 2, 3600, MAX_ATTEMPTS
     endpoint = message.endpoint if message.endpoint_id else None
     if endpoint is not None:  # a receiver's own policy (its connector's contract)
         first, longest, limit = endpoint.first_delay_seconds, endpoint.max_delay_seconds, endpoint.max_attempts
     elif message.channel == Channel.WEBHOOK:
         limit = MAX_WEBHOOK_ATTEMPTS
-    if retry and attempts < limit:
-        delay = min(first * 2 ** (attempts - 1), longest) * random.uniform(0.8, 1.2)
+    if retry and tried < limit:
+        delay = min(first * 2 ** (tried - 1), longest) * random.uniform(0.8, 1.2)
         changes = {"next_attempt_at": timezone.now() + timedelta(seconds=delay)}
     else:
         changes = {"status": Delivery.FAILED}
-    with transaction.atomic():
-        failed = OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
-            attempts=attempts, locked_until=None, last_error=error[:500], **changes
-        )
-        if failed and message.channel == Channel.WEBHOOK:
-            webhooks.record_attempt(message, delivered=False, error=error)
+    failed = OutboxMessage.objects.filter(pk=message.pk, status=Delivery.PENDING).update(
+        attempts=tried, locked_until=None, last_error=error[:500], **changes
+    )
+    if failed and message.channel == Channel.WEBHOOK:
+        attempts.append(webhooks.Attempt(message, delivered=False, error=error, at=timezone.now()))

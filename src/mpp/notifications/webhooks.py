@@ -14,6 +14,8 @@ message (``WebhookRefused``).
 
 import json
 import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
@@ -181,28 +183,50 @@ def delivery(dedup_key: str) -> OutboxMessage | None:
 # --- each receiver's health, kept current at each attempt ------------------------------------------------------
 
 
-def record_attempt(message: OutboxMessage, *, delivered: bool, error: str = "", at=None) -> None:
-    """Count one attempt of a webhook in its receiver's figures (the hour its message was created) and health."""
-    if not message.endpoint_id:
-        return
-    at = at or timezone.now()
-    hour = message.created_at.replace(minute=0, second=0, microsecond=0)
-    counts = {
-        "attempts": F("attempts") + 1,
-        "delivered" if delivered else "failures": F("delivered" if delivered else "failures") + 1,
-    }
-    _upsert(EndpointHour, {"endpoint_id": message.endpoint_id, "hour": hour}, counts)
-    health = {"last_success_at": at} if delivered else {"last_failure_at": at, "last_error": error[:500]}
-    _upsert(EndpointHealth, {"endpoint_id": message.endpoint_id}, health)
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt to deliver a webhook, to count in its receiver's health."""
+
+    message: OutboxMessage
+    delivered: bool
+    at: datetime
+    error: str = ""
 
 
-def _upsert(model, key: dict, changes: dict) -> None:
+def record_attempts(attempts: list[Attempt]) -> None:
+    """Count a round's webhook attempts in their receivers' figures (each in the hour its message was created)
+    and health: one update per receiver and hour, however many messages the round sent."""
+    hours: dict[tuple, Counter] = defaultdict(Counter)
+    health: dict = {}
+    for attempt in sorted(attempts, key=lambda attempt: attempt.at):
+        endpoint = attempt.message.endpoint_id
+        if endpoint is None:
+            continue
+        hour = attempt.message.created_at.replace(minute=0, second=0, microsecond=0)
+        hours[endpoint, hour].update({"attempts": 1, "delivered" if attempt.delivered else "failures": 1})
+        latest = health.setdefault(endpoint, {})
+        if attempt.delivered:
+            latest["last_success_at"] = attempt.at
+        else:
+            latest |= {"last_failure_at": attempt.at, "last_error": attempt.error[:500]}
+    for (endpoint, hour), counts in hours.items():
+        _upsert(
+            EndpointHour,
+            {"endpoint_id": endpoint, "hour": hour},
+            {name: F(name) + count for name, count in counts.items()},
+            {name: count for name, count in counts.items()},
+        )
+    for endpoint, changes in health.items():
+        _upsert(EndpointHealth, {"endpoint_id": endpoint}, changes, changes)
+
+
+def _upsert(model, key: dict, changes: dict, first: dict) -> None:
+    """Update the row at ``key`` with ``changes``, or create it with ``first``."""
     if model.objects.filter(**key).update(**changes):
         return
-    plain = {name: (1 if hasattr(value, "resolve_expression") else value) for name, value in changes.items()}
     try:
         with transaction.atomic():
-            model.objects.create(**key, **plain)
+            model.objects.create(**key, **first)
     except IntegrityError:  # created by another notifier meanwhile
         model.objects.filter(**key).update(**changes)
 
@@ -233,5 +257,6 @@ def rebuild_health() -> int:
         .annotate(at=Max("sent_at"))
     )
     for row in last:
-        _upsert(EndpointHealth, {"endpoint_id": row["endpoint_id"]}, {"last_success_at": row["at"]})
+        changes = {"last_success_at": row["at"]}
+        _upsert(EndpointHealth, {"endpoint_id": row["endpoint_id"]}, changes, changes)
     return EndpointHour.objects.count()

@@ -4,7 +4,9 @@ number of villages loaded."""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from mpp.catalog.models import Mode, Service, ServiceLevel, schedule
 from mpp.regions.models import Level, Region
@@ -41,7 +43,7 @@ class VillagePage:
         """What the village charges for ``service``: its Perdes fee when it set one, else the region's (0: free)."""
         if self.office and service.template.slug in self.office.fees:
             return self.office.fees[service.template.slug]
-        return service.current_version.standard["fee"]["amount"]
+        return service.region_fee
 
 
 def village_page(code: str) -> VillagePage | None:
@@ -58,7 +60,10 @@ def village_page(code: str) -> VillagePage | None:
         Service.objects.filter(
             region_id=regency.code, is_active=True, mode=Mode.APPLICATION, template__level=ServiceLevel.VILLAGE
         )
-        .select_related("template", "current_version")
+        .select_related("template")
+        .only("id", "region_id", "template__slug", "template__name", "template__name_en", "template__introduction")
+        # The fee alone, not the whole standard (kilobytes of JSON per letter, read for one number).
+        .annotate(region_fee=Cast(KT("current_version__standard__fee__amount"), IntegerField()))
         .order_by("template__name")
     )
     office = getattr(village, "village_office", None)
