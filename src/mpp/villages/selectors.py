@@ -5,7 +5,7 @@ number of villages loaded."""
 from dataclasses import dataclass
 
 from django.db.models import IntegerField, QuerySet
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 
 from mpp.catalog.models import Mode, Service, ServiceLevel, schedule
@@ -63,7 +63,11 @@ def village_page(code: str) -> VillagePage | None:
         .select_related("template")
         .only("id", "region_id", "template__slug", "template__name", "template__name_en", "template__introduction")
         # The fee alone, not the whole standard (kilobytes of JSON per letter, read for one number).
-        .annotate(region_fee=Cast(KT("current_version__standard__fee__amount"), IntegerField()))
+        .annotate(
+            region_fee=Cast(
+                KeyTextTransform("amount", KeyTransform("fee", "current_version__standard")), IntegerField()
+            )
+        )
         .order_by("template__name")
     )
     office = getattr(village, "village_office", None)
