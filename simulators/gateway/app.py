@@ -135,6 +135,13 @@ def _phone_limit(raw: str | None) -> int:
     return int(raw)
 
 
+def _phone_number(raw: str | None) -> str | None:
+    """The phone's number as messages are stored (+628…), also when asked as written at home (08…)."""
+    if raw is not None and raw.startswith("08"):
+        return f"+62{raw[1:]}"
+    return raw
+
+
 # --- routes --------------------------------------------------------------------------
 
 
@@ -186,7 +193,7 @@ def _register_routes(app: Flask) -> None:
         _require_admin()
         rows = store.find_messages(
             _db(),
-            to=request.args.get("to"),
+            to=_phone_number(request.args.get("to")),
             reference=request.args.get("reference"),
             limit=_phone_limit(request.args.get("limit")),
         )

@@ -80,6 +80,7 @@ def test_the_phone_filters_by_number_and_reference_newest_first(gateway, api, ot
     assert [m["id"] for m in gateway.messages(to=to)] == [second["id"], first["id"]]
     assert [m["id"] for m in gateway.messages(reference=reference)] == [third["id"], first["id"]]
     assert [m["id"] for m in gateway.messages(to=to, reference=reference)] == [first["id"]]
+    assert [m["id"] for m in gateway.messages(to=f"0{to[3:]}")] == [second["id"], first["id"]]  # 08…, as at home
     assert gateway.messages(to=number()) == []
 
 

@@ -80,19 +80,14 @@ def village_list(request, code):
 @require_GET
 @public_cache
 def village_service(request, code, service_id):
-    """A village letter as this village issues it: the region's standard, with what the village changed."""
+    """A village letter as this village issues it, lightly: what to bring, how long, what it costs here, and the
+    button to apply; the region's service page has the full standard."""
     found = villages.village_service(code, service_id)
     if found is None:
         raise Http404
-    page, service = found
-    context = {
-        "service": service,
-        "detail": presentation.service_page(catalog_selectors.service_detail(service.pk)),
-        "ikm": None,
-        "village": page,
-        "village_fee": page.fee(service),
-    }
-    return render(request, "portal/service.html", context)
+    page, service, standard = found
+    context = {"page": page, "service": service, "standard": standard, "fee": page.fee(service)}
+    return render(request, "portal/village_service.html", context)
 
 
 @require_GET

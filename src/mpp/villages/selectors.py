@@ -74,13 +74,17 @@ def village_page(code: str) -> VillagePage | None:
     return VillagePage(village, district, regency, office, services)
 
 
-def village_service(code: str, service_id) -> tuple[VillagePage, Service] | None:
-    """A village's page and one of its services, or None."""
+def village_service(code: str, service_id) -> tuple[VillagePage, Service, dict] | None:
+    """A village's page, one of its services and that service's standard (for a light page: what to bring, how
+    long, what it costs; the full standard is the region's service page), or None. Three or four queries."""
     page = village_page(code)
     if page is None:
         return None
     service = next((service for service in page.services if str(service.pk) == str(service_id)), None)
-    return (page, service) if service is not None else None
+    if service is None:
+        return None
+    standard = Service.objects.filter(pk=service.pk).values_list("current_version__standard", flat=True).first()
+    return page, service, standard or {}
 
 
 def village_fee(village_code: str, template_slug: str) -> int | None:

@@ -42,6 +42,15 @@ def test_an_sms_reaches_the_gateway_in_the_citizens_language(sms, siti):
     assert message["idempotency_key"] == str(OutboxMessage.objects.get(channel=Channel.SMS).pk)
 
 
+def test_a_number_written_as_at_home_reaches_the_gateway_in_e164(sms, siti):
+    siti.phone = "081234567808"  # as people type it (and the RT/RW directory keeps it)
+    siti.save()
+    services.notify(user=siti, kind="approved", key="gw:08", context=CONTEXT)
+    assert services.deliver_due() == 1
+    [message] = sms.messages(to="+6281234567808")
+    assert message["idempotency_key"] == str(OutboxMessage.objects.get(channel=Channel.SMS).pk)
+
+
 def test_an_answer_lost_after_acceptance_is_retried_and_still_delivered_once(sms, siti):
     services.notify(user=siti, kind="rejected", key="gw:2", context=CONTEXT)
     sms.set_faults(drop_after_accept_rate=1)  # stored at the gateway, then the connection drops
