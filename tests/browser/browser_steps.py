@@ -1,6 +1,7 @@
 """Steps the end-to-end browser tests share: signing in and out, an officer's worklist and actions,
-reading a page's facts, waiting for a page to change as another process acts, the e-mail a citizen receives, a tiny
-PDF to upload, Siti's birth-certificate form."""
+reading a page's facts, waiting for a page to change as another process acts, the e-mail a citizen receives, the
+WhatsApp message a phone receives, paying a bill on the bank's page, a tiny PDF to upload, Siti's birth-certificate
+form."""
 
 import datetime as dt
 import re
@@ -13,6 +14,8 @@ from playwright.sync_api import expect
 from mpp.demo.accounts import DEMO_PASSWORD
 
 MAIL_TIMEOUT_S = 15
+#: How long a WhatsApp/SMS message may take to reach the simulated phone (the notifier sends it through the gateway).
+PHONE_TIMEOUT_S = 15
 #: How long a page may take to show what another process did (a payment notified by the network, a receipt signed
 #: by the task worker), and how long each look at it waits before the page is reloaded.
 RELOAD_TIMEOUT_S = 15
@@ -130,3 +133,36 @@ def pass_on_and_approve(page, platform, number: str, approver: str) -> None:
     open_from_worklist(page, platform, number)
     act(page, "Setujui")
     expect(fact(page, "Status")).to_have_text("Disetujui")
+
+
+def texted_link(platform, phone: str, path: str, timeout_s: float = PHONE_TIMEOUT_S) -> str:
+    """The newest link under ``{platform.url}{path}`` in a message the gateway simulator delivered to ``phone`` (the
+    simulated phone; ``platform.gateway``), waiting for it; on failure, with what the phone holds and the notifier's
+    log."""
+    wanted = re.compile(rf"{re.escape(platform.url + path)}\S*?/(?=\s|$|\))")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        received = platform.gateway.messages(to=phone)
+        for message in received:  # newest first
+            if found := wanted.search(message["text"]):
+                return found.group(0)
+        if time.monotonic() > deadline:
+            texts = [message["text"] for message in received]
+            log = platform.notifier_log.read_text(errors="replace")
+            pytest.fail(f"no link to {path} reached {phone} within {timeout_s} s; it holds {texts}\n{log}", False)
+        time.sleep(0.2)
+
+
+def pay_on_bank_page(bank, platform, code: str, amount: str) -> None:
+    """On the bank's page of the payment-network simulator (``bank``, a page of its own), pays the bill of virtual
+    account or billing ``code``, checking it is for ``amount`` and unpaid."""
+    bank.goto(f"{platform.paynet.url}/bank/")
+    bank.get_by_label("Nomor virtual account atau kode billing").fill(code)
+    bank.get_by_role("button", name="Cari tagihan").click()
+    expect(bank.get_by_role("heading", level=1)).to_have_text("Tagihan")
+    expect(bank.locator("#nomor-tagihan")).to_have_text(code)
+    expect(bank.locator("#jumlah")).to_have_text(amount)
+    expect(bank.locator("#status")).to_have_text("Belum dibayar")
+    bank.get_by_role("button", name="Bayar", exact=True).click()
+    expect(bank.get_by_role("heading", level=1)).to_have_text("Pembayaran berhasil")
+    expect(bank.locator("#nomor-tagihan")).to_have_text(code)

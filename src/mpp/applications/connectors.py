@@ -113,7 +113,7 @@ def connect(
 def change_contract(*, system: ExternalSystem, contract: dict) -> ExternalSystem:
     """The system's new contract, checked against the forms of the services it takes; the outbox's delivery
     policy and named credentials follow it. Raises ValidationError with the reason; nothing changes then."""
-    system = ExternalSystem.objects.select_for_update().select_related("webhook").get(pk=system.pk)
+    system = ExternalSystem.objects.select_for_update(of=("self",)).select_related("webhook").get(pk=system.pk)
     parsed = parse(contract)
     _check_mode(system.mode, parsed)
     _check_forms(parsed, _connected_services(system))
