@@ -14,6 +14,7 @@ from mpp.core.tenancy import region_scope
 from mpp.identity.access import has_role, role_required
 from mpp.identity.models import Role
 from mpp.notifications.webhooks import variables
+from mpp.regions import selectors as region_selectors
 
 from .. import connectors
 from ..forms import ConnectorForm, ConnectServiceForm
@@ -49,7 +50,8 @@ def _may_change(user, system: ExternalSystem) -> bool:
 def health(request):
     region = _region(request)
     rows = connectors.health(region, now=timezone.now())
-    return render(request, "applications/connectors.html", {"rows": rows, "region": region})
+    zone = getattr(region_selectors.region(region), "time_zone", None) if region else None
+    return render(request, "applications/connectors.html", {"rows": rows, "region": region, "zone": zone})
 
 
 def _agencies(request, region):
