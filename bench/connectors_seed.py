@@ -343,7 +343,7 @@ def figures(systems: list[ExternalSystem]) -> dict:
     """What the page shows, summed over the systems (``connectors.health``), and the rows behind it."""
     rows = connectors.health(PILOT_REGION)
     ours, endpoints = {system.pk for system in systems}, [system.webhook_id for system in systems]
-    mine = [row for row in rows if row.system.pk in ours]
+    mine = [row for row in rows if row.system_id in ours]
     outbox = dict(OutboxMessage.objects.filter(endpoint_id__in=endpoints).values_list("status").annotate(n=Count("id")))
     return {
         "systems_listed": len(rows),

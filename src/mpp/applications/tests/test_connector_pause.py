@@ -73,7 +73,7 @@ def test_a_paused_system_gets_every_application_exactly_once(siti, birth_service
     deliver_due(limit=50)  # the system is away: nothing is lost, everything waits
     waiting = OutboxMessage.objects.filter(channel=Channel.WEBHOOK, status=Delivery.PENDING)
     assert waiting.count() == 6 and all(message.attempts == 1 for message in waiting)
-    [health] = [row for row in connectors.health("64.72") if row.system == system]
+    [health] = [row for row in connectors.health("64.72") if row.system_id == system.pk]
     assert health.waiting == 6 and health.failures == 6
 
     with running_agency(tmp_path, **options) as agency_system:  # back, on the same records

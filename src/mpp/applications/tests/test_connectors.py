@@ -110,7 +110,7 @@ def test_a_missing_environment_variable_keeps_the_application_waiting_and_says_s
     assert message.status == Delivery.PENDING and "MPP_CONNECTOR_SIAK_SAMARINDA_URL" in message.last_error
     note = connectors.delivery_note(application.pk)
     assert note["status"] == Delivery.PENDING and note["attempts"] == 1
-    [row] = [row for row in connectors.health("64.72") if row.system == siak]
+    [row] = [row for row in connectors.health("64.72") if row.system_id == siak.pk]
     assert (row.waiting, row.attempts, row.failures, row.oldest_waiting_at) == (1, 1, 1, message.created_at)
     assert "MPP_CONNECTOR_SIAK_SAMARINDA_URL" in row.last_error and not row.is_healthy
 
@@ -136,8 +136,10 @@ def test_a_national_system_serves_every_regions_agency_of_its_kind(db):
         contract={"credentials": "POLRI_SKCK"},
     ).system
     assert national.agency is None and national.client.agency_name.startswith("Kepolisian Resor")
-    regions = {row.system for row in connectors.health("64.72")} & {row.system for row in connectors.health("33.72")}
-    assert national in regions
+    regions = {row.system_id for row in connectors.health("64.72")} & {
+        row.system_id for row in connectors.health("33.72")
+    }
+    assert national.pk in regions
     disdukcapil = Agency.objects.get(region_id="64.72", kind__code="disdukcapil")
     assert not national.serves(disdukcapil)
 
