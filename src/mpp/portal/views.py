@@ -37,11 +37,11 @@ def region_search(request):
 @require_GET
 @public_cache
 def region_detail(request, code):
+    if region_selectors.level_of(code) == Level.VILLAGE:
+        return _village(request, code)  # reads the village with its district and regency: no region() first
     region = region_selectors.region(code)
     if region is None:
         raise Http404
-    if region.level == Level.VILLAGE:
-        return _village(request, code)
     if region.level == Level.DISTRICT:
         # A kecamatan is served by its kabupaten/kota's MPP.
         return redirect("portal:region", code=region_selectors.regency_code_of(code))
@@ -85,8 +85,9 @@ def village_service(request, code, service_id):
     found = villages.village_service(code, service_id)
     if found is None:
         raise Http404
-    page, service, standard = found
-    context = {"page": page, "service": service, "standard": standard, "fee": page.fee(service)}
+    page, letter, standard = found
+    standard = presentation.localized_standard(standard) if standard else {}
+    context = {"page": page, "letter": letter, "standard": standard, "fee": page.fee(letter)}
     return render(request, "portal/village_service.html", context)
 
 

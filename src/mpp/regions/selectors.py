@@ -33,6 +33,12 @@ CODE_PATTERN = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
 REGION_SECONDS = 3600
 
 
+def level_of(code: str) -> Level | None:
+    """The level a region's code says it is (its number of parts: ``64.72.03.1004`` is a village), without a
+    query; None for anything that cannot be a code."""
+    return Level(code.count(".") + 1) if CODE_PATTERN.fullmatch(code) else None
+
+
 def region(code: str) -> Region | None:
     """One region by its code, or None (also for anything that cannot be a code, without a query). Found
     regions come from the cache after the first read: a filing, a kiosk or a region's page reads one on every

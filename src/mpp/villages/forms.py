@@ -28,10 +28,10 @@ class OfficeForm(forms.Form):
         if data.get("opens"):
             hours = [{"days": [0, 1, 2, 3, 4], "opens": f"{data['opens']:%H:%M}", "closes": f"{data['closes']:%H:%M}"}]
         fees = {}
-        for service in letters:
-            value = self.data.get(f"fee-{service.template.slug}", "").strip()
+        for letter in letters:
+            value = self.data.get(f"fee-{letter.slug}", "").strip()
             if value:
-                fees[service.template.slug] = int(value) if value.isdigit() else value
+                fees[letter.slug] = int(value) if value.isdigit() else value
         return {
             "head_name": data["head_name"],
             "address": data["address"],

@@ -51,7 +51,7 @@ def keep(request, code):
     form = OfficeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_office(village=page.village, by=request.user, **form.changes(page.services))
+            services.change_office(village=page.village, by=request.user, **form.changes(page.letters))
         except ValidationError as invalid:
             for field, errors in invalid.message_dict.items():
                 form.add_error(None if field in ("fees", "opening_hours") else field, errors)
@@ -69,8 +69,7 @@ def _render(request, page, *, form, head_form, status=200):
         "head_form": head_form,
         "heads": selectors.directory(page.village.code),
         "fee_rows": [
-            (service, request.POST.get(f"fee-{service.template.slug}", fees.get(service.template.slug, "")))
-            for service in page.services
+            (letter, request.POST.get(f"fee-{letter.slug}", fees.get(letter.slug, ""))) for letter in page.letters
         ],
     }
     return render(request, "villages/keep.html", context, status=status)

@@ -1,6 +1,8 @@
 """A village's public page and its letters, the region's list of villages, finding a village by name, and the
 village's own page for its staff — each for whom it is meant only."""
 
+from html import unescape
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -35,7 +37,14 @@ def test_a_village_page_lists_its_letters_in_a_constant_number_of_queries(client
     change_office(village=Region.objects.get(code=SIDODADI), by=None, head_name="Lurah Lain")
     with CaptureQueriesContext(connection) as other:
         assert client.get(reverse("portal:region", args=[SIDODADI])).status_code == 200
-    assert len(first) == len(other) <= 6
+    assert len(first) == len(other) == 2  # the village with its district and regency; its region's letters
+
+
+@pytest.mark.parametrize("code", ["64.72.03.9999", "99.99.99.9999", "64.72.99.1004"])
+def test_a_village_code_that_names_no_village_is_404(client, db, code):
+    letter = Service.objects.get(region_id="64.72", template__slug="sktm")
+    assert client.get(reverse("portal:region", args=[code])).status_code == 404
+    assert client.get(reverse("portal:village_service", args=[code, letter.pk])).status_code == 404
 
 
 def test_what_a_village_changes_shows_on_its_pages_and_nowhere_else(client, db):
@@ -54,6 +63,17 @@ def test_what_a_village_changes_shows_on_its_pages_and_nowhere_else(client, db):
     elsewhere = client.get(reverse("portal:village_service", args=[SIDODADI, letter.pk]))
     assert "Rp5.000" not in elsewhere.text
     assert VillageOffice.objects.count() == 1  # one row for the village that differs, none for the others
+
+
+def test_an_english_visitor_reads_the_letters_and_their_requirements_in_english(client, db):
+    letter = Service.objects.select_related("template").get(region_id="64.72", template__slug="sktm")
+    client.get(reverse("switch_language", args=["en"]))
+    page = client.get(reverse("portal:region", args=[AIR_PUTIH]))
+    assert letter.template.name_en in page.text and letter.template.name not in page.text
+    detail = client.get(reverse("portal:village_service", args=[AIR_PUTIH, letter.pk]))
+    assert f"<h1>{letter.template.name_en}</h1>" in detail.text
+    requirement = letter.current_version.standard["requirements"][0]
+    assert requirement["name_en"] in unescape(detail.text) and requirement["name"] not in unescape(detail.text)
 
 
 def test_a_region_service_is_not_a_village_letter(client, db):
