@@ -205,13 +205,17 @@ def section(results: dict) -> list[str]:
         "address, phone, hours and a Perdes fee for the SKTM, through `villages.services.change_office`). Before "
         "the load Air Putih's pages and an office's must answer 200 with what they show (the office's head, its "
         "fee); during it every answer must be a 200 (counted by status: a redirect or a 404 fails the row).",
-        f"- {_queries('Village page', queries['village_page'])} The village's region is read through the cache "
-        "(`regions.selectors.region`, an hour), which here is each worker's own memory (no `REDIS_URL`, as for the "
-        "catalog's pages): it keeps 300 entries, fewer than the villages each worker goes round, so nearly every "
-        "request costs the first visit's queries.",
+        f"- {_queries('Village page', queries['village_page'])} Both pages read the village with its district and "
+        "regency in one query (their codes are the village's prefixes) and its region's letters as plain rows, no "
+        "cache in between: every request costs what a first visit does.",
         f"- {_queries('Village letter page', queries['village_service_page'])}",
         "- Counted in-process before the load (`bench/villages_seed.py`, Django's test client, the response cache "
         "off), for Air Putih and villages with and without an office, each page twice.",
+        "- Profiled with py-spy on a granian worker under this load (`BENCH_FLAMEGRAPHS`), before and after the "
+        "pages' reads were cut to one query for the village and its parents and plain rows for the letters "
+        "(commit 8e6d7c4): [village page before](profiles/village-page-before.svg), "
+        "[after](profiles/village-page-after.svg); [letter page before](profiles/village-letter-page-before.svg), "
+        "[after](profiles/village-letter-page-after.svg). They sample wall time, waiting on PostgreSQL included.",
         f"- {cpu_bound(page, cores, MAX_PAGE_P95_MS)} {cpu_bound(service, cores, MAX_PAGE_P95_MS)} Ceiling on this "
         f"server: {ceiling['rps']:,.0f} req/s at {ceiling['connections']} connections (p95 "
         f"{ceiling['p95_ms']:.1f} ms).",
