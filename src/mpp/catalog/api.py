@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from mpp.core.api import ErrorOut, Pagination
+from mpp.core.db.replica import replica_reads
 from mpp.core.public_cache import public_cache
 from mpp.regions import selectors as region_selectors
 
@@ -58,6 +59,7 @@ class ServiceDetailOut(ServiceOut):
 )
 @paginate(Pagination)
 @decorate_view(public_cache)
+@decorate_view(replica_reads)
 def list_region_services(request, code: str):
     regency = region_selectors.regency_code_of(code)
     if regency is None or region_selectors.region(code) is None:
@@ -67,6 +69,7 @@ def list_region_services(request, code: str):
 
 @router.get("/services/{service_id}", response={200: ServiceDetailOut, 404: ErrorOut}, summary="One service")
 @decorate_view(public_cache)
+@decorate_view(replica_reads)
 def get_service(request, service_id: UUID):
     service = selectors.service_detail(service_id)
     if service is None:

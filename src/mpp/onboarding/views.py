@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mpp.catalog.services import adopt_template
+from mpp.core.db.replica import replica_reads
 from mpp.core.errors import DomainError
 from mpp.core.limits import over_limit
 from mpp.core.public_cache import public_cache
@@ -103,6 +104,7 @@ def track(request, token):
 
 @require_GET
 @public_cache
+@replica_reads
 def public_list(request):
     """ "Daftar daerah MPP Digital": every kabupaten/kota and its stage, with filters and counts."""
     form = ListFilterForm(request.GET or None)

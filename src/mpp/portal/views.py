@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from mpp.applications import selectors as application_selectors
 from mpp.catalog import presentation
 from mpp.catalog import selectors as catalog_selectors
+from mpp.core.db.replica import replica_reads
 from mpp.core.public_cache import public_cache
 from mpp.onboarding import selectors as onboarding
 from mpp.regions import selectors as region_selectors
@@ -18,6 +19,7 @@ from .forms import RegionSearchForm
 
 @require_GET
 @public_cache
+@replica_reads
 def home(request):
     pilots = region_selectors.regions(pilot=True, level=Level.REGENCY)
     return render(request, "portal/home.html", {"form": RegionSearchForm(), "pilots": pilots})
@@ -36,6 +38,7 @@ def region_search(request):
 
 @require_GET
 @public_cache
+@replica_reads
 def region_detail(request, code):
     if region_selectors.level_of(code) == Level.VILLAGE:
         return _village(request, code)  # reads the village with its district and regency: no region() first
@@ -66,6 +69,7 @@ def _village(request, code):
 
 @require_GET
 @public_cache
+@replica_reads
 def village_list(request, code):
     """The villages and kelurahan of a kabupaten/kota, a page at a time, optionally those whose name matches."""
     region = region_selectors.region(code)
@@ -79,6 +83,7 @@ def village_list(request, code):
 
 @require_GET
 @public_cache
+@replica_reads
 def village_service(request, code, service_id):
     """A village letter as this village issues it, lightly: what to bring, how long, what it costs here, and the
     button to apply; the region's service page has the full standard."""
@@ -93,6 +98,7 @@ def village_service(request, code, service_id):
 
 @require_GET
 @public_cache
+@replica_reads
 def service(request, service_id):
     """A service's page: its standard from the catalog, and how satisfied its users are (the survey's index)."""
     found = catalog_selectors.service_detail(service_id)

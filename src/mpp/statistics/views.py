@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from mpp.core.db.replica import replica_reads
 from mpp.core.public_cache import public_cache
 from mpp.core.tenancy import region_scope
 from mpp.identity.access import role_required
@@ -18,6 +19,7 @@ from .periods import Kind, Period
 
 @require_GET
 @role_required(Role.MINISTRY)
+@replica_reads
 def national(request):
     """The nation at a glance, and any province, kabupaten/kota or service below it (``?wilayah=&layanan=``)."""
     the_scope = selectors.scope(
@@ -30,6 +32,7 @@ def national(request):
 
 @require_GET
 @role_required(Role.MPP_MANAGER, Role.MINISTRY)
+@replica_reads
 def region(request):
     """A kabupaten/kota's dashboard for its manager (their own region only), beside the national median."""
     allowed = region_scope(request.user)
@@ -42,12 +45,14 @@ def region(request):
 
 @require_GET
 @public_cache
+@replica_reads
 def public_national(request):
     return _public(request, selectors.scope())
 
 
 @require_GET
 @public_cache
+@replica_reads
 def public_region(request, code):
     the_scope = selectors.scope(region_code=code)
     if the_scope is None:

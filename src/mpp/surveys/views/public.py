@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mpp.catalog.models import Service
+from mpp.core.db.replica import replica_reads
 from mpp.core.limits import over_limit
 from mpp.core.public_cache import public_cache
 from mpp.identity.access import has_role
@@ -25,6 +26,7 @@ OPEN_ANSWERS_PER_ADDRESS = "20/h"
 
 @require_GET
 @public_cache
+@replica_reads
 def national(request):
     form = PeriodForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -36,6 +38,7 @@ def national(request):
 
 @require_GET
 @public_cache
+@replica_reads
 def region(request, code):
     found = selectors.regency(code)
     if found is None:
