@@ -8,6 +8,14 @@ granian server with the benchmark's settings. Each scenario is checked with one 
 its own before wrk runs (the receipt's redirect and the rows behind it, the worklist's total,
 the dashboard's 50 rows), and the submissions are counted in the database afterwards: a
 request that did not create an application fails the scenario.
+
+Right after submit, on the same server at the same connections and duration, the write ceiling:
+``POST /bench/ceiling/write`` (bench/ceiling_urls.py, a bench-only URLconf the server loads
+through ``ROOT_URLCONF``) inserts the four rows a submission inserts (application, event,
+notification, outbox message) in one transaction and nothing else. Submit is judged as a share
+of it. Its rows are counted (each application with its three others, written by one
+transaction), then deleted, so that the later scenarios (and families) see the seed and
+submit's rows only.
 """
 
 import dataclasses
@@ -33,8 +41,8 @@ import servers
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 
-# Targets of the issue.
-MIN_SHARE_OF_PGBENCH = 0.30
+# Targets of the issue: submit against the write ceiling measured in the same run (same server, connections, duration).
+MIN_SHARE_OF_WRITE_CEILING = 0.50
 MAX_SUBMIT_P99_MS = 200.0
 MAX_PAGE_P95_MS = 50.0
 
@@ -75,10 +83,20 @@ SUBMIT = Scenario(
     "submit_application",
     "POST",
     "/layanan/<id>/ajukan/",
-    f"≥ {MIN_SHARE_OF_PGBENCH:.0%} of pgbench TPS, p99 < {MAX_SUBMIT_P99_MS:.0f} ms",
+    f"≥ {MIN_SHARE_OF_WRITE_CEILING:.0%} of write_ceiling, p99 < {MAX_SUBMIT_P99_MS:.0f} ms",
     note=" birth certificate, another citizen and submit_key per request",
     unit="submits/s",
 )
+WRITE_CEILING = Scenario(
+    "write_ceiling",
+    "POST",
+    "/bench/ceiling/write",
+    "—",
+    note=" bench-only view: the four rows submit writes, one transaction, nothing else",
+    unit="writes/s",
+)
+# Its requests' submit_keys start with ceiling-<run id>- (the view adds a random suffix).
+WRITE_CEILING_KEY = "ceiling"
 WORKLIST = Scenario(
     "officer_worklist",
     "GET",
@@ -297,6 +315,79 @@ def _created(database_url: str, key_prefix: str) -> int:
             time.sleep(1.0)
 
 
+# --- the write ceiling: bench/ceiling_urls.py on the same server -------------------------------
+
+
+def ceiling_env(env: dict) -> dict:
+    """``env`` with the bench-only URLconf (bench/ceiling_urls.py: the write ceiling, then the product's URLs)."""
+    python_path = os.pathsep.join(filter(None, [str(BENCH_DIR), env.get("PYTHONPATH", "")]))
+    return {**env, "ROOT_URLCONF": "ceiling_urls", "PYTHONPATH": python_path}
+
+
+# The write ceiling's applications whose submit_key starts with a prefix, with their events, notifications and outbox
+# messages, and how many of them were written by one transaction (the four rows' xmin is the same).
+_CEILING_ROWS = """
+    SELECT count(DISTINCT a.id), count(DISTINCT e.id), count(DISTINCT n.id), count(DISTINCT o.id),
+           count(DISTINCT a.id) FILTER (WHERE e.xmin = a.xmin AND n.xmin = a.xmin AND o.xmin = a.xmin)
+    FROM applications_application a
+    LEFT JOIN applications_event e ON e.application_id = a.id
+    LEFT JOIN notifications_notification n ON n.application_id = a.id
+    LEFT JOIN notifications_outboxmessage o ON o.dedup_key = 'application-event:' || e.id || ':email'
+    WHERE a.submit_key LIKE %s
+"""
+_DELETE_CEILING_ROWS = (
+    "DELETE FROM notifications_outboxmessage o USING applications_event e, applications_application a "
+    "WHERE o.dedup_key = 'application-event:' || e.id || ':email' AND e.application_id = a.id "
+    "AND a.submit_key LIKE %s",
+    "DELETE FROM notifications_notification n USING applications_application a "
+    "WHERE n.application_id = a.id AND a.submit_key LIKE %s",
+    "DELETE FROM applications_event e USING applications_application a "
+    "WHERE e.application_id = a.id AND a.submit_key LIKE %s",
+    "DELETE FROM applications_application WHERE submit_key LIKE %s",
+)
+
+
+def _ceiling_rows(database_url: str, key_prefix: str) -> dict:
+    with psycopg.connect(database_url, connect_timeout=5, autocommit=True) as connection:
+        found = connection.execute(_CEILING_ROWS, [f"{key_prefix}-%"]).fetchone()
+    return dict(zip(("applications", "events", "notifications", "outbox", "one_transaction"), found, strict=True))
+
+
+def _ceiling_problem(rows: dict, answered: int | None = None, in_flight: int = 0) -> str | None:
+    """What is wrong with the write ceiling's rows: each application needs its event, notification and outbox
+    message, written by its transaction; with ``answered``, one application per 201 (and at most ``in_flight``
+    more: requests wrk stopped waiting for that the server still finished)."""
+    counts = ", ".join(f"{count:,} {name}" for name, count in rows.items() if name != "one_transaction")
+    applications = rows["applications"]
+    if any(rows[name] != applications for name in ("events", "notifications", "outbox")):
+        return f"the write ceiling left {counts}"
+    if rows["one_transaction"] != applications:
+        apart = applications - rows["one_transaction"]
+        return f"{apart:,} of {applications:,} write ceiling applications not in one transaction with their rows"
+    if answered is not None and not answered <= applications <= answered + in_flight:
+        return f"{answered:,} answers of 201 from the write ceiling, {applications:,} applications"
+    return None
+
+
+def _check_write_ceiling(port: int, database_url: str, data: dict, key_prefix: str) -> str | None:
+    check = data["check"]
+    query = f"applicant={check['submit_user_id']}&service={check['submit_service']}&key={key_prefix}"
+    response = servers.request(port, "POST", f"{WRITE_CEILING.path}?{query}")
+    if response.status != 201 or not json.loads(response.body or b"{}").get("id"):
+        return f"write ceiling answered {response.status}, not 201 with the application's id"
+    rows = _ceiling_rows(database_url, key_prefix)
+    if rows["applications"] != 1:
+        return f"the write ceiling's check left {rows['applications']} applications, not 1"
+    return _ceiling_problem(rows)
+
+
+def _delete_ceiling_rows(database_url: str, key_prefix: str) -> int:
+    """Delete the write ceiling's rows (check, warm-up, run): the later scenarios see the seed and submit's only."""
+    with psycopg.connect(database_url, connect_timeout=5) as connection:
+        deleted = [connection.execute(sql, [f"{key_prefix}-%"]).rowcount for sql in _DELETE_CEILING_ROWS]
+    return deleted[-1]
+
+
 # --- running ---------------------------------------------------------------------------------
 
 
@@ -334,7 +425,8 @@ def judge(row: dict, met: bool | None, extra_problem: str | None = None) -> dict
 
 
 def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> dict:
-    """pgbench, then the three scenarios on one granian server with the benchmark's settings."""
+    """pgbench, then the scenarios on one granian server with the benchmark's settings (and the bench-only URLconf
+    of the write ceiling)."""
     database_url = env["DATABASE_URL"]
     queries = count_queries(env, data)
     ceiling = pgbench(database_url, seconds)
@@ -346,7 +438,7 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
         "applications",
         servers.granian_command(port),
         port=port,
-        env=env,
+        env=ceiling_env(env),
         cwd=PROJECT_DIR,
         log_path=var_dir / "granian-applications.log",
     )
@@ -365,8 +457,33 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
         short = None if created >= submit["requests"] else f"{created} of {submit['requests']} POSTs created one"
         submit["created"] = created
         submit["share_of_pgbench"] = round(submit["rps"] / ceiling["tps"], 3) if ceiling["tps"] else 0.0
-        fast = submit["share_of_pgbench"] >= MIN_SHARE_OF_PGBENCH and submit["p99_ms"] < MAX_SUBMIT_P99_MS
+
+        # Right after submit, on the same server: the same rows with none of the work around them.
+        ceiling_key = f"{WRITE_CEILING_KEY}-{run_id}"
+        ceiling_args = (files["write_ceiling"], threads)
+        ceiling_load = loadtest.Load(
+            BENCH_DIR / "write_ceiling.lua",
+            args=(*ceiling_args, f"{ceiling_key}-m"),
+            warm_up_args=(*ceiling_args, f"{ceiling_key}-w"),
+        )
+        check_ceiling = functools.partial(_check_write_ceiling, port, database_url, data, f"{ceiling_key}-check")
+        write_ceiling = measure(server, wrk_path, seconds, WRITE_CEILING, check_ceiling, ceiling_load)
+        _created(database_url, f"{ceiling_key}-m")  # once the requests wrk left in flight are written
+        rows = _ceiling_rows(database_url, f"{ceiling_key}-m")
+        answered = write_ceiling["requests"] - write_ceiling["non_2xx"]
+        write_ceiling["rows"] = rows
+        write_ceiling = judge(write_ceiling, None, _ceiling_problem(rows, answered, write_ceiling["connections"]))
+        write_ceiling["deleted"] = _delete_ceiling_rows(database_url, ceiling_key)
+        say(
+            f"    {rows['applications']:,} applications with their events, notifications and outbox messages for "
+            f"{answered:,} answers of 201 ({write_ceiling['failure'] or 'ok'}); "
+            f"{write_ceiling['deleted']:,} deleted with their rows"
+        )
+        share = submit["rps"] / write_ceiling["rps"] if write_ceiling["rps"] else 0.0
+        submit["share_of_write_ceiling"] = round(share, 3)
+        fast = share >= MIN_SHARE_OF_WRITE_CEILING and submit["p99_ms"] < MAX_SUBMIT_P99_MS
         submit = judge(submit, fast, short)
+        say(f"    submit: {share:.1%} of the write ceiling (target ≥ {MIN_SHARE_OF_WRITE_CEILING:.0%})")
 
         officers = loadtest.Load(BENCH_DIR / "session.lua", args=(files["worklist"], threads))
         check_worklist = functools.partial(_check_worklist, port, database_url, data)
@@ -383,7 +500,7 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
         dashboard_busy = judge(measure(server, wrk_path, seconds, DASHBOARD_BUSY, check_dashboard, citizen), None)
 
     return {
-        "scenarios": [submit, worklist, dashboard, worklist_busy, dashboard_busy],
+        "scenarios": [submit, write_ceiling, worklist, dashboard, worklist_busy, dashboard_busy],
         "pgbench": ceiling,
         "queries": queries,
         "seed": {key: data[key] for key in SEED_FIELDS_REPORTED},

@@ -859,6 +859,10 @@ def main() -> None:
                 },
                 "files": {
                     "submit": write_lines(out / "submit-sessions.txt", submit_lines),
+                    # The same citizens and services for the write ceiling (bench/write_ceiling.lua): no session.
+                    "write_ceiling": write_lines(
+                        out / "write-ceiling-citizens.txt", [f"{citizens[n].pk}\t{service_of[n]}" for n in submitters]
+                    ),
                     "worklist": write_lines(out / "worklist-sessions.txt", list(verifier_sessions.values())),
                     # One citizen: the same session on a few lines, as every wrk thread needs one of its own.
                     "dashboard": write_lines(out / "dashboard-sessions.txt", [dashboard_session] * 8),

@@ -161,41 +161,92 @@ def _postgres_cpu_ms(row: dict) -> float:
 
 def _applications_rows(rows: list[dict]) -> list[str]:
     lines = [
-        "| scenario | request | conns | rate | p50 ms | p95 ms | p99 ms | server CPU ms/req "
+        "| scenario | request | conns | rate | % of write ceiling | p50 ms | p95 ms | p99 ms | server CPU ms/req "
         "| PostgreSQL CPU ms/req | cores: server / PostgreSQL / wrk / other | target | met? |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|",
     ]
     for row in rows:
         met = f"**FAILED: {row['failure']}**" if row["failure"] else _yes_no(row["target_met"])
+        if row["name"] == applications.WRITE_CEILING.name:
+            share = "100%"
+        else:
+            share = f"{row['share_of_write_ceiling']:.1%}" if "share_of_write_ceiling" in row else "—"
         lines.append(
             f"| {row['name']} | `{row['method']} {row['path']}`{row['note']} | {row['connections']} "
-            f"| {row['rps']:,.1f} {row['unit']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
-            f"| {_server_cpu_ms(row):.1f} | {_postgres_cpu_ms(row):.1f} | {_cores(row)} | {row['target']} | {met} |"
+            f"| {row['rps']:,.1f} {row['unit']} | {share} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
+            f"| {row['p99_ms']:.1f} | {_server_cpu_ms(row):.1f} | {_postgres_cpu_ms(row):.1f} | {_cores(row)} "
+            f"| {row['target']} | {met} |"
         )
     return lines
 
 
+def _write_ceiling(data: dict, cores: int) -> list[str]:
+    """Submit beside the write ceiling: the share, and the CPU each spent per request."""
+    submit, ceiling = _scenario(data, applications.SUBMIT.name), _scenario(data, applications.WRITE_CEILING.name)
+    submit_ms, ceiling_ms = _server_cpu_ms(submit), _server_cpu_ms(ceiling)
+    submit_pg_ms, ceiling_pg_ms = _postgres_cpu_ms(submit), _postgres_cpu_ms(ceiling)
+    verdict = (
+        "met" if submit["target_met"] else "**missed**" if submit["target_met"] is False else "not judged (failed)"
+    )
+    return [
+        f"Submit against the write ceiling, measured in the same run on the same server: **{submit['rps']:,.1f} "
+        f"submits/s is {submit['share_of_write_ceiling']:.1%} of the ceiling's {ceiling['rps']:,.1f} writes/s** "
+        f"(target ≥ {applications.MIN_SHARE_OF_WRITE_CEILING:.0%} with p99 < {applications.MAX_SUBMIT_P99_MS:.0f} ms; "
+        f"submit's p99 {submit['p99_ms']:,.0f} ms, the ceiling's {ceiling['p99_ms']:,.0f} ms: {verdict}). Server CPU "
+        f"per request: submit {submit_ms:.1f} ms, the ceiling {ceiling_ms:.1f} ms, so {submit_ms - ceiling_ms:.1f} ms "
+        f"of each submit is the product's own work around the four rows (session, form, registry copy, validation, "
+        f"duplicate check, workflow, notice); PostgreSQL CPU per request: submit {submit_pg_ms:.1f} ms, the ceiling "
+        f"{ceiling_pg_ms:.1f} ms. On {cores} cores the workers' own CPU alone allows at most "
+        f"{cores * 1000 / submit_ms if submit_ms else 0:,.0f} submits/s and "
+        f"{cores * 1000 / ceiling_ms if ceiling_ms else 0:,.0f} ceiling writes/s. (Against pgbench's TPC-B-like "
+        f"ceiling, no longer a target, submit served {submit['share_of_pgbench']:.1%}.)",
+    ]
+
+
+def _write_ceiling_scenario(data: dict) -> str:
+    ceiling = _scenario(data, applications.WRITE_CEILING.name)
+    rows = ceiling["rows"]
+    return (
+        f"- **{applications.WRITE_CEILING.name}**: `POST {applications.WRITE_CEILING.path}`, a bench-only view "
+        "(`bench/ceiling_urls.py`, never in the product: the applications server alone loads it, with "
+        "`ROOT_URLCONF=ceiling_urls` and `bench/` on `PYTHONPATH`, before the product's URLs) that inserts what a "
+        "submission inserts — the application (in progress at the verification step, a unique tracking number and "
+        "submit_key), its first timeline event, the applicant's notification and its e-mail outbox message — in one "
+        "transaction, with no session cookie, CSRF, form, validation, permission or duplicate check, and answers "
+        f"201 with the application's id; for the same {data['seed']['submitters']:,} citizens and their region's "
+        "birth-certificate service as submit (`bench/write_ceiling.lua`), right after submit at the same "
+        "connections and duration. Before the load one POST must answer 201 and leave the four rows; after it, "
+        "the database held "
+        f"{rows['applications']:,} applications, {rows['events']:,} events, {rows['notifications']:,} notifications "
+        f"and {rows['outbox']:,} outbox messages for {ceiling['requests'] - ceiling['non_2xx']:,} answers of 201 "
+        f"({rows['one_transaction']:,} applications written with their three rows by one transaction, the same "
+        f"xmin); then its {ceiling['deleted']:,} applications were deleted with their rows, so the pages after it "
+        "and the later families count the seed and submit's rows only."
+    )
+
+
 def _applications_notes(data: dict, cores: int) -> list[str]:
     """What bounds each missed target, from the CPU each request cost (server and PostgreSQL)."""
-    submit, ceiling = _scenario(data, applications.SUBMIT.name), data["pgbench"]
+    submit, ceiling = _scenario(data, applications.SUBMIT.name), _scenario(data, applications.WRITE_CEILING.name)
     notes = []
     if submit["target_met"] is False and submit["rps"]:
-        needed = applications.MIN_SHARE_OF_PGBENCH * ceiling["tps"]
+        needed = applications.MIN_SHARE_OF_WRITE_CEILING * ceiling["rps"]
         server_ms, postgres_ms = _server_cpu_ms(submit), _postgres_cpu_ms(submit)
+        ceiling_ms, ceiling_pg_ms = _server_cpu_ms(ceiling), _postgres_cpu_ms(ceiling)
         alone = cores * 1000 / server_ms if server_ms else 0.0
         both = cores * 1000 / (server_ms + postgres_ms) if server_ms + postgres_ms else 0.0
-        pgbench_ms = ceiling["cpu_cores"]["postgres"] * 1000 / ceiling["tps"] if ceiling["tps"] else 0.0
+        budget = (ceiling_ms + ceiling_pg_ms) / applications.MIN_SHARE_OF_WRITE_CEILING
         notes.append(
-            f"- **{submit['name']}** served {submit['share_of_pgbench']:.1%} of pgbench's {ceiling['tps']:,.0f} TPS "
-            f"(target {applications.MIN_SHARE_OF_PGBENCH:.0%}: {needed:,.0f} submits/s) with p99 "
-            f"{submit['p99_ms']:,.0f} ms. Each submit cost {server_ms:.1f} ms of server CPU and {postgres_ms:.1f} ms "
-            f"of PostgreSQL CPU ({data['queries']['submit']['queries']} queries, "
-            f"{data['queries']['submit']['writes']} of them writes, one commit), against {pgbench_ms:.2f} ms of "
-            f"PostgreSQL CPU per pgbench transaction: on {cores} cores the server alone could do at most "
-            f"{alone:,.0f} submits/s, and {both:,.0f} with PostgreSQL on the same cores. The target asks for "
-            f"{needed / alone if alone else 0:.1f} times what the server's own CPU allows: no tuning of the "
-            "database reaches it; it needs less work per submit in the application (its queries are listed below) "
-            "or more cores."
+            f"- **{submit['name']}** served {submit['share_of_write_ceiling']:.1%} of the write ceiling's "
+            f"{ceiling['rps']:,.0f} writes/s (target {applications.MIN_SHARE_OF_WRITE_CEILING:.0%}: {needed:,.0f} "
+            f"submits/s) with p99 {submit['p99_ms']:,.0f} ms. Each submit cost {server_ms:.1f} ms of server CPU and "
+            f"{postgres_ms:.1f} ms of PostgreSQL CPU ({data['queries']['submit']['queries']} queries, "
+            f"{data['queries']['submit']['writes']} of them writes, one commit), against {ceiling_ms:.1f} ms and "
+            f"{ceiling_pg_ms:.1f} ms for the ceiling's same four rows: on {cores} cores the server alone could do at "
+            f"most {alone:,.0f} submits/s, and {both:,.0f} with PostgreSQL on the same cores. With both on the same "
+            f"cores the target leaves a submit about {budget:.1f} ms of CPU (server and PostgreSQL) where it spends "
+            f"{server_ms + postgres_ms:.1f} ms: it needs less work per submit around the writes (its queries are "
+            "listed below)."
         )
     for name in (applications.WORKLIST.name, applications.DASHBOARD.name):
         row = _scenario(data, name)
@@ -280,10 +331,12 @@ def applications_section(results: dict) -> list[str]:
         f"{pg_cores['wrk']:.2f}, other work {pg_cores['other']:.2f}.",
         "",
         "Targets of the issue: submitting an application (validation, insert, history, outbox) at "
-        f"≥ {applications.MIN_SHARE_OF_PGBENCH:.0%} of pgbench's TPS with p99 < "
-        f"{applications.MAX_SUBMIT_P99_MS:.0f} ms; an officer's worklist page with p95 < "
+        f"≥ {applications.MIN_SHARE_OF_WRITE_CEILING:.0%} of the write ceiling (the same four rows written by a "
+        "bare view on the same server, measured right after it at the same connections) with p99 < "
+        f"{applications.MAX_SUBMIT_P99_MS:.0f} ms at {applications.SUBMIT.connections} connections; an officer's "
+        "worklist page with p95 < "
         f"{applications.MAX_PAGE_P95_MS:.0f} ms and a constant number of queries; a citizen's dashboard with 50 "
-        f"applications with p95 < {applications.MAX_PAGE_P95_MS:.0f} ms. Submitting runs at "
+        f"applications with p95 < {applications.MAX_PAGE_P95_MS:.0f} ms. Submitting and the write ceiling run at "
         f"{applications.SUBMIT.connections} connections, as pgbench's clients. The pages are latency targets: they "
         f"run at {applications.PAGE_CONNECTIONS} connections, one per server thread (2 workers × 2 threads), "
         "so a page waits for its own work and not in a queue of 32 (where latency ≈ 32 / rate); the same pages "
@@ -292,6 +345,8 @@ def applications_section(results: dict) -> list[str]:
         "processes used per answered request.",
         "",
         *_applications_rows(data["scenarios"]),
+        "",
+        *_write_ceiling(data, cores),
         "",
         *_applications_notes(data, cores),
         "",
@@ -303,6 +358,7 @@ def applications_section(results: dict) -> list[str]:
         "own must answer 302 to the receipt and leave the application, one event, one notification and its "
         f"outbox message; after it, the database must hold an application for every answered POST "
         f"({_scenario(data, applications.SUBMIT.name)['created']:,} created).",
+        _write_ceiling_scenario(data),
         "- **officer_worklist**: `GET /petugas/` (25 a page, nearest step deadline first) as the 21 Disdukcapil "
         "verifiers in turn (`bench/session.lua`); checked first: the total it shows equals the database's count. "
         "**citizen_dashboard**: `GET /permohonan/` as the citizen with 50 applications; checked first: 50 rows.",

@@ -4,7 +4,7 @@ Recreates a PostgreSQL database, migrates and seeds it (catalog, then the identi
 scenarios' accounts, client, tokens and codes, then a million applications with their
 citizens and officers, then issued documents), serves the app with granian (and gunicorn,
 for the ceiling only), runs each scenario (catalog pages and API, single sign-on and login,
-submitting an application, the worklist and the dashboard against pgbench's ceiling, the
+submitting an application against a write ceiling on the same server, the worklist and the dashboard, the
 statistics dashboards, refresh and rebuild, filing a complaint, answering the satisfaction
 survey and the index pages over a million answers, the MPP's queue (kiosk, counters, display
 board, bookings), payments (the network's notifications, raising a bill, a day's reconciliation),
@@ -321,7 +321,7 @@ def benchmark_documents(wrk_path: str, database_url: str, seconds: int, var_dir:
 
 
 def benchmark_applications(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
-    """The applications scenarios alone: 1,000,000 applications seeded, pgbench's ceiling beside them."""
+    """The applications scenarios alone: 1,000,000 applications seeded, pgbench's and the write ceiling beside them."""
     load_average = round(os.getloadavg()[0], 2)
     env = _fresh_database(database_url, var_dir, stack)
     applications_data = applications.seed(env, var_dir)

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "mpp.urls"
+ROOT_URLCONF = env_str("ROOT_URLCONF", "mpp.urls")  # bench/run.py alone sets it: bench/ceiling_urls.py
 WSGI_APPLICATION = "mpp.wsgi.application"
 
 TEMPLATES = [
