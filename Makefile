@@ -48,7 +48,8 @@ CONNECTORS_ENV = MPP_CONNECTOR_POLRI_SKCK_URL=http://127.0.0.1:$(POLRI_PORT)/web
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test test-unit test-browser lint fmt migrations messages bench clean
+.PHONY: install run serve test test-unit test-browser lint fmt migrations messages bench cluster cluster-stop \
+	cluster-status clean
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -140,6 +141,18 @@ test: lint migrations test-unit test-browser
 bench: install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
+
+# A production-like topology on this machine (deploy/cluster/README.md): haproxy on 127.0.0.1:8500 in front of two
+# granian nodes, a PostgreSQL primary and streaming replica of its own, workers and simulators; state in var/cluster.
+cluster: install
+	sh deploy/cluster/install-packages.sh
+	$(BIN)/python deploy/cluster/cluster.py start
+
+cluster-stop:
+	$(BIN)/python deploy/cluster/cluster.py stop
+
+cluster-status:
+	$(BIN)/python deploy/cluster/cluster.py status
 
 clean:
 	rm -rf $(VENV) var node_modules

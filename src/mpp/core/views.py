@@ -59,14 +59,29 @@ def readyz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        checks["migrations"] = "ok" if not pending else f"{len(pending)} pending"
+        checks["migrations"] = _migrations(connection)
     except Exception as exc:
         checks.setdefault("database", f"error: {exc.__class__.__name__}")
         checks.setdefault("migrations", "unknown")
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+
+#: Once every migration this code knows is applied, it stays so for the process (a deploy that adds migrations
+#: starts new processes): the load balancer's health check, every second, then costs one ``SELECT 1``, not the
+#: migration graph (tens of milliseconds).
+_migrated = False
+
+
+def _migrations(connection) -> str:
+    global _migrated
+    if not _migrated:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            return f"{len(pending)} pending"
+        _migrated = True
+    return "ok"
 
 
 @require_GET
