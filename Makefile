@@ -49,7 +49,7 @@ CONNECTORS_ENV = MPP_CONNECTOR_POLRI_SKCK_URL=http://127.0.0.1:$(POLRI_PORT)/web
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run serve test test-unit test-browser lint fmt migrations messages bench cluster cluster-stop \
-	cluster-status clean
+	cluster-status backup restore-check clean
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -153,6 +153,14 @@ cluster-stop:
 
 cluster-status:
 	$(BIN)/python deploy/cluster/cluster.py status
+
+# Backups of the cluster's primary (deploy/backup/README.md): a base backup into var/cluster/backups/<UTC time>, and
+# its restore into a fresh PostgreSQL on 127.0.0.1:5444 from the WAL archive, checked against the live primary.
+backup: install
+	$(BIN)/python deploy/backup/backup.py backup
+
+restore-check: install
+	$(BIN)/python deploy/backup/backup.py restore-check
 
 clean:
 	rm -rf $(VENV) var node_modules

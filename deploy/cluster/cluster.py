@@ -514,7 +514,8 @@ def _write_haproxy_config() -> Path:
     template = string.Template(HAPROXY_TEMPLATE.read_text())
     ports = {"lb_port": PORTS["lb"], "node1_port": PORTS["node-1"], "node2_port": PORTS["node-2"]}
     path = STATE / "haproxy.cfg"
-    path.write_text(template.substitute(**ports, stats_port=PORTS["stats"]))
+    errorfile = HAPROXY_TEMPLATE.with_name("503.http")
+    path.write_text(template.substitute(**ports, stats_port=PORTS["stats"], errorfile_503=errorfile))
     return path
 
 

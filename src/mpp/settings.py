@@ -40,9 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Before django_tasks_db: its ``db_worker`` command is mpp.core's, which rides out a database restart.
+    "mpp.core",
     "django_tasks",
     "django_tasks_db",
-    "mpp.core",
     "mpp.files",
     "mpp.identity",
     "mpp.regions",

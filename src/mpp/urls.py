@@ -14,6 +14,8 @@ admin.site.index_title = "Administrasi"
 
 # The resolver tries these in order: probes and the public verification page (every QR code
 # scan) first, so they are found without trying every other app's patterns.
+handler500 = "mpp.core.views.server_error"  # a database that does not answer: 503 with Retry-After
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),

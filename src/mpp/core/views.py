@@ -2,12 +2,17 @@
 
 import json
 import logging
+import sys
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -40,6 +45,34 @@ def csp_report(request):
 
 
 CSP_REPORT_FIELDS = ("document-uri", "violated-directive", "effective-directive", "blocked-uri", "source-file")
+
+
+#: Seconds a client is asked to wait before sending a request again that the database could not serve.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """Django's last answer to an exception (``handler500``). A database that does not answer — a primary
+    restarting, a failover — is a 503 with ``Retry-After``: the same request may simply be sent again in a few
+    seconds, and nothing was saved. Anything else is a 500. Rendered without the request's context (no session,
+    no user: the database may be what failed) and without ``base.html``."""
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    if unavailable:
+        status, title = 503, _("Layanan sedang tidak dapat diakses")
+        message = _(
+            "Layanan sedang dipulihkan. Tidak ada yang tersimpan dari permintaan ini; coba lagi dalam beberapa detik."
+        )
+    else:
+        status, title = 500, _("Terjadi kesalahan")
+        message = _("Terjadi kesalahan pada server dan sudah dicatat. Silakan coba lagi nanti.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": str(message)}, status=status)
+    else:
+        context = {"title": title, "message": message, "language": translation.get_language()}
+        response = HttpResponse(render_to_string("core/error.html", context), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache

@@ -1,15 +1,20 @@
 """Writes of the files app: keep a checked upload, or a file the platform made (a signed PDF)."""
 
 import hashlib
+import logging
 import os
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from .checks import validate_document, validate_pdf
 from .models import Upload
+
+logger = logging.getLogger(__name__)
 
 
 def store_upload(*, owner, uploaded, now=None) -> Upload:
@@ -45,7 +50,7 @@ def replace_generated(upload: Upload, content: bytes) -> Upload:
     rollback leaves the record pointing at the old file, which is still there.
     """
     old_name = upload.file.name
-    upload.file.save("upload", ContentFile(content), save=False)
+    _write(upload, content)
     upload.sha256, upload.size = hashlib.sha256(content).hexdigest(), len(content)
     upload.save(update_fields=["file", "sha256", "size"])
     storage = upload.file.storage
@@ -63,6 +68,23 @@ def _store(*, owner, content: bytes, content_type: str, name: str, application=N
         original_name=name[-120:],
         created_at=now or timezone.now(),
     )
-    upload.file.save("upload", ContentFile(content), save=False)
+    _write(upload, content)
     upload.save(force_insert=True)
     return upload
+
+
+def _write(upload: Upload, content: bytes) -> None:
+    """Write the file before its row, so a row never points at a file that is not there. File storage that
+    refuses (full, read-only, unreachable) is a ValidationError on the upload, for the person to try again later:
+    the form keeps everything else, and the transaction around the caller's other writes rolls back."""
+    try:
+        upload.file.save("upload", ContentFile(content), save=False)
+    except OSError as refused:
+        logger.error("file storage refused %s bytes: %s", len(content), refused)
+        raise ValidationError(
+            _(
+                "Berkas tidak dapat disimpan saat ini karena gangguan penyimpanan. Isian Anda yang lain tetap ada; "
+                "coba unggah lagi beberapa saat lagi."
+            ),
+            code="storage",
+        ) from refused

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from . import gateway, webhooks
@@ -152,9 +152,15 @@ def deliver_due(*, limit: int = 20, pool=None) -> int:
     if pool is None:
         sent = sum(deliver(message, attempts=attempts) for message in due)
     else:
-        sent = sum(pool.map(lambda message: deliver(message, attempts=attempts), due))
+        sent = sum(pool.map(lambda message: _deliver_in_thread(message, attempts), due))
     webhooks.record_attempts(attempts)
     return sent
+
+
+def _deliver_in_thread(message: OutboxMessage, attempts: list) -> bool:
+    # A pool thread's own connection is dropped when a database outage broke it (as Django does per request).
+    close_old_connections()
+    return deliver(message, attempts=attempts)
 
 
 def _send(message: OutboxMessage) -> None:

@@ -39,6 +39,18 @@ def test_a_citizen_keeps_versions_of_an_uploaded_document_and_removes_it(client,
     assert not VaultDocument.objects.filter(pk=document.pk).exists()
 
 
+def test_file_storage_that_refuses_is_a_clear_error_and_leaves_no_record(client, siti, settings, tmp_path):
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_bytes(b"")
+    settings.MEDIA_ROOT = str(blocked / "media")  # every write fails, as on a full or read-only volume (even as root)
+    client.force_login(siti)
+    uploads = siti.uploads.count()
+    response = client.post("/brankas/", {"document_type": "ijazah", "title": "Ijazah SMA", "file": pdf()})
+    assert response.status_code == 400
+    assert "gangguan penyimpanan" in response.content.decode() and "Ijazah SMA" in response.content.decode()
+    assert not VaultDocument.objects.filter(owner=siti).exists() and siti.uploads.count() == uploads
+
+
 def test_a_file_that_is_not_a_document_is_refused_on_its_field(client, siti):
     client.force_login(siti)
     response = client.post("/brankas/", {"document_type": "ijazah", "file": pdf("x.pdf", b"MZ\x90\x00 not a pdf")})

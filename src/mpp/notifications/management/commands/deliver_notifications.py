@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand
 
+from mpp.core.db.outages import database_outages_waited
 from mpp.notifications.services import deliver_due
 
 
@@ -26,10 +27,11 @@ class Command(BaseCommand):
         pool = ThreadPoolExecutor(threads, thread_name_prefix="notifier") if threads > 1 else None
         try:
             while True:
-                sent = deliver_due(limit=batch, pool=pool)
+                with database_outages_waited() as outage:
+                    sent = deliver_due(limit=batch, pool=pool)
                 if once or stopping:
                     return
-                if not sent:
+                if outage.waited or not sent:
                     time.sleep(interval)
         finally:
             if pool is not None:
