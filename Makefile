@@ -49,7 +49,7 @@ CONNECTORS_ENV = MPP_CONNECTOR_POLRI_SKCK_URL=http://127.0.0.1:$(POLRI_PORT)/web
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run serve test test-unit test-browser lint fmt migrations messages bench cluster cluster-stop \
-	cluster-status backup restore-check clean
+	cluster-status backup restore-check drills clean
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -161,6 +161,10 @@ backup: install
 
 restore-check: install
 	$(BIN)/python deploy/backup/backup.py restore-check
+
+# Fault drills against the running cluster (deploy/drills/drills.py; starts it if needed): all, or DRILL=app-node.
+drills: install
+	$(BIN)/python deploy/drills/drills.py $(DRILL)
 
 clean:
 	rm -rf $(VENV) var node_modules
