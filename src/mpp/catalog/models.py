@@ -268,6 +268,9 @@ class ServiceVersion(TimeStampedModel):
     template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="+")
     adjustments = models.JSONField(_("penyesuaian daerah"), default=dict)
     standard = models.JSONField(_("standar pelayanan berlaku"))
+    #: What a list of services shows of the standard (``standard.list_figures``), kept beside it when the version
+    #: is made: a region's page then reads a few numbers per service, not kilobytes of JSON each.
+    summary = models.JSONField(_("ringkasan untuk daftar"), default=dict)
     note = models.CharField(_("catatan perubahan"), max_length=300, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

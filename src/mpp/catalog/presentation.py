@@ -10,12 +10,11 @@ from django.conf import settings
 from django.utils import translation
 
 from .models import Service
-from .standard import COMPONENTS, TRANSLATED_TEXTS, once_only_score
+from .standard import COMPONENTS, TRANSLATED_TEXTS
 
 
 def service_summary(service: Service) -> dict:
-    standard = service.current_version.standard
-    held, total = once_only_score(standard["requirements"])
+    figures = service.current_version.summary  # duration_days, fee, once_only: standard.list_figures
     template = service.template
     return {
         "id": service.id,
@@ -27,9 +26,7 @@ def service_summary(service: Service) -> dict:
         "mode": service.mode,
         "channels": template.channels,
         "assurance_level": template.assurance_level,
-        "duration_days": standard["duration_days"],
-        "fee": standard["fee"]["amount"],
-        "once_only": {"held_by_state": held, "total": total},
+        **figures,
         "version": service.current_version.number,
     }
 

@@ -4,7 +4,7 @@ The public catalog shows active services only; the admin has its own scoped
 querysets (see ``admin.py``).
 """
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Counter, Mpp, Service, ServiceLevel
 
@@ -31,7 +31,7 @@ def services_in_region(regency_code: str) -> QuerySet[Service]:
             "agency__kind__system_name",
             "agency__kind__system_url",
             "current_version__number",
-            "current_version__standard",
+            "current_version__summary",
         )
         .order_by("mode", "template__name")
     )
@@ -53,10 +53,25 @@ def service_detail(service_id) -> Service | None:
     )
 
 
-def mpps_in_region(regency_code: str) -> list[Mpp]:
-    """The region's MPPs with their counters and each counter's agency, in three queries."""
-    counters = Counter.objects.select_related("agency", "agency__kind").order_by("number")
-    return list(Mpp.objects.filter(region_id=regency_code).prefetch_related(Prefetch("counters", queryset=counters)))
+def mpps_in_region(regency_code: str) -> list[tuple[Mpp, list[dict]]]:
+    """The region's MPPs, each with its counters by number as plain rows (``number``, ``agency_id``,
+    ``agency_name``, ``short_name``, ``system_name``, ``system_url``), in two queries."""
+    rows: dict[object, list[dict]] = {}
+    for counter in (
+        Counter.objects.filter(mpp__region_id=regency_code)
+        .order_by("number")
+        .values(
+            "mpp_id",
+            "number",
+            "agency_id",
+            agency_name=F("agency__name"),
+            short_name=F("agency__kind__short_name"),
+            system_name=F("agency__kind__system_name"),
+            system_url=F("agency__kind__system_url"),
+        )
+    ):
+        rows.setdefault(counter["mpp_id"], []).append(counter)
+    return [(mpp, rows.get(mpp.pk, [])) for mpp in Mpp.objects.filter(region_id=regency_code)]
 
 
 def search_services(q: str, *, regency_code: str | None = None, limit: int = 50) -> QuerySet[Service]:

@@ -9,7 +9,7 @@ from mpp.core.public_cache import invalidate_public_cache
 from mpp.forms.schema import FormSchema
 
 from .models import Agency, Service, ServiceTemplate, ServiceVersion, TemplateVersion
-from .standard import ADJUSTABLE, Adjustments, ServiceStandard, apply_adjustments
+from .standard import ADJUSTABLE, Adjustments, ServiceStandard, apply_adjustments, list_figures
 
 
 @transaction.atomic
@@ -135,14 +135,15 @@ def _allowed_adjustments(template: ServiceTemplate, adjustments: dict) -> Adjust
 
 
 def _append_version(*, service, template_version, adjustments: Adjustments, note: str, by) -> ServiceVersion:
-    effective = apply_adjustments(template_version.parsed, adjustments)
+    effective = apply_adjustments(template_version.parsed, adjustments).model_dump(mode="json")
     number = (service.current_version.number + 1) if service.current_version_id else 1
     version = ServiceVersion.objects.create(
         service=service,
         number=number,
         template_version=template_version,
         adjustments=adjustments.model_dump(mode="json", exclude_defaults=True),
-        standard=effective.model_dump(mode="json"),
+        standard=effective,
+        summary=list_figures(effective),
         note=note,
         changed_by=by,
     )

@@ -216,6 +216,17 @@ def _dump(value):
     return value
 
 
+def list_figures(standard: dict) -> dict:
+    """What a list of services shows of a standard's JSON form: how long, what it costs, and how many of its
+    requirements the state already holds (``ServiceVersion.summary``)."""
+    held, total = once_only_score(standard["requirements"])
+    return {
+        "duration_days": standard["duration_days"],
+        "fee": standard["fee"]["amount"],
+        "once_only": {"held_by_state": held, "total": total},
+    }
+
+
 def once_only_score(requirements: list[dict]) -> tuple[int, int]:
     """(requirements the state already holds, all requirements) of a standard's JSON form.
 

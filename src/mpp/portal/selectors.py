@@ -57,26 +57,25 @@ class RegionServices:
 
 def region_services(regency_code: str) -> RegionServices:
     """A kabupaten/kota's MPPs and its active services grouped by agency (agencies with counters first)."""
-    mpps = catalog_selectors.mpps_in_region(regency_code)
     numbers: dict[object, list[int]] = {}
     essentials = []
-    for mpp in mpps:
-        by_agency: dict[object, list] = {}
-        for counter in mpp.counters.all():
-            by_agency.setdefault(counter.agency_id, []).append(counter)
-            numbers.setdefault(counter.agency_id, []).append(counter.number)
+    for mpp, counters in catalog_selectors.mpps_in_region(regency_code):
+        by_agency: dict[object, list[dict]] = {}
+        for counter in counters:
+            by_agency.setdefault(counter["agency_id"], []).append(counter)
+            numbers.setdefault(counter["agency_id"], []).append(counter["number"])
         essentials.append(
             MppEssentials(
                 mpp=mpp,
                 counters=[
                     CounterGroup(
-                        agency=counters[0].agency.name,
-                        short_name=counters[0].agency.kind.short_name,
-                        numbers=counter_numbers([counter.number for counter in counters]),
-                        system_name=counters[0].agency.kind.system_name,
-                        system_url=counters[0].agency.kind.system_url,
+                        agency=rows[0]["agency_name"],
+                        short_name=rows[0]["short_name"],
+                        numbers=counter_numbers([row["number"] for row in rows]),
+                        system_name=rows[0]["system_name"],
+                        system_url=rows[0]["system_url"],
                     )
-                    for counters in by_agency.values()
+                    for rows in by_agency.values()
                 ],
             )
         )

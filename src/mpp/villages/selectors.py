@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import IntegerField, QuerySet
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from mpp.catalog.models import Mode, Service, ServiceLevel, schedule
@@ -98,8 +98,8 @@ def village_page(code: str) -> VillagePage | None:
             "template__name",
             "template__name_en",
             "template__introduction",
-            # The fee alone, not the whole standard (kilobytes of JSON per letter, read for one number).
-            Cast(KeyTextTransform("amount", KeyTransform("fee", "current_version__standard")), IntegerField()),
+            # The fee from the version's list figures, not the whole standard (kilobytes of JSON per letter).
+            Cast(KeyTextTransform("fee", "current_version__summary"), IntegerField()),
         )
     ]
     return VillagePage(village, district, regency, getattr(village, "village_office", None), letters)

@@ -92,3 +92,13 @@ def test_every_seeded_service_has_all_14_components_filled():
         standard = service.current_version.parsed.model_dump()
         for key, _title in COMPONENTS:
             assert standard[key] not in (None, "", [], {}), (service, key)
+
+
+def test_every_version_keeps_the_figures_lists_show_beside_its_standard(db):
+    from mpp.catalog.models import ServiceVersion
+    from mpp.catalog.standard import list_figures
+
+    versions = list(ServiceVersion.objects.only("standard", "summary"))
+    assert versions and all(version.summary == list_figures(version.standard) for version in versions)
+    one = versions[0]
+    assert set(one.summary) == {"duration_days", "fee", "once_only"}
