@@ -7,9 +7,9 @@ down registry costs users a clear message, not a hanging page.
 """
 
 import httpx
-import pybreaker
 from django.conf import settings
 
+from mpp.core.breakers import circuit_breaker
 from mpp.registry.http import Actor, Registry
 
 __all__ = ["Actor", "DukcapilClient", "FaceRejected", "RegistryRefused", "RegistryUnavailable", "breaker"]
@@ -36,8 +36,8 @@ class FaceRejected(Exception):
         self.code = code
 
 
-# One breaker per process: five failures in a row open it for 30 s.
-breaker = pybreaker.CircuitBreaker(fail_max=5, reset_timeout=30, name="dukcapil")
+# Five failures in a row open it for 30 s, for every process when there is Redis (mpp.core.breakers).
+breaker = circuit_breaker("dukcapil")
 
 _FACE_ERRORS = {"no_face", "several_faces", "bad_image"}
 

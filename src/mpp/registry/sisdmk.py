@@ -13,9 +13,9 @@ from datetime import date
 from urllib.parse import quote
 
 import httpx
-import pybreaker
 from django.conf import settings
 
+from mpp.core.breakers import circuit_breaker
 from mpp.registry.http import Actor, Registry
 
 __all__ = [
@@ -51,8 +51,8 @@ class SisdmkRefused(Exception):
         self.body = body
 
 
-# One breaker per process: five failures in a row open it for 30 s.
-breaker = pybreaker.CircuitBreaker(fail_max=5, reset_timeout=30, name="sisdmk")
+# Five failures in a row open it for 30 s, for every process when there is Redis (mpp.core.breakers).
+breaker = circuit_breaker("sisdmk")
 _REGISTRY = Registry("sisdmk", breaker, SisdmkUnavailable, SisdmkRefused)
 
 
