@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import applications
+import cluster_bench
 import complaints_bench
 import connectors_bench
 import documents
@@ -600,6 +601,7 @@ def markdown(results: dict) -> str:
         *payments_bench.section(results),
         *villages_bench.section(results),
         *connectors_bench.section(results),
+        *cluster_bench.section(results),
         "## Worker memory",
         "",
         "Max resident memory (VmRSS, sampled every 0.5 s) of each granian worker of the app over all "

@@ -10,16 +10,18 @@ survey and the index pages over a million answers, the MPP's queue (kiosk, count
 board, bookings), payments (the network's notifications, raising a bill, a day's reconciliation),
 the villages' pages and their letters over 2,000 villages, the connector health page and one notifier forwarding
 to the agency simulator, the registry simulator, signing and verifying documents), times the region
-load on SQLite, writes the report and the raw JSON, and stops everything it started, also on
-Ctrl-C or an error.
+load on SQLite, then a mixed scenario through `make cluster`'s load balancer with one app node and with two
+(started for it when down, and stopped again; skipped without haproxy), writes the report and the raw JSON,
+and stops everything it started, also on Ctrl-C or an error.
 Environment: BENCH_DATABASE_URL, BENCH_DURATION (seconds measured per scenario, default
 15), BENCH_KEEP_DB=true to keep the database, BENCH_REDIS_URL (the queue's server's cache, a
 Redis database of the bench's own: it is emptied).
 
-`bench/run.py --only documents` (or `applications`, `complaints`, `connectors`, `payments`, `queue`, `statistics`,
-`surveys`, `villages`) runs
-one family of scenarios alone, on a database seeded for it only, prints its section of the report and writes
-bench/results/<family>.json, leaving docs/BENCHMARKS.md alone (a quick check of a change, not a result to publish).
+`bench/run.py --only documents` (or `applications`, `cluster`, `complaints`, `connectors`, `payments`, `queue`,
+`statistics`, `surveys`, `villages`) runs
+one family of scenarios alone, on a database seeded for it only (`cluster`: on the cluster's own databases), prints
+its section of the report and writes bench/results/<family>.json, leaving docs/BENCHMARKS.md alone (a quick check of
+a change, not a result to publish).
 """
 
 import argparse
@@ -36,6 +38,7 @@ import traceback
 from pathlib import Path
 
 import applications
+import cluster_bench
 import complaints_bench
 import connectors_bench
 import database
@@ -137,13 +140,13 @@ def measure(
     return rows
 
 
-def machine(database_url: str, load_average: float) -> dict:
+def machine(database_url: str, load_average: float, postgres: str | None = None) -> dict:
     cpuinfo = Path("/proc/cpuinfo").read_text()
     models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
     return {
         "nproc": len(os.sched_getaffinity(0)),
         "cpu": models[0] if models else "unknown CPU",
-        "postgres": database.server_version(database_url),
+        "postgres": postgres or database.server_version(database_url),
         "load_average_at_start": load_average,
     }
 
@@ -237,6 +240,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
     say("==> SQLite: migrate and load_regions on a fresh database")
     sqlite = sqlite_timing.time_region_load(PROJECT_DIR)
     say(f"    migrate {sqlite['migrate_s']} s, load_regions {sqlite['load_regions_s']} s")
+    cluster_results = cluster_bench.run(wrk_path, seconds, var_dir)
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": git_commit(),
@@ -274,6 +278,7 @@ def benchmark(wrk_path: str, database_url: str, seconds: int, var_dir: Path, sta
         ),
         "gunicorn_ceiling": gunicorn,
         "sqlite": sqlite,
+        "cluster": cluster_results,
     }
 
 
@@ -403,6 +408,20 @@ def benchmark_queue(wrk_path: str, database_url: str, seconds: int, var_dir: Pat
     return _alone("queue", database_url, seconds, load_average, results)
 
 
+def benchmark_cluster(wrk_path: str, database_url: str, seconds: int, var_dir: Path, stack) -> dict:
+    """The cluster family alone: on `make cluster`'s own databases (none of the benchmark's), started and stopped
+    again when it was not up."""
+    load_average = round(os.getloadavg()[0], 2)
+    results = cluster_bench.run(wrk_path, seconds, var_dir)
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": git_commit(),
+        "machine": machine(database_url, load_average, results.get("postgres") or "not measured"),
+        "settings": settings_of_run(seconds),
+        "cluster": results,
+    }
+
+
 # --only: a family's benchmark, its section of the report, its rows that can fail.
 ONLY = {
     "applications": (
@@ -434,6 +453,7 @@ ONLY = {
         villages_bench.section,
         lambda results: results["villages"]["rows"],
     ),
+    "cluster": (benchmark_cluster, cluster_bench.section, lambda results: results["cluster"]["rows"]),
 }
 
 
@@ -442,6 +462,7 @@ def failed_rows(results: dict) -> list[dict]:
     rows += results["applications"]["scenarios"] + results["documents"]["scenarios"] + results["statistics"]["rows"]
     rows += results["complaints"]["scenarios"] + results["surveys"]["rows"] + results["queue"]["scenarios"]
     rows += results["payments"]["rows"] + results["villages"]["rows"] + results["connectors"]["rows"]
+    rows += results["cluster"]["rows"]
     return [*rows, results["registry"]["verify"], results["documents"]["signing"]]
 
 
