@@ -8,6 +8,8 @@ Indonesian and says so (``Text.lang``), so a page in English marks it ``lang="id
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import Service
 from .standard import COMPONENTS, TRANSLATED_TEXTS
@@ -78,11 +80,18 @@ def service_card(service: Service) -> dict:
     """A service in a list (the region page), its texts in the page's language."""
     summary = service_summary(service)
     template = service.template
+    days, once_only = summary["duration_days"], summary["once_only"]
     return {
         **summary,
         "name": text(template.name, template.name_en),
         "summary": text(template.summary, template.summary_en),
         "agency": untranslated(summary["agency"]),
+        # Composed here rather than by a {% blocktranslate %} per card: a region lists dozens of services.
+        "duration": ngettext("%(days)s hari kerja", "%(days)s hari kerja", days) % {"days": days},
+        "once_only_text": _("%(held)s dari %(total)s persyaratan tidak perlu Anda unggah")
+        % {"held": once_only["held_by_state"], "total": once_only["total"]}
+        if once_only["held_by_state"]
+        else "",
     }
 
 
