@@ -13,6 +13,7 @@ var/cluster/drills/last.json. Exit status 1 when a "must hold" did not hold. Nee
 
 from __future__ import annotations
 
+import abc
 import argparse
 import contextlib
 import email.parser
@@ -487,7 +488,7 @@ def log_sizes() -> dict[str, int]:
     return {path.stem: path.stat().st_size for path in cluster.LOGS.glob("*.log")}
 
 
-class Drill:
+class Drill(abc.ABC):
     """Run one fault under load: ``fault`` injects and repairs it (returning when repaired); ``extra`` names the
     load's other kinds; ``check`` adds the drill's own must-holds."""
 
@@ -527,9 +528,11 @@ class Drill:
         sample(result, failures)
         return result
 
+    @abc.abstractmethod
     def fault(self, load: Load, result: Result) -> None:
-        raise NotImplementedError
+        """Inject the fault and wait out its time (``repair`` undoes it)."""
 
+    @abc.abstractmethod
     def repair(self) -> None:
         """Undo the fault whatever happened (also after an exception)."""
 
