@@ -206,6 +206,21 @@ def _py_spy() -> str:
     return str(Path(sys.executable).with_name("py-spy"))
 
 
+def figures(raw: dict, load: Load) -> dict:
+    """wrk's rate, counts and latencies (in ms) of one measured run."""
+    return {
+        "rps": round(raw["rps"], 1),
+        "requests": raw["requests"],
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "mean_ms": round(raw["mean_us"] / 1000, 2),
+        "connections": load.connections,
+        "non_2xx": raw["non_2xx"],
+        "socket_errors": raw["socket_errors"],
+    }
+
+
 def run_scenario(
     wrk_path: str,
     url: str,
@@ -227,16 +242,8 @@ def run_scenario(
     finally:
         worker_rss = sampler.stop()
     return {
-        "rps": round(raw["rps"], 1),
-        "requests": raw["requests"],
-        "p50_ms": round(raw["p50_us"] / 1000, 2),
-        "p95_ms": round(raw["p95_us"] / 1000, 2),
-        "p99_ms": round(raw["p99_us"] / 1000, 2),
-        "mean_ms": round(raw["mean_us"] / 1000, 2),
+        **figures(raw, load),
         "max_ms": round(raw["max_us"] / 1000, 2),
-        "connections": load.connections,
-        "non_2xx": raw["non_2xx"],
-        "socket_errors": raw["socket_errors"],
         "worker_max_rss_mb": worker_rss,
         "cpu_cores": cpu.cores,
         **({"statuses": raw["statuses"], "warm_up_statuses": warm_up["statuses"]} if "statuses" in raw else {}),
