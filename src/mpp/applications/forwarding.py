@@ -25,6 +25,7 @@ from oauth2_provider.generators import generate_client_id, generate_client_secre
 
 from mpp.catalog.models import Service
 from mpp.core import clock
+from mpp.core.db.rows import one_or_none
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.files.models import Upload
 from mpp.identity.models import User
@@ -157,18 +158,17 @@ def forward_if_configured(*, application: Application, at) -> bool:
     ``forwarded`` (no officer's step), and the webhook waits in the outbox until the submission
     commits. Returns whether it was forwarded.
     """
-    forwarding = (
-        Forwarding.objects.select_related("external_system__webhook")
-        .filter(
-            service_id=application.service_id,
+    # Most services do not forward: their submissions pay for this one light query only.
+    forwarding_id = one_or_none(
+        Forwarding.objects.filter(
+            service_id=application.service_id,  # one forwarding a service
             external_system__is_active=True,
             external_system__mode=ConnectorMode.FORWARDED,
-        )
-        .order_by("pk")  # not the admin's ordering by service, which joins four tables
-        .first()
+        ).values_list("pk", flat=True)
     )
-    if forwarding is None:
+    if forwarding_id is None:
         return False
+    forwarding = Forwarding.objects.select_related("external_system__webhook").get(pk=forwarding_id)
     system = forwarding.external_system
     from_status, from_step = application.status, application.step
     application.status = Status.FORWARDED

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from mpp.catalog.models import Service, ServiceLevel
 from mpp.catalog.templatetags.catalog import rupiah
 from mpp.core import clock
+from mpp.core.db.rows import one_or_none
 from mpp.core.errors import Conflict, DomainError, NotFound
 from mpp.documents import services as documents
 from mpp.files.models import Upload
@@ -112,7 +113,7 @@ def submit(
     """
     if not submit_key or len(submit_key) > 80:
         raise DomainError(_("Kunci pengajuan tidak sah."))
-    existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
+    existing = _submitted_with(applicant, submit_key)
     if existing is not None:
         return Submitted(existing, created=False)
     now = now or timezone.now()
@@ -144,7 +145,7 @@ def submit(
         ).values_list("tracking_number", flat=True)
         if same:
             # A retry of a submission that committed meanwhile (a double click) is that submission, not a duplicate.
-            existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
+            existing = _submitted_with(applicant, submit_key)
             if existing is not None:
                 return Submitted(existing, created=False)
             raise LikelyDuplicate(sorted(same))
@@ -214,11 +215,16 @@ def submit(
             ).delete()
     except IntegrityError:
         # The same key committed by a concurrent attempt (a double click): that one is the application.
-        existing = Application.objects.filter(applicant=applicant, submit_key=submit_key).first()
+        existing = _submitted_with(applicant, submit_key)
         if existing is None:
             raise
         return Submitted(existing, created=False)
     return Submitted(application, created=True)
+
+
+def _submitted_with(applicant: User, submit_key: str) -> Application | None:
+    """The application an earlier attempt with this key submitted (one per applicant and key), or None."""
+    return one_or_none(Application.objects.filter(applicant=applicant, submit_key=submit_key))
 
 
 @transaction.atomic

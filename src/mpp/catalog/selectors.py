@@ -6,6 +6,8 @@ querysets (see ``admin.py``).
 
 from django.db.models import F, Q, QuerySet
 
+from mpp.core.db.rows import one_or_none
+
 from .models import Counter, Mpp, Service, ServiceLevel
 
 
@@ -39,9 +41,8 @@ def services_in_region(regency_code: str) -> QuerySet[Service]:
 
 def service_detail(service_id) -> Service | None:
     """One active service with its template, agency, region and current standard, or None."""
-    return (
-        Service.objects.filter(pk=service_id, is_active=True)
-        .select_related(
+    return one_or_none(
+        Service.objects.filter(pk=service_id, is_active=True).select_related(
             "template",
             "template__agency_kind",
             "agency",
@@ -49,7 +50,6 @@ def service_detail(service_id) -> Service | None:
             "region__parent",
             "current_version__template_version",
         )
-        .first()
     )
 
 

@@ -50,8 +50,8 @@ def prefill(schema: FormSchema, *, applicant, beneficiary_nik: str = "", now=Non
     now=)`` → {type: document} — given by the caller that knows the vault (``documents`` is above this floor);
     without it, vault sources are left to the citizen.
     """
-    records = {}
     own = person_record(applicant.nik) if applicant.nik else None
+    records = {applicant.nik: own} if own else {}
     family_cards = [own.kk_number] if own else []
 
     def record(nik):

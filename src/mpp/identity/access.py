@@ -39,16 +39,19 @@ def role_required(*roles: str):
 
 
 def has_role(user, *roles: str) -> bool:
-    """Whether ``user`` is active staff with one of ``roles`` (a superuser has every role); one query,
-    kept on the user for the request."""
+    """Whether ``user`` is active staff with one of ``roles`` (a superuser has every role)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
         return False
-    if user.is_superuser:
-        return True
+    return user.is_superuser or any(role in roles for role, _agency in held_roles(user))
+
+
+def held_roles(user) -> frozenset[tuple[str, object]]:
+    """(role, agency id or None) of every role ``user`` holds: one query, kept on the user for the request,
+    for the menu, the access checks and the worklist's scope alike."""
     held = getattr(user, "_held_roles", None)
     if held is None:
-        held = user._held_roles = frozenset(user.role_assignments.values_list("role", flat=True))
-    return bool(held.intersection(roles))
+        held = user._held_roles = frozenset(user.role_assignments.values_list("role", "agency_id"))
+    return held
 
 
 def assurance_redirect(request, level: int):

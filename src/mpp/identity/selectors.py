@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from mpp.registry.selectors import family_record, person_record
 
+from .access import held_roles
 from .models import AGENCY_ROLES, AccountSession, Delegation, User
 
 ADULT_AGE = 17  # KTP-el age in Indonesia (or married earlier; the registry's relationship decides then)
@@ -105,10 +106,4 @@ def agency_roles(user) -> frozenset[tuple]:
     """The (agency id, role) pairs an officer holds: what their worklist and actions are scoped to."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
         return frozenset()
-    cached = getattr(user, "_agency_roles", None)
-    if cached is None:
-        cached = frozenset(
-            user.role_assignments.filter(role__in=AGENCY_ROLES, agency__isnull=False).values_list("agency_id", "role")
-        )
-        user._agency_roles = cached
-    return cached
+    return frozenset((agency, role) for role, agency in held_roles(user) if role in AGENCY_ROLES and agency is not None)

@@ -1,16 +1,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from mpp.core.db.rows import one_or_none
+
 from .models import FamilyRecord, PersonRecord
 
 
 def person_record(nik: str) -> PersonRecord | None:
     """Our latest copy of the registry's data about ``nik`` (with source and retrieval time), or None."""
-    return PersonRecord.objects.filter(nik=nik).first()
+    return one_or_none(PersonRecord.objects.filter(nik=nik))
 
 
 def family_record(kk_number: str) -> FamilyRecord | None:
-    return FamilyRecord.objects.filter(kk_number=kk_number).first() if kk_number else None
+    return one_or_none(FamilyRecord.objects.filter(kk_number=kk_number)) if kk_number else None
 
 
 @dataclass(frozen=True)
