@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -153,19 +154,18 @@ def save_draft(request, service_id):
 
 @login_required
 def dashboard(request):
-    applications = list(selectors.citizen_applications(request.user)[:200])
     now = timezone.now()
     # One reverse() per page, not per row (a row's link differs only by its number).
     detail = reverse("applications:detail", args=["NUMBER"])
     statuses = {status.value: str(status.label) for status in Status}  # translated once, not per row
     rows = [
         {
-            "application": application,
-            "status": statuses.get(application.status, application.status),
-            "clock": _clock(application, now),
-            "url": detail.replace("NUMBER", application.tracking_number) if application.tracking_number else "",
+            **row,
+            "status": statuses.get(row["status"], row["status"]),
+            "clock": _days_left(row["status"], row["due_at"], row["zone"], now),
+            "url": detail.replace("NUMBER", row["tracking_number"]) if row["tracking_number"] else _draft_url(row),
         }
-        for application in applications
+        for row in selectors.citizen_applications(request.user)[:200]
     ]
     context = {"rows": rows, "bills": payment_selectors.open_bills_of(request.user)}
     return render(request, "applications/citizen_dashboard.html", context)
@@ -550,11 +550,21 @@ def _holder(application) -> str:
     return f"{Role(application.step_role).label} · {application.agency.name}"
 
 
+def _draft_url(row: dict) -> str:
+    """Where a draft is taken up again: its service's form, for the person it is for."""
+    url = reverse("applications:apply", args=[row["service_id"]])
+    return f"{url}?{urlencode({'untuk': row['beneficiary_nik']})}" if row["beneficiary_nik"] else url
+
+
 def _clock(application, now) -> dict | None:
     """Working days left ({"left": n}) or late ({"late": n}) while the agency holds the application."""
-    if application.status not in (Status.IN_PROGRESS, Status.FORWARDED) or application.due_at is None:
+    return _days_left(application.status, application.due_at, application.region.time_zone, now)
+
+
+def _days_left(status: str, due_at, zone: str, now) -> dict | None:
+    if status not in (Status.IN_PROGRESS, Status.FORWARDED) or due_at is None:
         return None
-    left = calendar.working_days_left(now, application.due_at, application.region.time_zone)
+    left = calendar.working_days_left(now, due_at, zone)
     return {"left": left} if left >= 0 else {"late": -left}
 
 

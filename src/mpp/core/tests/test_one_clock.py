@@ -11,6 +11,7 @@ import types
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -119,9 +120,10 @@ def test_the_labels_are_those_of_the_regions(server_zone):
 
 
 def test_the_template_filters_give_a_machine_readable_time():
-    html = render_to_string(
-        "applications/officer_deadline.html",
-        {"deadline": types.SimpleNamespace(at=SUBMITTED, days_left=1, is_overdue=False), "zone": "Asia/Makassar"},
+    html = Template("{% load deadlines %}{% step_deadline deadline zone %}").render(
+        Context(
+            {"deadline": types.SimpleNamespace(at=SUBMITTED, days_left=1, is_overdue=False), "zone": "Asia/Makassar"}
+        )
     )
     assert '<time datetime="2026-12-03T13:26+08:00">3 Desember 2026, 13.26 WITA</time>' in html
 
