@@ -37,6 +37,7 @@ import loadtest
 import prerequisites
 import psycopg
 import servers
+from scenarios import CPU_BUDGETS_MS
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -397,7 +398,8 @@ def measure(server, wrk_path: str, seconds: int, scenario: Scenario, check, load
     say(f"==> {server.name} {scenario.name}: {scenario.method} {scenario.path} (check: {problem or 'ok'}), {seconds} s")
     # submit.lua sets each request's path (the citizen's own region's service): wrk needs only the server.
     url = f"http://127.0.0.1:{server.port}{'/' if '<' in scenario.path else scenario.path}"
-    row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, load, name=scenario.name)
+    profile = scenario.name in CPU_BUDGETS_MS
+    row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, load, name=scenario.name, profile=profile)
     row = {
         "name": scenario.name,
         "server": server.name,
@@ -450,6 +452,7 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
             BENCH_DIR / "submit.lua",
             args=(*submit_args, f"{key_prefix}-m"),
             warm_up_args=(*submit_args, f"{key_prefix}-w"),
+            profile_args=(*submit_args, f"{key_prefix}-p"),  # new keys: a key used before answers its application
         )
         check_submit = functools.partial(_check_submit, port, database_url, data, csrf)
         submit = measure(server, wrk_path, seconds, SUBMIT, check_submit, submit_load)

@@ -10,12 +10,20 @@ import connectors_bench
 import documents
 import identity
 import payments_bench
+import profiles
 import queue_bench
 import registry
 import statistics_bench
 import surveys_bench
 import villages_bench
-from scenarios import MAX_P99_MS, MAX_REGION_LOAD_S, MAX_WORKER_RSS_MB, MIN_SHARE_OF_CEILING, TARGET_TEXT
+from scenarios import (
+    CPU_BUDGETS_MS,
+    MAX_P99_MS,
+    MAX_REGION_LOAD_S,
+    MAX_WORKER_RSS_MB,
+    MIN_SHARE_OF_CEILING,
+    TARGET_TEXT,
+)
 
 
 def _yes_no(met: bool | None) -> str:
@@ -548,6 +556,83 @@ def _server_choice(results: dict) -> list[str]:
     ]
 
 
+def _budget_rows(results: dict) -> list[tuple[dict, int | None]]:
+    """Each scenario with a CPU budget, in CPU_BUDGETS_MS's order, with its queries per request where counted."""
+    queries = results["applications"]["queries"]
+    counted = {
+        "submit_application": queries["submit"]["queries"],
+        "officer_worklist": queries["worklist"]["by_page_size"]["25"]["queries"],
+        "citizen_dashboard": queries["dashboard"]["page"]["queries"],
+    }
+    rows = {
+        row["name"]: row
+        for row in (*results["uncached"], *results["identity"]["scenarios"], *results["applications"]["scenarios"])
+    }
+    return [(rows[name], counted.get(name)) for name in CPU_BUDGETS_MS if name in rows]
+
+
+def _layers_ms(row: dict) -> list[tuple[str, float]]:
+    """The profiled layers of a row in ms of its server CPU per request, largest first."""
+    shares = row.get("profile", {}).get("shares", {})
+    return [(layer, share * _server_cpu_ms(row)) for layer, share in shares.items()]
+
+
+def _cpu_budget_note(row: dict, queries: int | None, budget: float) -> str:
+    spent, layers = _server_cpu_ms(row), _layers_ms(row)
+    if not layers:
+        return f"- **{row['name']}**: {spent:.1f} ms against {budget:.0f} ms; not profiled (py-spy did not run)."
+    largest = ", ".join(f"{layer} {ms:.1f} ms" for layer, ms in layers[:3])
+    note = f"- **{row['name']}**: {spent:.1f} ms against {budget:.0f} ms. Largest layers: {largest}."
+    database = sum(ms for layer, ms in layers if layer in ("ORM", "database driver"))
+    if queries:
+        per_query = database / queries
+        note += (
+            f" Its {queries} queries cost {database:.1f} ms in the ORM and the driver, {per_query:.2f} ms each: "
+            f"at that price the budget holds at most {int(budget // per_query)} queries and nothing else"
+        )
+        note += "." if database < budget else ", so the queries alone exceed it."
+    elif database >= budget:
+        note += f" The ORM and the driver alone take {database:.1f} ms, more than the budget."
+    return note
+
+
+def _cpu_budgets(results: dict) -> list[str]:
+    ceiling_ms = _server_cpu_ms(results["scenarios"][0])
+    lines = [
+        "## CPU per request (issue #16)",
+        "",
+        "Server CPU per request: the granian workers' CPU time over the requests they answered in the scenario's "
+        "measured run (its section below has its rate and latencies; the catalog pages are those with the "
+        "public response cache off). After that run the same load went on for "
+        f"{profiles.SECONDS} s more while py-spy sampled every worker {profiles.RATE} times a second "
+        "(`bench/profiles.py`): *where it goes* splits the CPU by the first layer a sample meets from the innermost "
+        "frame out (SQL being compiled is the ORM's, a value escaped in a template the templates'), samples waiting "
+        "for PostgreSQL left out. The first worker's flame graph is in `docs/profiles/<scenario>.svg`. "
+        f"On the same stack the trivial view (`/healthz`) costs {ceiling_ms:.2f} ms.",
+        "",
+        "| scenario | server CPU ms/req | queries | target | met? | where it goes (ms per request) |",
+        "|---|--:|--:|---|---|---|",
+    ]
+    notes = []
+    for row, queries in _budget_rows(results):
+        budget, spent = CPU_BUDGETS_MS[row["name"]], _server_cpu_ms(row)
+        where = " · ".join(f"{layer} {ms:.1f}" for layer, ms in _layers_ms(row)) or "—"
+        lines.append(
+            f"| {row['name']} | {spent:.1f} | {queries if queries is not None else '—'} | ≤ {budget:.0f} ms "
+            f"| {_yes_no(spent <= budget)} | {where} |"
+        )
+        if spent > budget:
+            notes.append(_cpu_budget_note(row, queries, budget))
+    return [*lines, "", *notes, "", *CPU_WORK, ""]
+
+
+#: What was done about the CPU per request, with the in-process profiles before and after (docs/profiles).
+CPU_WORK = [
+    "What the profiles found and what changed (in-process before and after, Django's test client on "
+    "PostgreSQL: `docs/profiles/*-before.svg` and `*-after.svg`):",
+]
+
+
 def markdown(results: dict) -> str:
     machine, settings, sqlite = results["machine"], results["settings"], results["sqlite"]
     population = results["applications"]["seed"]["counts"]
@@ -589,6 +674,7 @@ def markdown(results: dict) -> str:
         "",
         *_scenario_rows(results["uncached"]),
         "",
+        *_cpu_budgets(results),
         *_identity(results),
         *applications_section(results),
         *complaints_bench.section(results),

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import loadtest
+import profiles
 import servers
+from scenarios import CPU_BUDGETS_MS
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -59,6 +61,7 @@ def seed(env: dict, var_dir: Path, seconds: int) -> dict:
     command = [sys.executable, str(BENCH_DIR / "identity_seed.py"), str(var_dir / "identity")]
     command += ["--codes", str(codes), "--refresh-tokens", str(codes)]
     command += ["--warm-up-share", f"{loadtest.WARM_UP_S / seconds:.3f}"]
+    command += ["--profile-share", f"{profiles.SECONDS / seconds:.3f}"]
     say(f"==> identity data: citizens, agency client, tokens, {codes:,} + warm-up codes and refresh tokens")
     result = subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
     if result.returncode != 0:
@@ -148,7 +151,8 @@ def measure(
     problem = check()
     say(f"==> {server.name} {scenario.name}: {scenario.method} {scenario.path} (check: {problem or 'ok'}), {seconds} s")
     url = f"http://127.0.0.1:{server.port}{scenario.path}"
-    row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, load)
+    profile = scenario.name in CPU_BUDGETS_MS
+    row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, load, name=scenario.name, profile=profile)
     row = {
         "name": scenario.name,
         "server": server.name,
@@ -189,6 +193,7 @@ def run(env: dict, var_dir: Path, wrk_path: str, seconds: int, data: dict) -> di
         BENCH_DIR / "token.lua",
         args=(files["code_bodies"], threads, data["basic_auth"]),
         warm_up_args=(files["code_bodies_warm_up"], threads, data["basic_auth"]),
+        profile_args=(files["code_bodies_profile"], threads, data["basic_auth"]),
     )
     refresh_load = loadtest.Load(
         BENCH_DIR / "token.lua",

@@ -10,7 +10,8 @@ Creates, through the models (so DOT's checksum and secret-hashing fields do thei
   authorization code, RS256) whose secret is hashed like any other;
 - access tokens for that citizen and client that expire in ten years;
 - authorization codes (Grant rows, PKCE S256 of one known verifier) and refresh tokens
-  (each with its access token), single-use, split into a warm-up file and a measured file;
+  (each with its access token), single-use, split into a warm-up file and a measured file (codes also into
+  a file for the profiling pass, bench/profiles.py);
 - login accounts: citizens at level 2 with a confirmed e-mail and a fresh registry copy
   (so signing in does not call the registry), all with one password hashed once.
 
@@ -278,6 +279,7 @@ def main() -> None:
     parser.add_argument("--codes", type=int, required=True, help="authorization codes for the measured run")
     parser.add_argument("--refresh-tokens", type=int, required=True, help="refresh tokens for the measured run")
     parser.add_argument("--warm-up-share", type=float, default=0.25, help="extra share for the warm-up run")
+    parser.add_argument("--profile-share", type=float, default=0.0, help="extra share of codes for profiling")
     args = parser.parse_args()
     out = args.out_dir
     out.mkdir(parents=True, exist_ok=True)
@@ -285,15 +287,18 @@ def main() -> None:
     verifier = secrets.token_urlsafe(48)
     warm_codes = int(args.codes * args.warm_up_share) + 1
     warm_refresh = int(args.refresh_tokens * args.warm_up_share) + 1
+    profile_codes = int(args.codes * args.profile_share) + 1
 
     with transaction.atomic():
         subject, client, secret = create_subject_and_client(now)
         tokens = create_access_tokens(subject, client, USERINFO_TOKENS, now + FAR_AHEAD)
-        codes = create_grants(subject, client, 1 + warm_codes + args.codes, verifier=verifier, expires=now + FAR_AHEAD)
+        count = 1 + warm_codes + profile_codes + args.codes
+        codes = create_grants(subject, client, count, verifier=verifier, expires=now + FAR_AHEAD)
         refresh = create_refresh_tokens(subject, client, 1 + warm_refresh + args.refresh_tokens, now=now)
         niks, argon2 = create_login_accounts(LOGIN_ACCOUNTS, now=now)
 
-    code_check, code_warm, code_measured = split(codes, warm_codes)
+    code_check, code_warm, code_rest = split(codes, warm_codes)
+    code_profile, code_measured = code_rest[:profile_codes], code_rest[profile_codes:]
     refresh_check, refresh_warm, refresh_measured = split(refresh, warm_refresh)
     redirect = quote(REDIRECT_URI, safe="")
     code_body = "grant_type=authorization_code&code={}&redirect_uri=" + redirect + "&code_verifier=" + verifier
@@ -320,6 +325,9 @@ def main() -> None:
                     "access_tokens": write_lines(out / "access-tokens.txt", tokens[1:]),
                     "code_bodies_warm_up": write_lines(
                         out / "code-bodies-warm-up.txt", [code_body.format(c) for c in code_warm]
+                    ),
+                    "code_bodies_profile": write_lines(
+                        out / "code-bodies-profile.txt", [code_body.format(c) for c in code_profile]
                     ),
                     "code_bodies": write_lines(out / "code-bodies.txt", [code_body.format(c) for c in code_measured]),
                     "refresh_bodies_warm_up": write_lines(

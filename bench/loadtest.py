@@ -4,12 +4,13 @@ import json
 import os
 import resource
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import profiles
 
 REPORTER = Path(__file__).resolve().parent / "report.lua"
 THREADS = 2
@@ -23,7 +24,8 @@ class Load:
 
     ``script`` is a scenario's Lua script (bench/*.lua, which load the reporter themselves)
     and ``args`` its arguments. Single-use values (codes, refresh tokens) must not be sent
-    twice, so the warm-up may get arguments of its own (``warm_up_args``, e.g. another file).
+    twice, so the warm-up may get arguments of its own (``warm_up_args``, e.g. another file), and so may the
+    profiling pass of a scenario with a CPU budget (``profile_args``; the warm-up's when not given).
     A script that keeps state per connection runs with as many ``threads`` as connections
     (wrk's Lua state is per thread). A request unanswered after ``timeout_s`` counts as an error.
     """
@@ -31,6 +33,7 @@ class Load:
     script: Path = REPORTER
     args: tuple[str, ...] = ()
     warm_up_args: tuple[str, ...] | None = None
+    profile_args: tuple[str, ...] | None = None
     connections: int = CONNECTIONS
     threads: int = THREADS
     timeout_s: int = 5
@@ -190,7 +193,7 @@ class FlameGraphs:
         Path(FLAMEGRAPHS).mkdir(parents=True, exist_ok=True)
         for n, pid in enumerate(self.pids, 1):
             output = Path(FLAMEGRAPHS) / f"{self.name}-{n}.svg"
-            command = [_py_spy(), "record", "--nonblocking", "--rate", "200", "--format", "flamegraph"]
+            command = [profiles.py_spy(), "record", "--nonblocking", "--rate", "200", "--format", "flamegraph"]
             command += ["--output", str(output), "--pid", str(pid)]
             self.recorders.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         return self
@@ -200,10 +203,6 @@ class FlameGraphs:
             recorder.send_signal(2)  # SIGINT: py-spy writes its graph and exits
         for recorder in self.recorders:
             recorder.wait(timeout=60)
-
-
-def _py_spy() -> str:
-    return str(Path(sys.executable).with_name("py-spy"))
 
 
 def figures(raw: dict, load: Load) -> dict:
@@ -228,11 +227,14 @@ def run_scenario(
     find_workers: Callable[[], list[int]],
     load: Load = PLAIN_GET,
     name: str = "",
+    profile: bool = False,
 ) -> dict:
     """Warm up (not recorded), then measure; returns wrk's numbers in ms, max RSS per worker, cores used.
     With BENCH_FLAMEGRAPHS set, a scenario given a ``name`` also leaves its flame graphs there. A script that
     counts its answers by status (statuses.lua) adds the counts, the warm-up's apart: the writes a scenario
-    counts in the database afterwards come from both runs."""
+    counts in the database afterwards come from both runs. With ``profile`` (and a ``name``), a pass of the same
+    load after the measured run samples the workers (``profiles``): its layers in ``profile``, its flame graph
+    in docs/profiles."""
     sampler = RssSampler(find_workers)
     sampler.start()
     try:
@@ -241,10 +243,16 @@ def run_scenario(
             raw = wrk(wrk_path, url, seconds, load)
     finally:
         worker_rss = sampler.stop()
+    layers = None
+    if profile and name:
+        with profiles.Sampling(name, find_workers()) as sampling:
+            wrk(wrk_path, url, profiles.SECONDS, load, load.profile_args or load.warm_up_args)
+        layers = sampling.layers()
     return {
         **figures(raw, load),
         "max_ms": round(raw["max_us"] / 1000, 2),
         "worker_max_rss_mb": worker_rss,
         "cpu_cores": cpu.cores,
         **({"statuses": raw["statuses"], "warm_up_statuses": warm_up["statuses"]} if "statuses" in raw else {}),
+        **({"profile": layers} if layers else {}),
     }

@@ -55,7 +55,7 @@ import sqlite_timing
 import statistics_bench
 import surveys_bench
 import villages_bench
-from scenarios import CEILING, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
+from scenarios import CEILING, CPU_BUDGETS_MS, MAX_WORKER_RSS_MB, PILOT_REGION, SCENARIOS, UNCACHED, Scenario, judge
 
 from mpp.sso.keys import development_signing_key
 
@@ -126,7 +126,9 @@ def measure(
         path = scenario.path.format(service_id=service_id)
         status, _body = servers.get(server.port, path)
         say(f"==> {server.name} {scenario.name}: GET {path} ({status}), {seconds} s")
-        row = loadtest.run_scenario(wrk_path, f"http://127.0.0.1:{server.port}{path}", seconds, server.worker_pids)
+        url = f"http://127.0.0.1:{server.port}{path}"
+        profile = scenario.name in CPU_BUDGETS_MS
+        row = loadtest.run_scenario(wrk_path, url, seconds, server.worker_pids, name=scenario.name, profile=profile)
         row = {
             "name": scenario.name,
             "url_pattern": scenario.path.replace("{service_id}", "<id>"),

@@ -35,6 +35,17 @@ UNCACHED = [
 
 TARGET_TEXT = f"≥ {MIN_SHARE_OF_CEILING:.0%} of ceiling, p99 < {MAX_P99_MS:.0f} ms"
 
+# Issue #16: the server's CPU per request (its workers' CPU over the requests they answered) of these scenarios,
+# in ms, each with a profiling pass after its measured run (bench/profiles.py).
+CPU_BUDGETS_MS = {
+    "submit_application": 5.0,
+    "officer_worklist": 5.0,
+    "citizen_dashboard": 4.0,
+    "region_page_uncached": 4.0,
+    "service_page_uncached": 4.0,
+    "oidc_token": 3.0,
+}
+
 # Statistics (issue #13): the dashboards and the public page over one quarter (the last whole one), read
 # from the aggregate tables at as many connections as the server has threads, the public page with its
 # response cache off (its cost, not the cache's); the worker's refresh and the rebuilds, timed in-process.

@@ -15,28 +15,41 @@ from .models import Service
 from .standard import COMPONENTS, TRANSLATED_TEXTS
 
 
-def service_summary(service: Service) -> dict:
-    figures = service.current_version.summary  # duration_days, fee, once_only: standard.list_figures
-    template = service.template
+def service_summary(row: dict) -> dict:
+    """A service in a list, from a row of ``selectors.services_in_region``."""
     return {
+        "id": row["id"],
+        "slug": row["slug"],
+        "name": row["name"],
+        "name_en": row["name_en"],
+        "summary": row["summary"],
+        "agency": row["agency_name"],
+        "mode": row["mode"],
+        "channels": row["channels"],
+        "assurance_level": row["assurance_level"],
+        **row["figures"],  # duration_days, fee, once_only: standard.list_figures
+        "version": row["version"],
+    }
+
+
+def service_detail(service: Service) -> dict:
+    template, version = service.template, service.current_version
+    standard = version.standard
+    summary = {
         "id": service.id,
         "slug": template.slug,
         "name": template.name,
         "name_en": template.name_en,
         "summary": template.summary,
-        "agency": service.agency.name,
+        "agency_name": service.agency.name,
         "mode": service.mode,
         "channels": template.channels,
         "assurance_level": template.assurance_level,
-        **figures,
-        "version": service.current_version.number,
+        "figures": version.summary,
+        "version": version.number,
     }
-
-
-def service_detail(service: Service) -> dict:
-    standard = service.current_version.standard
     return {
-        **service_summary(service),
+        **service_summary(summary),
         "region_code": service.region_id,
         "region_name": service.region.name,
         "agency_kind": service.template.agency_kind.name,
@@ -76,15 +89,15 @@ def untranslated(value: str) -> Text:
     return text(value)
 
 
-def service_card(service: Service) -> dict:
-    """A service in a list (the region page), its texts in the page's language."""
-    summary = service_summary(service)
-    template = service.template
+def service_card(row: dict) -> dict:
+    """A service in a list (the region page), from a row of ``selectors.services_in_region``, its texts in the
+    page's language."""
+    summary = service_summary(row)
     days, once_only = summary["duration_days"], summary["once_only"]
     return {
         **summary,
-        "name": text(template.name, template.name_en),
-        "summary": text(template.summary, template.summary_en),
+        "name": text(row["name"], row["name_en"]),
+        "summary": text(row["summary"], row["summary_en"]),
         "agency": untranslated(summary["agency"]),
         # Composed here rather than by a {% blocktranslate %} per card: a region lists dozens of services.
         "duration": ngettext("%(days)s hari kerja", "%(days)s hari kerja", days) % {"days": days},

@@ -80,16 +80,15 @@ def region_services(regency_code: str) -> RegionServices:
             )
         )
     groups: dict[object, AgencyServices] = {}
-    for service in catalog_selectors.services_in_region(regency_code):
-        card = presentation.service_card(service)
-        agency_id = service.agency.pk
+    for row in catalog_selectors.services_in_region(regency_code):
+        card = presentation.service_card(row)
+        agency_id = row["agency_id"]
         if agency_id not in groups:
-            kind = service.agency.kind
             groups[agency_id] = AgencyServices(
                 card["agency"],
                 counter_numbers(numbers.get(agency_id, [])),
-                system_name=kind.system_name,
-                system_url=kind.system_url,
+                system_name=row["system_name"],
+                system_url=row["system_url"],
             )
         groups[agency_id].services.append(card)
     for group in groups.values():  # online services first, then by name as the page shows it
