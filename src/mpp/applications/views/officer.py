@@ -105,7 +105,9 @@ def _deadline(now, at, zone) -> Deadline | None:
 
 @dataclass(frozen=True)
 class WorklistRow:
-    application: Application
+    #: The application as the page reads it, in plain values (model instances for the application, its service,
+    #: template and assignee cost more CPU than the page's template: issue #16).
+    application: dict
     url: str
     channel: str
     #: The region's IANA zone: its times are shown there, labelled (``mpp.core.clock``).
@@ -122,13 +124,12 @@ _ANY_ID = uuid.UUID(int=0)
 @require_GET
 def worklist(request):
     officer = request.user
-    services_offered = (
-        Service.objects.filter(agency_id__in=selectors.officer_agencies(officer))
-        .select_related("template")
-        .only("id", "template__name")
+    offered = [
+        (str(pk), name)
+        for pk, name in Service.objects.filter(agency_id__in=selectors.officer_agencies(officer))
         .order_by("template__name")
-    )
-    offered = [(str(service.pk), service.template.name) for service in services_offered]
+        .values_list("id", "template__name")
+    ]
     filters = WorklistFilter(request.GET, services_offered=offered)
     filters.is_valid()  # an invalid filter is shown with its error and left out; the others still apply
     chosen = filters.cleaned_data
@@ -140,8 +141,19 @@ def worklist(request):
         order=chosen.get("order") or "due",
     )
     paginator = Paginator(
-        selectors.with_duplicate_flag(listed).annotate(
-            zone=F("region__time_zone"), workflow_name=F("service__template__workflow")
+        selectors.with_duplicate_flag(listed).values(
+            "id",
+            "channel",
+            "step",
+            "step_due_at",
+            "assignee_id",
+            "has_duplicate",
+            "tracking_number",
+            "beneficiary_name",
+            service_name=F("service__template__name"),
+            assignee_username=F("assignee__username"),
+            zone=F("region__time_zone"),
+            workflow_name=F("service__template__workflow"),
         ),
         PAGE_SIZE,
     )
@@ -154,15 +166,15 @@ def worklist(request):
     channels = {channel.value: str(channel.label) for channel in Channel}
     rows = [
         WorklistRow(
-            application=application,
-            url=detail.replace(str(_ANY_ID), str(application.pk)),
-            channel=channels.get(application.channel, application.channel),
-            zone=application.zone,
-            step_label=_step_label(application.workflow_name, application.step),
-            step_due=_deadline(now, application.step_due_at, application.zone),
-            is_mine=application.assignee_id == officer.pk,
+            application=row,
+            url=detail.replace(str(_ANY_ID), str(row["id"])),
+            channel=channels.get(row["channel"], row["channel"]),
+            zone=row["zone"],
+            step_label=_step_label(row["workflow_name"], row["step"]),
+            step_due=_deadline(now, row["step_due_at"], row["zone"]),
+            is_mine=row["assignee_id"] == officer.pk,
         )
-        for application in page
+        for row in page
     ]
     context = {"filters": filters, "page": page, "rows": rows, "has_roles": bool(agency_roles(officer))}
     return render(request, "applications/officer_worklist.html", context)
