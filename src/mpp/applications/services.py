@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -113,7 +114,7 @@ def submit(
     """
     if not submit_key or len(submit_key) > 80:
         raise DomainError(_("Kunci pengajuan tidak sah."))
-    existing = _submitted_with(applicant, submit_key)
+    existing, drafts = _earlier(applicant, submit_key, service=service, beneficiary_nik=beneficiary_nik)
     if existing is not None:
         return Submitted(existing, created=False)
     now = now or timezone.now()
@@ -210,9 +211,8 @@ def submit(
             if basis != Basis.SELF:
                 _record_on_behalf(application, applicant)
             _attach_uploads(application)
-            Application.objects.filter(
-                applicant=applicant, service=service, beneficiary_nik=beneficiary_nik, status=Status.DRAFT
-            ).delete()
+            if drafts:  # what the citizen saved on the way is replaced by the application
+                Application.objects.filter(pk__in=drafts, status=Status.DRAFT).delete()
     except IntegrityError:
         # The same key committed by a concurrent attempt (a double click): that one is the application.
         existing = _submitted_with(applicant, submit_key)
@@ -225,6 +225,20 @@ def submit(
 def _submitted_with(applicant: User, submit_key: str) -> Application | None:
     """The application an earlier attempt with this key submitted (one per applicant and key), or None."""
     return one_or_none(Application.objects.filter(applicant=applicant, submit_key=submit_key))
+
+
+def _earlier(applicant: User, submit_key: str, *, service, beneficiary_nik: str) -> tuple[Application | None, list]:
+    """In one read: what an earlier attempt with this key submitted (or None), and the ids of the drafts of this
+    service and beneficiary that a submission replaces."""
+    existing, drafts = None, []
+    for application in Application.objects.filter(applicant=applicant).filter(
+        Q(submit_key=submit_key) | Q(service=service, beneficiary_nik=beneficiary_nik, status=Status.DRAFT)
+    ):
+        if application.submit_key == submit_key:
+            existing = application
+        else:
+            drafts.append(application.pk)
+    return existing, drafts
 
 
 @transaction.atomic
