@@ -584,16 +584,12 @@ def _cpu_budget_note(row: dict, queries: int | None, budget: float) -> str:
     largest = ", ".join(f"{layer} {ms:.1f} ms" for layer, ms in layers[:3])
     note = f"- **{row['name']}**: {spent:.1f} ms against {budget:.0f} ms. Largest layers: {largest}."
     database = sum(ms for layer, ms in layers if layer in ("ORM", "database driver"))
-    if queries:
-        per_query = database / queries
-        note += (
-            f" Its {queries} queries cost {database:.1f} ms in the ORM and the driver, {per_query:.2f} ms each: "
-            f"at that price the budget holds at most {int(budget // per_query)} queries and nothing else"
-        )
-        note += "." if database < budget else ", so the queries alone exceed it."
-    elif database >= budget:
-        note += f" The ORM and the driver alone take {database:.1f} ms, more than the budget."
-    return note
+    its_queries = f"its {queries} queries" if queries else "its queries"
+    note += f" Building and compiling {its_queries} and turning their rows into Python objects takes {database:.1f} ms"
+    if database >= budget:
+        return note + ": the database layer alone exceeds the budget."
+    rest = spent - database
+    return note + f", which leaves {budget - database:.1f} ms of the budget for the {rest:.1f} ms of the rest."
 
 
 def _cpu_budgets(results: dict) -> list[str]:
@@ -604,10 +600,12 @@ def _cpu_budgets(results: dict) -> list[str]:
         "Server CPU per request: the granian workers' CPU time over the requests they answered in the scenario's "
         "measured run (its section below has its rate and latencies; the catalog pages are those with the "
         "public response cache off). After that run the same load went on for "
-        f"{profiles.SECONDS} s more while py-spy sampled every worker {profiles.RATE} times a second "
-        "(`bench/profiles.py`): *where it goes* splits the CPU by the first layer a sample meets from the innermost "
-        "frame out (SQL being compiled is the ORM's, a value escaped in a template the templates'), samples waiting "
-        "for PostgreSQL left out. The first worker's flame graph is in `docs/profiles/<scenario>.svg`. "
+        f"{profiles.SECONDS} s more while py-spy sampled every worker {profiles.RATE} times a second, each thread "
+        "while it held the GIL (`bench/profiles.py`): *where it goes* splits the server CPU by the share of those "
+        "samples in the first layer a sample meets from the innermost frame out (SQL being compiled is the ORM's, "
+        "a value escaped in a template the templates'). The first worker's flame graph is in "
+        "`docs/profiles/<scenario>.svg`; what the profiles found and what changed, with profiles before and after, "
+        "is in `docs/profiles/README.md`. "
         f"On the same stack the trivial view (`/healthz`) costs {ceiling_ms:.2f} ms.",
         "",
         "| scenario | server CPU ms/req | queries | target | met? | where it goes (ms per request) |",
@@ -623,14 +621,7 @@ def _cpu_budgets(results: dict) -> list[str]:
         )
         if spent > budget:
             notes.append(_cpu_budget_note(row, queries, budget))
-    return [*lines, "", *notes, "", *CPU_WORK, ""]
-
-
-#: What was done about the CPU per request, with the in-process profiles before and after (docs/profiles).
-CPU_WORK = [
-    "What the profiles found and what changed (in-process before and after, Django's test client on "
-    "PostgreSQL: `docs/profiles/*-before.svg` and `*-after.svg`):",
-]
+    return [*lines, "", *notes, ""]
 
 
 def markdown(results: dict) -> str:
