@@ -22,6 +22,12 @@ def test_an_update_still_pending_at_a_restart_is_sent_after_it(tmp_path, platfor
 
     with start_agency(tmp_path) as agency:
         wait_until(lambda: platform.applied(number) == ["in_process", "approved"], what="the updates after restart")
+        # The simulator records an update as sent once it has the platform's answer: a moment after the platform
+        # applied it.
+        wait_until(
+            lambda: [u["state"] for u in agency.cases(tracking_number=number)[0]["status_updates"]] == ["sent"] * 2,
+            what="both updates recorded as sent",
+        )
         [case] = agency.cases(tracking_number=number)
     assert case["case_id"] == case_id
     first, second = ((u["state"], u["attempts"]) for u in case["status_updates"])
