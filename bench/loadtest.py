@@ -181,28 +181,15 @@ def wrk(wrk_path: str, url: str, seconds: int, load: Load = PLAIN_GET, args: tup
 FLAMEGRAPHS = os.environ.get("BENCH_FLAMEGRAPHS", "")
 
 
-class FlameGraphs:
-    """py-spy (non-blocking, 200 samples a second) on each worker for the measured run, one SVG per worker."""
-
-    def __init__(self, name: str, pids: list[int]):
-        self.name, self.pids, self.recorders = name, pids, []
-
-    def __enter__(self):
-        if not FLAMEGRAPHS:
-            return self
+def flame_graphs(name: str, pids: list[int]) -> profiles.Recording:
+    """py-spy on each worker for the measured run, one SVG per worker in FLAMEGRAPHS (none when it is unset)."""
+    if FLAMEGRAPHS:
         Path(FLAMEGRAPHS).mkdir(parents=True, exist_ok=True)
-        for n, pid in enumerate(self.pids, 1):
-            output = Path(FLAMEGRAPHS) / f"{self.name}-{n}.svg"
-            command = [profiles.py_spy(), "record", "--nonblocking", "--rate", "200", "--format", "flamegraph"]
-            command += ["--output", str(output), "--pid", str(pid)]
-            self.recorders.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        return self
-
-    def __exit__(self, *exc_info):
-        for recorder in self.recorders:
-            recorder.send_signal(2)  # SIGINT: py-spy writes its graph and exits
-        for recorder in self.recorders:
-            recorder.wait(timeout=60)
+    return profiles.Recording(
+        [("flamegraph", Path(FLAMEGRAPHS) / f"{name}-{n}.svg", pid) for n, pid in enumerate(pids, 1)]
+        if FLAMEGRAPHS
+        else []
+    )
 
 
 def figures(raw: dict, load: Load) -> dict:
@@ -239,7 +226,7 @@ def run_scenario(
     sampler.start()
     try:
         warm_up = wrk(wrk_path, url, WARM_UP_S, load, load.warm_up_args)
-        with CpuUse(find_workers) as cpu, FlameGraphs(name, find_workers() if name else []):
+        with CpuUse(find_workers) as cpu, flame_graphs(name, find_workers() if name else []):
             raw = wrk(wrk_path, url, seconds, load)
     finally:
         worker_rss = sampler.stop()

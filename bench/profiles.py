@@ -35,30 +35,23 @@ LAYERS = (
 OTHER = "Python and Django utilities"
 
 
-def py_spy() -> str:
-    return str(Path(sys.executable).with_name("py-spy"))
+class Recording:
+    """py-spy (non-blocking, ``RATE`` samples a second) while the block runs, one recorder for each
+    (format, output file, pid); with ``gil``, only samples of threads holding the GIL."""
 
-
-class Sampling:
-    """py-spy on each worker while the block runs: raw stacks of all, the flame graph of the first."""
-
-    def __init__(self, name: str, pids: list[int]):
-        self.name, self.pids = name, pids
+    def __init__(self, outputs: list[tuple[str, Path, int]], *, gil: bool = False):
+        self.outputs, self.gil, self.recorders = outputs, gil, []
 
     def __enter__(self):
-        self.directory = tempfile.TemporaryDirectory(prefix="bench-profile-")
-        self.raw = [Path(self.directory.name) / f"{pid}.txt" for pid in self.pids]
-        PROFILES_DIR.mkdir(parents=True, exist_ok=True)
-        outputs = [("raw", path, pid) for path, pid in zip(self.raw, self.pids, strict=True)]
-        outputs.append(("flamegraph", PROFILES_DIR / f"{self.name}.svg", self.pids[0]))
-        record = [py_spy(), "record", "--nonblocking", "--gil", "--rate", str(RATE)]
+        record = [str(Path(sys.executable).with_name("py-spy")), "record", "--nonblocking", "--rate", str(RATE)]
+        record += ["--gil"] if self.gil else []
         self.recorders = [
             subprocess.Popen(
                 [*record, "--format", kind, "--output", str(output), "--pid", str(pid)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            for kind, output, pid in outputs
+            for kind, output, pid in self.outputs
         ]
         return self
 
@@ -67,6 +60,17 @@ class Sampling:
             recorder.send_signal(2)  # SIGINT: py-spy writes its output and exits
         for recorder in self.recorders:
             recorder.wait(timeout=60)
+
+
+class Sampling(Recording):
+    """Each worker's raw stacks while the block runs, and the first worker's flame graph in PROFILES_DIR."""
+
+    def __init__(self, name: str, pids: list[int]):
+        self.directory = tempfile.TemporaryDirectory(prefix="bench-profile-")
+        self.raw = [Path(self.directory.name) / f"{pid}.txt" for pid in pids]
+        PROFILES_DIR.mkdir(parents=True, exist_ok=True)
+        outputs = [("raw", path, pid) for path, pid in zip(self.raw, pids, strict=True)]
+        super().__init__([*outputs, ("flamegraph", PROFILES_DIR / f"{name}.svg", pids[0])], gil=True)
 
     def layers(self) -> dict:
         """The samples' shares by layer, with their count."""
